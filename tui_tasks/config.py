@@ -1,0 +1,188 @@
+"""Settings: flag > environment (TUI_TASKS_*) > config.toml > default.
+
+Every bad value is reported by name, with where it came from and what is accepted.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tui_tasks import locations
+from tui_tasks.errors import ConfigError
+
+ENV_PREFIX = "TUI_TASKS_"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseTarget:
+    """A database to open: its SQLAlchemy URL and, for SQLite, the file path."""
+
+    url: str
+    path: Path | None
+
+    @property
+    def kind(self) -> str:
+        return "sqlite" if self.path is not None else "postgresql"
+
+    @property
+    def display(self) -> str:
+        """The path, or the URL with any password replaced by ***."""
+        return str(self.path) if self.path is not None else mask_password(self.url)
+
+
+def mask_password(url: str) -> str:
+    """`url` with the password (if any) shown as ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo, _, hostinfo = parts.netloc.rpartition("@")
+    user = userinfo.partition(":")[0]
+    return parts._replace(netloc=f"{user}:***@{hostinfo}").geturl()
+
+
+def parse_database(value: str) -> DatabaseTarget:
+    """A file path, `sqlite:///PATH` or a PostgreSQL URL, checked and normalised."""
+    value = value.strip()
+    if not value:
+        raise ValueError("a file path or a database URL")
+    if "://" not in value:
+        return _sqlite_file(value)
+    scheme, _, rest = value.partition("://")
+    if scheme == "sqlite":
+        if not rest.startswith("/") or rest in ("/", "/:memory:"):
+            raise ValueError("sqlite:///PATH naming a file (in-memory databases are not supported)")
+        return _sqlite_file(rest[1:])
+    if scheme in POSTGRES_SCHEMES:
+        if not urlsplit(value).hostname and "host=" not in value:
+            raise ValueError("a PostgreSQL URL with a host, e.g. postgresql://user@host/dbname")
+        return DatabaseTarget(f"postgresql+psycopg://{rest}", None)
+    raise ValueError("a file path, sqlite:///PATH or postgresql://user@host/dbname")
+
+
+def _sqlite_file(path: str) -> DatabaseTarget:
+    file = Path(path).expanduser().absolute()
+    return DatabaseTarget(f"sqlite:///{file}", file)
+
+
+def _int_in(low: int, high: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.lstrip("-").isdigit() or not low <= int(text) <= high:
+            raise ValueError(f"a whole number from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
+def _seconds(value: Any) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if isinstance(value, bool) or not 0.5 <= seconds <= 3600:
+        raise ValueError("a number of seconds from 0.5 to 3600")
+    return seconds
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("a non-empty text")
+    return value.strip()
+
+
+def _log_level(value: Any) -> str:
+    if not isinstance(value, str) or value.strip().upper() not in LOG_LEVELS:
+        raise ValueError("one of " + ", ".join(LOG_LEVELS))
+    return value.strip().upper()
+
+
+def _database(value: Any) -> DatabaseTarget:
+    if not isinstance(value, str):
+        raise ValueError("a file path or a database URL")
+    return parse_database(value)
+
+
+# name -> (parser, default); the default of `db` is computed when settings are loaded.
+SETTINGS: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    "db": (_database, None),
+    "bcrypt_rounds": (_int_in(4, 16), 12),
+    "idle_lock_minutes": (_int_in(0, 1440), 60),
+    "health_interval_seconds": (_seconds, 5.0),
+    "theme": (_text, "textual-dark"),
+    "log_level": (_log_level, "INFO"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The settings tui-tasks runs with."""
+
+    db: DatabaseTarget
+    bcrypt_rounds: int = 12
+    idle_lock_minutes: int = 60
+    health_interval_seconds: float = 5.0
+    theme: str = "textual-dark"
+    log_level: str = "INFO"
+    config_file: Path | None = None
+
+
+def load_settings(
+    flags: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> Settings:
+    """Merge the sources in order of precedence; raise ConfigError naming the first bad value."""
+    env = os.environ if env is None else env
+    config_file = config_file or locations.config_file()
+    file_values = _read_config_file(config_file)
+    values: dict[str, Any] = {}
+    for name, (parse, default) in SETTINGS.items():
+        env_name = ENV_PREFIX + name.upper()
+        if flags and flags.get(name) is not None:
+            raw, source = flags[name], f"--{name.replace('_', '-')}"
+        elif env.get(env_name, "").strip():
+            raw, source = env[env_name], env_name
+        elif name in file_values:
+            raw, source = file_values[name], f"{name} in {config_file}"
+        else:
+            values[name] = default
+            continue
+        try:
+            values[name] = parse(raw)
+        except ValueError as exc:
+            shown = _safe_repr(raw) if name == "db" else repr(raw)
+            raise ConfigError(f"{source} must be {exc}, not {shown}") from None
+    values["db"] = values["db"] or parse_database(str(locations.default_database()))
+    return Settings(**values, config_file=config_file)
+
+
+def _safe_repr(raw: Any) -> str:
+    """A database value as it may be shown: never with its password."""
+    try:
+        return repr(mask_password(str(raw)))
+    except ValueError:
+        return "the value given (not shown: it may hold a password)"
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            values = tomllib.load(file)
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    unknown = sorted(set(values) - set(SETTINGS))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting {unknown[0]!r} (known: {', '.join(SETTINGS)})")
+    return values

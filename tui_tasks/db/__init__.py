@@ -1,0 +1,1 @@
+"""Storage: engine and transactions, tables, migrations. Imports SQLAlchemy; never Textual."""

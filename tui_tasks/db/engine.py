@@ -1,0 +1,124 @@
+"""Engines, SQLite pragmas, transactions, and database errors in words a user understands."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlmodel import Session
+
+from tui_tasks.config import DatabaseTarget
+from tui_tasks.errors import ConfigError, StorageError
+from tui_tasks.locations import make_private_dir
+
+BUSY_TIMEOUT_S = 5
+CONNECT_TIMEOUT_S = 5
+
+# Driver messages (lower case) and what they mean to a user.
+_KNOWN_ERRORS = (
+    ("database is locked", "the database is locked by another process"),
+    ("readonly database", "the database is read-only"),
+    ("unable to open database file", "cannot open the database file"),
+    ("file is not a database", "the file is not an SQLite database"),
+    ("malformed", "the database file is corrupt"),
+    ("database or disk is full", "the disk is full"),
+    ("disk i/o error", "disk I/O error while using the database"),
+)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line saying what went wrong with the database, without the SQL or its parameters."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    text = lines[0].strip() if lines else type(orig).__name__
+    lowered = text.lower()
+    return next((message for needle, message in _KNOWN_ERRORS if needle in lowered), text)
+
+
+def require_driver(target: DatabaseTarget) -> None:
+    """Raise a one-line ConfigError when the PostgreSQL driver is not installed."""
+    if target.kind == "postgresql" and importlib.util.find_spec("psycopg") is None:
+        raise ConfigError("PostgreSQL needs the psycopg driver: pip install 'tui-tasks[postgres]'")
+
+
+def make_engine(target: DatabaseTarget, *, foreign_keys: bool = True, **kwargs) -> Engine:
+    """An engine with tui-tasks' connection settings.
+
+    On SQLite SQLAlchemy emits BEGIN itself (pysqlite's own transaction handling is off), so DDL is
+    transactional and a session opened with `sqlite_write=True` starts with BEGIN IMMEDIATE: a writer
+    takes the write lock up front instead of failing half-way when another writer got there first.
+    """
+    require_driver(target)
+    if target.kind != "sqlite":
+        return create_engine(
+            target.url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}, **kwargs
+        )
+    engine = create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_S}, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_write") else "BEGIN")
+
+    return engine
+
+
+def create_private_file(path: Path) -> None:
+    """Create the SQLite file's folder (0700) and the file itself (0600) if they are missing."""
+    make_private_dir(path.parent)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
+class Database:
+    """One open database: its engine and its transactions."""
+
+    def __init__(self, target: DatabaseTarget) -> None:
+        self.target = target
+        require_driver(target)
+        if target.path is not None:
+            try:
+                create_private_file(target.path)
+            except OSError as exc:
+                raise StorageError(f"cannot create {target.path}: {exc.strerror}") from None
+        self.engine = make_engine(target)
+        self._writer = self.engine.execution_options(sqlite_write=True)
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A session in one transaction: committed when the block ends, rolled back if it raises."""
+        try:
+            with Session(self._writer if write else self.engine, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            raise StorageError(describe_error(exc)) from exc
+
+    def close(self) -> None:
+        """Let SQLite refresh its planner statistics, then close every connection."""
+        if self.target.kind == "sqlite":
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA optimize")
+                    conn.commit()
+            except DBAPIError:
+                pass  # closing must not fail because the database went away
+        self.engine.dispose()

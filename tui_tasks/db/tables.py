@@ -1,0 +1,77 @@
+"""The SQLModel tables. Services turn rows into `tui_tasks.domain` read models before they leave a session.
+
+Every list index ends in `id`, the tie-break of every sort, so that PostgreSQL serves
+`ORDER BY <field>, id` from the index just as SQLite does with its implicit rowid.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Index, LargeBinary, Text
+from sqlmodel import Field, SQLModel
+
+
+# Named constraints, so that later migrations (SQLite batch mode above all) can refer to them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class User(SQLModel, table=True):
+    """A local account. The password is only ever stored as a bcrypt hash."""
+
+    __tablename__ = "user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    display_name: str = Field(max_length=80)
+    password_hash: bytes = Field(sa_type=LargeBinary)
+    created_at: datetime
+    last_login_at: datetime | None = None
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = None
+
+
+class Task(SQLModel, table=True):
+    """A task of one user."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        CheckConstraint("priority BETWEEN 0 AND 3", name="priority"),
+        Index("ix_task_user_completed_due", "user_id", "completed", "due", "id"),
+        Index("ix_task_user_due", "user_id", "due", "id"),
+        Index("ix_task_user_created", "user_id", "created_at", "id"),
+        Index("ix_task_user_updated", "user_id", "updated_at", "id"),
+        Index("ix_task_user_priority", "user_id", "priority", "id"),
+        Index("ix_task_user_title", "user_id", "title", "id"),
+        Index("ix_task_user_project", "user_id", "project", "id"),
+        Index("ix_task_user_completed_at", "user_id", "completed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=Text)
+    completed: bool = Field(default=False)
+    completed_at: datetime | None = None
+    priority: int = Field(default=0)
+    due: date | None = None
+    project: str | None = Field(default=None, max_length=80)
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(default=1)
+
+
+class TaskTag(SQLModel, table=True):
+    """One tag of one task."""
+
+    __tablename__ = "task_tag"
+    __table_args__ = (Index("ix_task_tag_tag_task", "tag", "task_id"),)
+
+    task_id: int = Field(foreign_key="task.id", ondelete="CASCADE", primary_key=True)
+    tag: str = Field(max_length=40, primary_key=True)

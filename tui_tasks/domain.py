@@ -1,0 +1,203 @@
+"""Plain, frozen read models and query options shared by the services and the UI.
+
+Nothing here touches the database, so the UI can import it before SQLModel is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date of an aware moment in this machine's time zone."""
+    return moment.astimezone().date()
+
+
+class Priority(IntEnum):
+    """Task priority; stored as its number so that sorting by it is a plain index scan."""
+
+    NONE = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class TaskFilter(StrEnum):
+    """Which tasks a list shows."""
+
+    ALL = "all"
+    PENDING = "pending"
+    DONE = "done"
+    OVERDUE = "overdue"
+    TODAY = "today"
+
+
+class SortField(StrEnum):
+    """What a list is ordered by (ties are always broken by task id)."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    DUE = "due"
+    PRIORITY = "priority"
+    TITLE = "title"
+
+
+class Status(StrEnum):
+    """The state of one health check, or of the whole report."""
+
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    """The logged-in user: the session passed to every service call."""
+
+    id: int
+    email: str
+    display_name: str
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDraft:
+    """The editable fields of a task, as typed by a user; services validate them."""
+
+    title: str
+    description: str = ""
+    priority: Priority = Priority.NONE
+    due: date | None = None
+    project: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """One task as stored."""
+
+    id: int
+    title: str
+    description: str
+    completed: bool
+    completed_at: datetime | None
+    priority: Priority
+    due: date | None
+    project: str | None
+    tags: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    def draft(self) -> TaskDraft:
+        """The editable fields, to change some of them with `dataclasses.replace`."""
+        return TaskDraft(self.title, self.description, self.priority, self.due, self.project, self.tags)
+
+    def is_overdue(self, today: date) -> bool:
+        return not self.completed and self.due is not None and self.due < today
+
+
+@dataclass(frozen=True, slots=True)
+class TaskQuery:
+    """Filter, search and order of a task list. The default is the newest first."""
+
+    filter: TaskFilter = TaskFilter.ALL
+    search: str = ""
+    sort: SortField = SortField.CREATED
+    descending: bool = True
+    project: str | None = None
+    tag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageCursor:
+    """Where the next page starts: the sort value and id of the last task shown."""
+
+    value: Any
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class TaskPage:
+    """A page of tasks and the cursor of the next page (None at the end)."""
+
+    tasks: tuple[TaskView, ...]
+    next_cursor: PageCursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskCounts:
+    """The counts a task list header shows."""
+
+    total: int
+    pending: int
+    done: int
+    overdue: int
+    due_today: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    day: date
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStats:
+    """Everything the stats screen shows, computed in SQL."""
+
+    counts: TaskCounts
+    done_last_7_days: int
+    done_per_day: tuple[DayCount, ...]
+    created_per_day: tuple[DayCount, ...]
+    by_priority: tuple[tuple[Priority, int], ...]
+    top_projects: tuple[tuple[str, int], ...]
+    top_tags: tuple[tuple[str, int], ...]
+
+    @property
+    def completion_rate(self) -> float:
+        """Done tasks as a fraction of all tasks (0.0 when there are none)."""
+        return self.counts.done / self.counts.total if self.counts.total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One health check."""
+
+    name: str
+    status: Status
+    message: str
+    latency_ms: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HealthReport:
+    """All health checks; the worst status is the report's status."""
+
+    version: str
+    database: str
+    checks: tuple[CheckResult, ...] = field(default_factory=tuple)
+
+    @property
+    def status(self) -> Status:
+        states = {check.status for check in self.checks}
+        return next((s for s in (Status.FAIL, Status.WARN) if s in states), Status.OK)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status.value,
+            "version": self.version,
+            "database": self.database,
+            "checks": [
+                {"name": c.name, "status": c.status.value, "message": c.message, "latency_ms": c.latency_ms}
+                for c in self.checks
+            ],
+        }

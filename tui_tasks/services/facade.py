@@ -1,0 +1,38 @@
+"""One object holding every service of an open database: what the CLI and the app work with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from tui_tasks.config import Settings
+from tui_tasks.db.engine import Database
+from tui_tasks.db.migrate import ensure_schema
+from tui_tasks.services.accounts import Accounts, utcnow
+from tui_tasks.services.stats import Stats
+from tui_tasks.services.tasks import Tasks
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The services over one database. Close it when done."""
+
+    db: Database
+    accounts: Accounts
+    tasks: Tasks
+    stats: Stats
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_services(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Services:
+    """Open (creating if needed) and upgrade the configured database, and build the services on it."""
+    db = Database(settings.db)
+    try:
+        ensure_schema(db)
+    except BaseException:
+        db.close()
+        raise
+    return Services(db, Accounts(db, settings.bcrypt_rounds, clock), Tasks(db, clock), Stats(db, clock))

@@ -1,0 +1,173 @@
+"""Database health: one function behind `tui-tasks --check` and the status bar.
+
+It never creates or changes a database: SQLite files are opened read-only, and a database that
+does not exist yet is reported as "will be created".
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
+
+from tui_tasks import __version__, locations
+from tui_tasks.config import Settings
+from tui_tasks.db.engine import BUSY_TIMEOUT_S, describe_error, make_engine
+from tui_tasks.db.migrate import check_revision, schema_state
+from tui_tasks.db.migrations import HEAD
+from tui_tasks.domain import CheckResult, HealthReport, Status
+from tui_tasks.errors import SchemaError, TasksError
+
+MiB = 1024 * 1024
+DISK_FAIL = 20 * MiB
+DISK_WARN = 200 * MiB
+
+Check = Callable[[], CheckResult]
+
+
+def check_health(
+    settings: Settings, *, engine: Engine | None = None, integrity: bool = True, expect_database: bool = False
+) -> HealthReport:
+    """Run every check that applies to the configured database.
+
+    `engine`: reuse an open PostgreSQL engine (the app's) instead of connecting afresh.
+    `integrity`: run SQLite's quick_check (reads the whole file: the status bar skips it).
+    `expect_database`: a missing SQLite file is a failure (the app has one), not "will be created".
+    """
+    target = settings.db
+    if target.path is not None:
+        checks = _sqlite_checks(target.path, integrity, expect_database)
+    else:
+        checks = _server_checks(settings, engine)
+    checks.append(_writable("log_file", "log file", locations.log_file()))
+    return HealthReport(version=__version__, database=target.display, checks=tuple(checks))
+
+
+def _schema_result(current: str | None, has_tables: bool) -> CheckResult:
+    try:
+        check_revision(current, has_tables)
+    except SchemaError as exc:
+        return CheckResult("schema", Status.FAIL, exc.message)
+    if current == HEAD:
+        return CheckResult("schema", Status.OK, f"current (revision {HEAD})")
+    if current is None:
+        return CheckResult("schema", Status.OK, f"empty: revision {HEAD} will be created at start")
+    return CheckResult("schema", Status.WARN, f"revision {current} will be upgraded to {HEAD} at start")
+
+
+def _sqlite_checks(path: Path, integrity: bool, expect_database: bool) -> list[CheckResult]:
+    files = [_data_folder(path.parent), _disk_space(path.parent), _permissions(path)]
+    if not path.exists():
+        if expect_database:
+            return [CheckResult("database", Status.FAIL, f"{path} is missing"), *files]
+        return [CheckResult("database", Status.OK, f"not created yet: will be created at {path}"), *files]
+    opened = _open_sqlite(path)
+    if isinstance(opened, CheckResult):
+        return [opened, *files]
+    conn, reached = opened
+    try:
+        return [reached, *_sqlite_contents(conn, integrity), *files]
+    finally:
+        conn.close()
+
+
+def _sqlite_contents(conn: sqlite3.Connection, integrity: bool) -> list[CheckResult]:
+    results: list[CheckResult] = []
+    try:
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        current = None
+        if "alembic_version" in tables:
+            current = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        results.append(_schema_result(current, bool(tables)))
+        if integrity:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+            damaged = problems != ["ok"]
+            message = f"damaged: {problems[0]}" if damaged else "ok"
+            results.append(CheckResult("integrity", Status.FAIL if damaged else Status.OK, message))
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
+        if mode == "wal" or not tables:
+            results.append(CheckResult("journal_mode", Status.OK, mode))
+        else:
+            results.append(CheckResult("journal_mode", Status.WARN, f"{mode} (tui-tasks switches it to wal)"))
+    except sqlite3.Error as exc:
+        results.append(CheckResult("integrity", Status.FAIL, describe_error(exc)))
+    return results
+
+
+def _open_sqlite(path: Path) -> CheckResult | tuple[sqlite3.Connection, CheckResult]:
+    """A read-only connection that has read the schema, or the failed `database` check."""
+    if path.is_dir():
+        return CheckResult("database", Status.FAIL, f"{path} is a folder, not a database file")
+    if not os.access(path, os.R_OK):
+        return CheckResult("database", Status.FAIL, f"cannot read {path}: permission denied")
+    started = time.perf_counter()
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        return CheckResult("database", Status.FAIL, f"{describe_error(exc)} ({path})")
+    latency = round((time.perf_counter() - started) * 1000, 2)
+    return conn, CheckResult("database", Status.OK, f"SQLite file readable in {latency} ms", latency)
+
+
+def _server_checks(settings: Settings, engine: Engine | None) -> list[CheckResult]:
+    own = engine is None
+    try:
+        engine = engine or make_engine(settings.db, poolclass=NullPool)
+    except TasksError as exc:
+        return [CheckResult("database", Status.FAIL, exc.message)]
+    started = time.perf_counter()
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+            latency = round((time.perf_counter() - started) * 1000, 2)
+            state = schema_state(conn)
+    except DBAPIError as exc:
+        return [CheckResult("database", Status.FAIL, f"cannot reach the server: {describe_error(exc)}")]
+    finally:
+        if own:
+            engine.dispose()
+    reached = CheckResult("database", Status.OK, f"PostgreSQL server answered in {latency} ms", latency)
+    return [reached, _schema_result(*state)]
+
+
+def _permissions(path: Path) -> CheckResult:
+    loose = [
+        f"{p} is readable by others (mode {stat.S_IMODE(p.stat().st_mode):04o})"
+        for p in (path, path.parent)
+        if p.exists() and p.stat().st_mode & 0o077
+    ]
+    if loose:
+        return CheckResult("permissions", Status.WARN, "; ".join(loose) + ": chmod 600 the file, 700 the folder")
+    return CheckResult("permissions", Status.OK, "database file and folder are private to their owner")
+
+
+def _writable(name: str, label: str, path: Path) -> CheckResult:
+    existing = locations.nearest_existing(path)
+    if existing == path:
+        ok = os.access(path, os.W_OK)
+        message = f"{label} writable: {path}" if ok else f"cannot write the {label} {path}"
+    else:
+        ok = existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
+        message = f"{label} will be created: {path}" if ok else f"cannot create the {label} {path}: {existing} is not writable"
+    return CheckResult(name, Status.OK if ok else Status.FAIL, message)
+
+
+def _data_folder(folder: Path) -> CheckResult:
+    if folder.exists() and not folder.is_dir():
+        return CheckResult("data_folder", Status.FAIL, f"{folder} is not a folder")
+    return _writable("data_folder", "data folder", folder)
+
+
+def _disk_space(folder: Path) -> CheckResult:
+    free = shutil.disk_usage(locations.nearest_existing(folder)).free
+    status = Status.FAIL if free < DISK_FAIL else Status.WARN if free < DISK_WARN else Status.OK
+    return CheckResult("disk_space", status, f"{free / MiB / 1024:.1f} GiB free")

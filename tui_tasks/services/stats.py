@@ -1,0 +1,101 @@
+"""Task statistics, computed in SQL: no task is loaded to count it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Date, Interval, and_, case, cast, func, literal
+from sqlmodel import col, select
+
+from tui_tasks.db.engine import Database
+from tui_tasks.db.tables import Task, TaskTag
+from tui_tasks.domain import DayCount, Priority, TaskCounts, TaskStats, UserView, local_date
+from tui_tasks.services.accounts import utcnow
+
+DAYS = 30
+TOP = 5
+
+
+def _count_if(condition) -> object:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+class Stats:
+    """Counts and charts of the logged-in user's tasks."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    def counts(self, user: UserView) -> TaskCounts:
+        """Total, pending, done, overdue and due-today counts in one pass over an index."""
+        today = local_date(self.clock())
+        done, due = col(Task.completed), col(Task.due)
+        with self.db.session() as session:
+            total, n_done, overdue, due_today = session.exec(
+                select(
+                    func.count(),
+                    _count_if(done.is_(True)),
+                    _count_if(and_(done.is_(False), due < today)),
+                    _count_if(and_(done.is_(False), due == today)),
+                ).where(Task.user_id == user.id)
+            ).one()
+        return TaskCounts(total, total - n_done, n_done, overdue, due_today)
+
+    def _local_day(self, column, offset: timedelta):
+        """The local calendar day of a UTC timestamp column, as SQL (offset fixed at today's)."""
+        if self.db.engine.dialect.name == "sqlite":
+            return func.date(column, f"{int(offset.total_seconds() // 60):+d} minutes")
+        return cast(func.timezone(literal(offset, Interval()), column), Date)
+
+    def _per_day(self, session, user: UserView, column, since: datetime, days: list[date], *extra):
+        day = self._local_day(column, since.astimezone().utcoffset() or timedelta(0))
+        rows = session.exec(
+            select(day, func.count()).where(Task.user_id == user.id, column >= since, *extra).group_by(day)
+        )
+        counts = {date.fromisoformat(str(key)[:10]): n for key, n in rows}
+        return tuple(DayCount(d, counts.get(d, 0)) for d in days)
+
+    def summary(self, user: UserView, days: int = DAYS, top: int = TOP) -> TaskStats:
+        """Everything on the stats screen: counts, per-day series for `days` days, top projects and tags."""
+        now = self.clock()
+        today = local_date(now)
+        span = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
+        since = datetime.combine(span[0], time(), tzinfo=now.astimezone().tzinfo)
+        counts = self.counts(user)
+        with self.db.session() as session:
+            done_per_day = self._per_day(
+                session, user, col(Task.completed_at), since, span, col(Task.completed).is_(True)
+            )
+            created_per_day = self._per_day(session, user, col(Task.created_at), since, span)
+            by_priority = dict(
+                session.exec(
+                    select(Task.priority, func.count()).where(Task.user_id == user.id).group_by(Task.priority)
+                ).all()
+            )
+            n = func.count().label("n")
+            top_projects = session.exec(
+                select(Task.project, n)
+                .where(Task.user_id == user.id, col(Task.project).is_not(None))
+                .group_by(Task.project)
+                .order_by(n.desc(), Task.project)
+                .limit(top)
+            ).all()
+            top_tags = session.exec(
+                select(TaskTag.tag, n)
+                .join(Task, col(Task.id) == TaskTag.task_id)
+                .where(Task.user_id == user.id)
+                .group_by(TaskTag.tag)
+                .order_by(n.desc(), TaskTag.tag)
+                .limit(top)
+            ).all()
+        return TaskStats(
+            counts=counts,
+            done_last_7_days=sum(d.count for d in done_per_day[-7:]),
+            done_per_day=done_per_day,
+            created_per_day=created_per_day,
+            by_priority=tuple((p, by_priority.get(int(p), 0)) for p in sorted(Priority, reverse=True)),
+            top_projects=tuple((name, count) for name, count in top_projects),
+            top_tags=tuple((name, count) for name, count in top_tags),
+        )

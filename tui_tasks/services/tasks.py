@@ -1,0 +1,262 @@
+"""Tasks of the logged-in user: create, get, update, toggle, delete, restore, and paged lists.
+
+Every statement is scoped by the user's id: another user's task id behaves exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, exists, func, insert, literal, or_, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from tui_tasks.db.engine import Database
+from tui_tasks.db.tables import Task, TaskTag
+from tui_tasks.domain import (
+    PageCursor,
+    Priority,
+    SortField,
+    TaskDraft,
+    TaskFilter,
+    TaskPage,
+    TaskQuery,
+    TaskView,
+    UserView,
+    local_date,
+)
+from tui_tasks.errors import NotFound, StaleTask
+from tui_tasks.services.accounts import utcnow
+from tui_tasks.services.validation import clean_draft
+
+PAGE_MAX = 500
+TASK_NOT_FOUND = "Task not found (it may have been deleted)"
+
+log = logging.getLogger("tui_tasks.tasks")
+
+SORT_COLUMNS = {
+    SortField.CREATED: col(Task.created_at),
+    SortField.UPDATED: col(Task.updated_at),
+    SortField.DUE: col(Task.due),
+    SortField.PRIORITY: col(Task.priority),
+    SortField.TITLE: col(Task.title),
+}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def task_conditions(user: UserView, query: TaskQuery, today: date) -> list[ColumnElement[bool]]:
+    """The WHERE clause of a list or count: the user's tasks that match the query's filter and search."""
+    done = col(Task.completed)
+    conditions: list[ColumnElement[bool]] = [col(Task.user_id) == user.id]
+    match query.filter:
+        case TaskFilter.PENDING:
+            conditions.append(done.is_(False))
+        case TaskFilter.DONE:
+            conditions.append(done.is_(True))
+        case TaskFilter.OVERDUE:
+            conditions += [done.is_(False), col(Task.due) < today]
+        case TaskFilter.TODAY:
+            conditions += [done.is_(False), col(Task.due) == today]
+    if query.project is not None:
+        conditions.append(col(Task.project) == query.project)
+    if query.tag is not None:
+        conditions.append(col(Task.id).in_(select(TaskTag.task_id).where(TaskTag.tag == query.tag.lower())))
+    for word in query.search.split():
+        pattern = f"%{_escape_like(word)}%"
+        conditions.append(
+            or_(
+                col(Task.title).ilike(pattern, escape="\\"),
+                col(Task.description).ilike(pattern, escape="\\"),
+                col(Task.project).ilike(pattern, escape="\\"),
+                exists().where(TaskTag.task_id == Task.id, col(TaskTag.tag).like(pattern.lower(), escape="\\")),
+            )
+        )
+    return conditions
+
+
+def _tags_of(session: Session, task_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    tags: dict[int, list[str]] = {}
+    if task_ids:
+        rows = session.exec(
+            select(TaskTag.task_id, TaskTag.tag).where(col(TaskTag.task_id).in_(task_ids)).order_by(TaskTag.tag)
+        )
+        for task_id, tag in rows:
+            tags.setdefault(task_id, []).append(tag)
+    return {task_id: tuple(values) for task_id, values in tags.items()}
+
+
+def _set_tags(session: Session, task_id: int, tags: tuple[str, ...]) -> None:
+    session.exec(delete(TaskTag).where(col(TaskTag.task_id) == task_id))
+    if tags:
+        session.exec(insert(TaskTag), params=[{"task_id": task_id, "tag": tag} for tag in tags])
+
+
+def _view(task: Task, tags: tuple[str, ...]) -> TaskView:
+    return TaskView(
+        id=task.id,
+        title=task.title,
+        description=task.description,
+        completed=task.completed,
+        completed_at=task.completed_at,
+        priority=Priority(task.priority),
+        due=task.due,
+        project=task.project,
+        tags=tags,
+        created_at=task.created_at,
+        updated_at=task.updated_at,
+        version=task.version,
+    )
+
+
+class Tasks:
+    """The logged-in user's tasks."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    def _owned(self, session: Session, user: UserView, task_id: Any, expected_version: int | None) -> Task:
+        if isinstance(task_id, bool) or not isinstance(task_id, int):
+            raise NotFound(TASK_NOT_FOUND)
+        task = session.exec(
+            select(Task).where(Task.id == task_id, Task.user_id == user.id).with_for_update()
+        ).first()
+        if task is None:
+            raise NotFound(TASK_NOT_FOUND)
+        if expected_version is not None and task.version != expected_version:
+            raise StaleTask("This task was changed elsewhere since it was loaded", task.version)
+        return task
+
+    def create(self, user: UserView, draft: TaskDraft) -> TaskView:
+        """Add a task; raise ValidationError naming the first bad field."""
+        clean = clean_draft(draft)
+        now = self.clock()
+        try:
+            with self.db.session(write=True) as session:
+                task = Task(
+                    user_id=user.id, title=clean.title, description=clean.description,
+                    priority=int(clean.priority), due=clean.due, project=clean.project,
+                    created_at=now, updated_at=now,
+                )  # fmt: skip
+                session.add(task)
+                session.flush()
+                _set_tags(session, task.id, clean.tags)
+                view = _view(task, clean.tags)
+        except IntegrityError:
+            raise NotFound("This account no longer exists") from None
+        log.info("task created user_id=%s task_id=%s", user.id, view.id)
+        return view
+
+    def get(self, user: UserView, task_id: int) -> TaskView:
+        with self.db.session() as session:
+            task = self._owned(session, user, task_id, None)
+            return _view(task, _tags_of(session, [task.id]).get(task.id, ()))
+
+    def update(self, user: UserView, task_id: int, draft: TaskDraft, expected_version: int | None = None) -> TaskView:
+        """Replace the editable fields. With `expected_version`, raise StaleTask if it changed meanwhile."""
+        clean = clean_draft(draft)
+        with self.db.session(write=True) as session:
+            task = self._owned(session, user, task_id, expected_version)
+            task.title, task.description, task.priority = clean.title, clean.description, int(clean.priority)
+            task.due, task.project = clean.due, clean.project
+            task.updated_at = self.clock()
+            task.version += 1
+            session.flush()
+            _set_tags(session, task.id, clean.tags)
+            view = _view(task, clean.tags)
+        log.info("task updated user_id=%s task_id=%s", user.id, task_id)
+        return view
+
+    def toggle(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
+        """Mark the task done, or pending again; `completed_at` follows."""
+        with self.db.session(write=True) as session:
+            task = self._owned(session, user, task_id, expected_version)
+            now = self.clock()
+            task.completed = not task.completed
+            task.completed_at = now if task.completed else None
+            task.updated_at = now
+            task.version += 1
+            session.flush()
+            view = _view(task, _tags_of(session, [task.id]).get(task.id, ()))
+        log.info("task toggled user_id=%s task_id=%s completed=%s", user.id, task_id, view.completed)
+        return view
+
+    def delete(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
+        """Delete the task and return it as it was, so that it can be restored (undo)."""
+        with self.db.session(write=True) as session:
+            task = self._owned(session, user, task_id, expected_version)
+            view = _view(task, _tags_of(session, [task.id]).get(task.id, ()))
+            session.delete(task)
+        log.info("task deleted user_id=%s task_id=%s", user.id, task_id)
+        return view
+
+    def restore(self, user: UserView, task: TaskView) -> TaskView:
+        """Put back a deleted task with its fields, state and id (a new id if that one is taken)."""
+        clean = clean_draft(task.draft())
+        now = self.clock()
+        try:
+            with self.db.session(write=True) as session:
+                row = Task(
+                    user_id=user.id, title=clean.title, description=clean.description,
+                    priority=int(clean.priority), due=clean.due, project=clean.project,
+                    completed=task.completed, completed_at=task.completed_at,
+                    created_at=task.created_at, updated_at=now, version=task.version + 1,
+                )  # fmt: skip
+                if session.get(Task, task.id) is None:
+                    row.id = task.id
+                session.add(row)
+                session.flush()
+                _set_tags(session, row.id, clean.tags)
+                view = _view(row, clean.tags)
+        except IntegrityError:
+            raise NotFound("This account no longer exists") from None
+        log.info("task restored user_id=%s task_id=%s", user.id, view.id)
+        return view
+
+    def count(self, user: UserView, query: TaskQuery = TaskQuery()) -> int:
+        """How many tasks the query matches."""
+        today = local_date(self.clock())
+        with self.db.session() as session:
+            return session.exec(
+                select(func.count()).select_from(Task).where(*task_conditions(user, query, today))
+            ).one()
+
+    def page(
+        self, user: UserView, query: TaskQuery = TaskQuery(), cursor: PageCursor | None = None, limit: int = 50
+    ) -> TaskPage:
+        """One page of the query's tasks, in order, starting after `cursor` (keyset paging).
+
+        Tasks without a due date come last when sorting by due, in either direction: that part of
+        the list is a second index range read after the first, so both stay index scans.
+        """
+        limit = max(1, min(int(limit), PAGE_MAX))
+        column = SORT_COLUMNS[query.sort]
+        order = (lambda c: c.desc()) if query.descending else (lambda c: c.asc())
+        after = (lambda a, b: a < b) if query.descending else (lambda a, b: a > b)
+        base = select(Task).where(*task_conditions(user, query, local_date(self.clock())))
+        nullable = query.sort is SortField.DUE
+        in_null_part = nullable and cursor is not None and cursor.value is None
+        with self.db.session() as session:
+            rows: list[Task] = []
+            if not in_null_part:
+                stmt = base.where(column.is_not(None)) if nullable else base
+                if cursor is not None:
+                    stmt = stmt.where(after(tuple_(column, col(Task.id)), tuple_(literal(cursor.value, column.type), literal(cursor.id))))
+                rows = list(session.exec(stmt.order_by(order(column), order(col(Task.id))).limit(limit + 1)))
+            if nullable and len(rows) <= limit:
+                stmt = base.where(column.is_(None))
+                if in_null_part:
+                    stmt = stmt.where(after(col(Task.id), cursor.id))
+                rows += session.exec(stmt.order_by(order(col(Task.id))).limit(limit + 1 - len(rows)))
+            tags = _tags_of(session, [row.id for row in rows[:limit]])
+            tasks = tuple(_view(row, tags.get(row.id, ())) for row in rows[:limit])
+        if len(rows) <= limit:
+            return TaskPage(tasks, None)
+        last = rows[limit - 1]
+        return TaskPage(tasks, PageCursor(getattr(last, column.key), last.id))

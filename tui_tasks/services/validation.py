@@ -1,0 +1,132 @@
+"""Input checks shared by the services. Each returns the normalised value or raises ValidationError."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from tui_tasks.domain import Priority, TaskDraft
+from tui_tasks.errors import ValidationError
+
+EMAIL_MAX = 254
+NAME_MAX = 80
+TITLE_MAX = 200
+DESCRIPTION_MAX = 10_000
+PROJECT_MAX = 80
+TAG_MAX = 40
+TAGS_MAX = 20
+PASSWORD_MIN_BYTES = 8
+PASSWORD_MAX_BYTES = 72  # bcrypt's limit: longer passwords are rejected, never truncated
+
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
+_TAG = re.compile(r"[\w-]+")
+# Control characters, lone surrogates (cannot be stored as UTF-8) and line/paragraph separators.
+_NOT_IN_LINE = {"Cc", "Cs", "Zl", "Zp"}
+
+
+def _bad_char(text: str, allowed: str = "") -> str | None:
+    for char in text:
+        if char not in allowed and unicodedata.category(char) in _NOT_IN_LINE:
+            return char
+    return None
+
+
+def clean_line(field: str, label: str, value: str, *, max_len: int, required: bool) -> str:
+    """One line of text: trimmed, no control characters, at most `max_len` characters."""
+    if not isinstance(value, str):
+        raise ValidationError(field, f"{label} must be text")
+    text = value.strip()
+    if required and not text:
+        raise ValidationError(field, f"{label} is required")
+    if len(text) > max_len:
+        raise ValidationError(field, f"{label} must be at most {max_len} characters (it has {len(text)})")
+    bad = _bad_char(text)
+    if bad is not None:
+        raise ValidationError(field, f"{label} must not contain control characters (found U+{ord(bad):04X})")
+    return text
+
+
+def clean_email(value: str) -> str:
+    email = clean_line("email", "Email", value, max_len=EMAIL_MAX, required=True).lower()
+    if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+        raise ValidationError("email", "Email must look like name@example.com")
+    return email
+
+
+def clean_display_name(value: str | None, email: str) -> str:
+    """The display name, or the part of the email before the @ when none is given."""
+    name = clean_line("display_name", "Display name", value or "", max_len=NAME_MAX, required=False)
+    return name or email.partition("@")[0][:NAME_MAX]
+
+
+def password_bytes(value: str, field: str = "password") -> bytes:
+    """The password as the bytes bcrypt hashes, after checking bcrypt's 8-72 byte range."""
+    if not isinstance(value, str):
+        raise ValidationError(field, "Password must be text")
+    try:
+        raw = value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(field, "Password contains characters that cannot be encoded as UTF-8") from None
+    if len(raw) < PASSWORD_MIN_BYTES:
+        raise ValidationError(field, f"Password must be at least {PASSWORD_MIN_BYTES} bytes (it has {len(raw)})")
+    if len(raw) > PASSWORD_MAX_BYTES:
+        raise ValidationError(
+            field, f"Password must be at most {PASSWORD_MAX_BYTES} bytes in UTF-8 (it has {len(raw)})"
+        )
+    return raw
+
+
+def clean_tag(value: str) -> str:
+    tag = value.strip().lstrip("#").lower()
+    if not tag or len(tag) > TAG_MAX or not _TAG.fullmatch(tag):
+        raise ValidationError(
+            "tags", f"Tag {value.strip()!r} must be one word of letters, digits, - or _ (at most {TAG_MAX})"
+        )
+    return tag
+
+
+def clean_tags(values: Iterable[str]) -> tuple[str, ...]:
+    """Tags: lowercase words, each once, sorted."""
+    if isinstance(values, str):
+        values = values.replace(",", " ").split()
+    tags = tuple(sorted({clean_tag(value) for value in values if value.strip()}))
+    if len(tags) > TAGS_MAX:
+        raise ValidationError("tags", f"A task can have at most {TAGS_MAX} tags (it has {len(tags)})")
+    return tags
+
+
+def clean_description(value: str) -> str:
+    if not isinstance(value, str):
+        raise ValidationError("description", "Description must be text")
+    text = value.replace("\r\n", "\n").strip()
+    if len(text) > DESCRIPTION_MAX:
+        raise ValidationError(
+            "description", f"Description must be at most {DESCRIPTION_MAX} characters (it has {len(text)})"
+        )
+    bad = _bad_char(text, allowed="\n\t")
+    if bad is not None:
+        raise ValidationError(
+            "description", f"Description must not contain control characters (found U+{ord(bad):04X})"
+        )
+    return text
+
+
+def clean_draft(draft: TaskDraft) -> TaskDraft:
+    """A task's fields, checked and normalised."""
+    try:
+        priority = Priority(draft.priority)
+    except ValueError:
+        raise ValidationError("priority", "Priority must be none, low, medium or high") from None
+    if draft.due is not None and (not isinstance(draft.due, date) or isinstance(draft.due, datetime)):
+        raise ValidationError("due", "Due must be a date")
+    return TaskDraft(
+        title=clean_line("title", "Title", draft.title, max_len=TITLE_MAX, required=True),
+        description=clean_description(draft.description),
+        priority=priority,
+        due=draft.due,
+        project=clean_line("project", "Project", draft.project or "", max_len=PROJECT_MAX, required=False)
+        or None,
+        tags=clean_tags(draft.tags),
+    )
