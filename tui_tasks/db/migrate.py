@@ -14,7 +14,7 @@ from sqlalchemy.pool import NullPool
 from tui_tasks.config import DatabaseTarget
 from tui_tasks.db.backup import backup_sqlite
 from tui_tasks.db.engine import Database, describe_error, make_engine
-from tui_tasks.db.migrations import HEAD, REVISIONS
+from tui_tasks.db.migrations import REVISIONS
 from tui_tasks.errors import SchemaError, StorageError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -35,26 +35,29 @@ def schema_state(connection) -> tuple[str | None, bool]:
     return stored_revision(connection), bool(inspect(connection).get_table_names())
 
 
-def check_revision(current: str | None, has_tables: bool) -> None:
+def check_revision(current: str | None, has_tables: bool, revisions: tuple[str, ...] = REVISIONS) -> None:
     """Raise SchemaError for a database tui-tasks must not touch."""
     if current is None and has_tables:
         raise SchemaError("the database holds tables that are not tui-tasks' (no schema version)")
-    if current is not None and current not in REVISIONS:
+    if current is not None and current not in revisions:
         raise SchemaError(
             f"the database schema ({current}) is newer than this version of tui-tasks knows: upgrade tui-tasks"
         )
 
 
-def ensure_schema(db: Database) -> Path | None:
-    """Upgrade the schema to HEAD if needed; return the backup taken first (None if none was needed)."""
+def ensure_schema(
+    db: Database, script_location: Path = MIGRATIONS_DIR, revisions: tuple[str, ...] = REVISIONS
+) -> Path | None:
+    """Upgrade the schema to the newest of `revisions` if needed; return the backup taken first, if any."""
     try:
         with db.engine.connect() as conn:
             current, has_tables = schema_state(conn)
     except DBAPIError as exc:
         raise StorageError(describe_error(exc)) from exc
-    if current == HEAD:
+    head = revisions[-1]
+    if current == head:
         return None
-    check_revision(current, has_tables)
+    check_revision(current, has_tables, revisions)
     backup = None
     if current is not None and db.target.path is not None:
         try:
@@ -62,8 +65,8 @@ def ensure_schema(db: Database) -> Path | None:
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"cannot back up the database before upgrading it: {exc}") from exc
         log.info("backed up the database to %s before upgrading", backup)
-    upgrade(db.target)
-    log.info("database schema upgraded from %s to %s", current or "empty", HEAD)
+    upgrade(db.target, script_location, head)
+    log.info("database schema upgraded from %s to %s", current or "empty", head)
     return backup
 
 

@@ -1,0 +1,212 @@
+"""Migrations: the packaged scripts give the models' schema, upgrades keep data, failures change nothing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel
+
+from tui_tasks.config import DatabaseTarget, parse_database
+from tui_tasks.db import migrations
+from tui_tasks.db.backup import list_backups
+from tui_tasks.db.engine import Database, make_engine
+from tui_tasks.db.migrate import MIGRATIONS_DIR, ensure_schema, upgrade
+from tui_tasks.domain import TaskDraft
+from tui_tasks.errors import SchemaError
+from tui_tasks.services.accounts import Accounts
+from tui_tasks.services.tasks import Tasks
+
+# A later migration that rebuilds the parent table `user` (SQLite batch mode copies and drops it):
+# run with foreign keys ON, dropping the old table would cascade and delete every task.
+REBUILD_USER = '''
+"""Test only: add a column to user by rebuilding the table."""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("user", recreate="always") as batch_op:
+        batch_op.add_column(sa.Column("nickname", sa.String(40), nullable=False, server_default=""))
+'''
+
+FAILING = '''
+"""Test only: creates a table, then fails."""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))
+    with op.batch_alter_table("user", recreate="always") as batch_op:
+        batch_op.add_column(sa.Column("nickname", sa.String(40), nullable=False, server_default=""))
+    raise RuntimeError("this migration fails half-way")
+'''
+
+
+def scripts_with(tmp_path: Path, source: str) -> Path:
+    """A copy of the packaged migrations with one more revision."""
+    location = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, location, ignore=shutil.ignore_patterns("__pycache__"))
+    (location / "versions" / "0002_test.py").write_text(textwrap.dedent(source))
+    return location
+
+
+def table_counts(target: DatabaseTarget) -> dict[str, int]:
+    engine = make_engine(target)
+    with engine.connect() as conn:
+        counts = {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar() for t in ("user", "task", "task_tag")}
+    engine.dispose()
+    return counts
+
+
+def fill(db: Database) -> None:
+    accounts, tasks = Accounts(db, rounds=4), Tasks(db)
+    for name in ("ann", "ben"):
+        user = accounts.register(f"{name}@example.com", "password-123")
+        for n in range(3):
+            tasks.create(user, TaskDraft(f"{name} task {n}", tags=("one", "two")))
+
+
+def test_revision_constants_match_the_packaged_scripts():
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    scripts = ScriptDirectory.from_config(config)
+    assert scripts.get_current_head() == migrations.HEAD
+    assert tuple(reversed([s.revision for s in scripts.walk_revisions()])) == migrations.REVISIONS
+
+
+def test_upgrading_an_empty_database_gives_exactly_the_models_schema(target):
+    db = Database(target)
+    assert ensure_schema(db) is None  # nothing to back up in a new database
+    with db.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        assert differences == []
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD
+    db.close()
+
+
+def test_second_start_finds_the_schema_current_and_changes_nothing(target):
+    db = Database(target)
+    ensure_schema(db)
+    fill(db)
+    before = table_counts(target)
+    assert ensure_schema(db) is None
+    assert table_counts(target) == before
+    db.close()
+
+
+def test_upgrade_keeps_every_row_and_backs_up_first(target, tmp_path):
+    db = Database(target)
+    ensure_schema(db)
+    fill(db)
+    before = table_counts(target)
+    location = scripts_with(tmp_path, REBUILD_USER)
+    backup = ensure_schema(db, location, (*migrations.REVISIONS, "0002"))
+    assert table_counts(target) == before == {"user": 2, "task": 6, "task_tag": 12}
+    with db.engine.connect() as conn:
+        assert "nickname" in {c["name"] for c in inspect(conn).get_columns("user")}
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+    if target.path is not None:
+        assert backup is not None and backup in list_backups(target.path)
+        assert backup.stat().st_mode & 0o777 == 0o600
+        assert table_counts(parse_database(str(backup))) == before
+    db.close()
+
+
+def test_rebuilding_a_parent_table_with_foreign_keys_on_would_lose_tasks(tmp_path):
+    """Why upgrade() uses an engine of its own: the same migration on the app's engine deletes children."""
+    target = parse_database(str(tmp_path / "fk.db"))
+    db = Database(target)
+    ensure_schema(db)
+    fill(db)
+    location = scripts_with(tmp_path, REBUILD_USER)
+    config = Config()
+    config.set_main_option("script_location", str(location))
+    with db.engine.begin() as conn:  # the app engine: PRAGMA foreign_keys=ON
+        config.attributes["connection"] = conn
+        from alembic import command
+
+        command.upgrade(config, "0002")
+    assert table_counts(target)["task"] == 0
+    db.close()
+
+
+def test_a_failing_migration_changes_nothing(target, tmp_path):
+    db = Database(target)
+    ensure_schema(db)
+    fill(db)
+    before = table_counts(target)
+    location = scripts_with(tmp_path, FAILING)
+    with pytest.raises(RuntimeError, match="fails half-way"):
+        upgrade(target, location, "0002")
+    with db.engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD
+        assert "nickname" not in {c["name"] for c in inspect(conn).get_columns("user")}
+    assert tables == {"alembic_version", "user", "task", "task_tag"}
+    assert table_counts(target) == before
+    db.close()
+
+
+def test_a_newer_schema_is_refused_and_left_alone(target):
+    db = Database(target)
+    ensure_schema(db)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(SchemaError, match="newer than this version"):
+        ensure_schema(db)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
+    db.close()
+
+
+def test_a_database_of_another_program_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    conn.close()
+    db = Database(parse_database(str(path)))
+    with pytest.raises(SchemaError, match="not tui-tasks"):
+        ensure_schema(db)
+    db.close()
+    conn = sqlite3.connect(path)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")] == ["invoices"]
+    conn.close()
+
+
+def test_start_up_with_a_current_schema_does_not_import_alembic(tmp_path):
+    path = tmp_path / "current.db"
+    db = Database(parse_database(str(path)))
+    ensure_schema(db)
+    db.close()
+    code = textwrap.dedent(f"""
+        import sys
+        from tui_tasks.config import Settings, parse_database
+        from tui_tasks.services.facade import open_services
+        open_services(Settings(db=parse_database({str(path)!r}))).close()
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("alembic", "textual")))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
