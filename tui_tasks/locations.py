@@ -30,10 +30,11 @@ def default_database() -> Path:
 
 
 def make_private_dir(path: Path) -> Path:
-    """Create `path` (and missing parents) readable by the owner only; an existing folder is left as it is."""
-    if not path.is_dir():
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
+    """Create `path` and any missing parents as 0700 (as XDG asks); existing folders are left as they are."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
     return path
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -40,7 +42,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("user", recreate="always") as batch_op:
+    rebuild = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("user", recreate=rebuild) as batch_op:
         batch_op.add_column(sa.Column("nickname", sa.String(40), nullable=False, server_default=""))
 '''
 
@@ -57,7 +60,8 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))
-    with op.batch_alter_table("user", recreate="always") as batch_op:
+    rebuild = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("user", recreate=rebuild) as batch_op:
         batch_op.add_column(sa.Column("nickname", sa.String(40), nullable=False, server_default=""))
     raise RuntimeError("this migration fails half-way")
 '''
@@ -87,6 +91,14 @@ def fill(db: Database) -> None:
             tasks.create(user, TaskDraft(f"{name} task {n}", tags=("one", "two")))
 
 
+@pytest.fixture
+def db(target):
+    """The target database opened (not yet migrated), closed after the test."""
+    database = Database(target)
+    yield database
+    database.close()
+
+
 def test_revision_constants_match_the_packaged_scripts():
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -95,28 +107,23 @@ def test_revision_constants_match_the_packaged_scripts():
     assert tuple(reversed([s.revision for s in scripts.walk_revisions()])) == migrations.REVISIONS
 
 
-def test_upgrading_an_empty_database_gives_exactly_the_models_schema(target):
-    db = Database(target)
+def test_upgrading_an_empty_database_gives_exactly_the_models_schema(db, target):
     assert ensure_schema(db) is None  # nothing to back up in a new database
     with db.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
         assert differences == []
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD
-    db.close()
 
 
-def test_second_start_finds_the_schema_current_and_changes_nothing(target):
-    db = Database(target)
+def test_second_start_finds_the_schema_current_and_changes_nothing(db, target):
     ensure_schema(db)
     fill(db)
     before = table_counts(target)
     assert ensure_schema(db) is None
     assert table_counts(target) == before
-    db.close()
 
 
-def test_upgrade_keeps_every_row_and_backs_up_first(target, tmp_path):
-    db = Database(target)
+def test_upgrade_keeps_every_row_and_backs_up_first(db, target, tmp_path):
     ensure_schema(db)
     fill(db)
     before = table_counts(target)
@@ -130,7 +137,6 @@ def test_upgrade_keeps_every_row_and_backs_up_first(target, tmp_path):
         assert backup is not None and backup in list_backups(target.path)
         assert backup.stat().st_mode & 0o777 == 0o600
         assert table_counts(parse_database(str(backup))) == before
-    db.close()
 
 
 def test_rebuilding_a_parent_table_with_foreign_keys_on_would_lose_tasks(tmp_path):
@@ -144,15 +150,12 @@ def test_rebuilding_a_parent_table_with_foreign_keys_on_would_lose_tasks(tmp_pat
     config.set_main_option("script_location", str(location))
     with db.engine.begin() as conn:  # the app engine: PRAGMA foreign_keys=ON
         config.attributes["connection"] = conn
-        from alembic import command
-
         command.upgrade(config, "0002")
-    assert table_counts(target)["task"] == 0
     db.close()
+    assert table_counts(target)["task"] == 0
 
 
-def test_a_failing_migration_changes_nothing(target, tmp_path):
-    db = Database(target)
+def test_a_failing_migration_changes_nothing(db, target, tmp_path):
     ensure_schema(db)
     fill(db)
     before = table_counts(target)
@@ -165,11 +168,9 @@ def test_a_failing_migration_changes_nothing(target, tmp_path):
         assert "nickname" not in {c["name"] for c in inspect(conn).get_columns("user")}
     assert tables == {"alembic_version", "user", "task", "task_tag"}
     assert table_counts(target) == before
-    db.close()
 
 
-def test_a_newer_schema_is_refused_and_left_alone(target):
-    db = Database(target)
+def test_a_newer_schema_is_refused_and_left_alone(db, target):
     ensure_schema(db)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
@@ -177,13 +178,10 @@ def test_a_newer_schema_is_refused_and_left_alone(target):
         ensure_schema(db)
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
-    db.close()
 
 
 def test_a_database_of_another_program_is_refused(tmp_path):
     path = tmp_path / "other.db"
-    import sqlite3
-
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
     conn.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,8 +41,11 @@ def describe_error(exc: BaseException) -> str:
 
 def require_driver(target: DatabaseTarget) -> None:
     """Raise a one-line ConfigError when the PostgreSQL driver is not installed."""
-    if target.kind == "postgresql" and importlib.util.find_spec("psycopg") is None:
-        raise ConfigError("PostgreSQL needs the psycopg driver: pip install 'tui-tasks[postgres]'")
+    if target.kind == "postgresql":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise ConfigError("PostgreSQL needs the psycopg driver: pip install 'tui-tasks[postgres]'") from None
 
 
 def make_engine(target: DatabaseTarget, *, foreign_keys: bool = True, **kwargs) -> Engine:
