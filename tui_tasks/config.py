@@ -6,12 +6,12 @@ Every bad value is reported by name, with where it came from and what is accepte
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from tui_tasks import locations
 from tui_tasks.errors import ConfigError
@@ -38,14 +38,30 @@ class DatabaseTarget:
         return str(self.path) if self.path is not None else mask_password(self.url)
 
 
+# A database URL split the way SQLAlchemy splits it (the password runs up to the "@").
+_URL = re.compile(
+    r"""(?P<scheme>[\w+]+)://
+    (?:(?P<user>[^:/]*)(?::(?P<password>[^@]*))?@)?
+    (?:\[(?P<ipv6>[^/?]+)\]|(?P<host>[^/:?]+))?
+    (?::(?P<port>[^/?]*))?
+    (?:/(?P<database>[^?]*))?
+    (?:\?(?P<query>.*))?""",
+    re.VERBOSE | re.DOTALL,
+)
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&]*", re.IGNORECASE)
+
+
 def mask_password(url: str) -> str:
-    """`url` with the password (if any) shown as ***."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    userinfo, _, hostinfo = parts.netloc.rpartition("@")
-    user = userinfo.partition(":")[0]
-    return parts._replace(netloc=f"{user}:***@{hostinfo}").geturl()
+    """`url` with any password (in the user part or the query) shown as ***.
+
+    Everything from the user's ":" to the last "@" is hidden: more than SQLAlchemy takes as the
+    password when the password holds an unescaped "@", never less.
+    """
+    scheme, sep, rest = url.partition("://")
+    colon, at = rest.find(":"), rest.rfind("@")
+    if sep and 0 <= colon < at and "/" not in rest[:colon]:
+        url = f"{scheme}://{rest[: colon + 1]}***{rest[at:]}"
+    return _QUERY_PASSWORD.sub(r"\1***", url)
 
 
 def parse_database(value: str) -> DatabaseTarget:
@@ -61,8 +77,11 @@ def parse_database(value: str) -> DatabaseTarget:
             raise ValueError("sqlite:///PATH naming a file (in-memory databases are not supported)")
         return _sqlite_file(rest[1:])
     if scheme in POSTGRES_SCHEMES:
-        if not urlsplit(value).hostname and "host=" not in value:
-            raise ValueError("a PostgreSQL URL with a host, e.g. postgresql://user@host/dbname")
+        match = _URL.fullmatch(value)
+        has_host = match and (match["host"] or match["ipv6"] or "host=" in (match["query"] or ""))
+        port = match["port"] if match else None
+        if not has_host or (port and not (port.isdigit() and 1 <= int(port) <= 65535)):
+            raise ValueError("a PostgreSQL URL like postgresql://user@host:5432/dbname (a host; a port from 1 to 65535)")
         return DatabaseTarget(f"postgresql+psycopg://{rest}", None)
     raise ValueError("a file path, sqlite:///PATH or postgresql://user@host/dbname")
 
@@ -75,7 +94,7 @@ def _sqlite_file(path: str) -> DatabaseTarget:
 def _int_in(low: int, high: int) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
         text = str(value).strip()
-        if isinstance(value, bool) or not text.lstrip("-").isdigit() or not low <= int(text) <= high:
+        if isinstance(value, bool) or not re.fullmatch(r"-?[0-9]+", text) or not low <= int(text) <= high:
             raise ValueError(f"a whole number from {low} to {high}")
         return int(text)
 

@@ -236,3 +236,12 @@ def test_plain_password_is_nowhere_in_the_database_file_or_the_log(services, log
 
 def test_me_reflects_the_stored_account(services, alice: UserView):
     assert services.accounts.me(alice).display_name == "Alice"
+
+
+def test_a_deleted_accounts_id_is_never_given_to_a_new_account(services, alice, bob):
+    """A session left open for a deleted account must not turn into someone else's."""
+    services.accounts.delete_account(bob, bob.email)
+    carol = services.accounts.register("carol@example.com", "carol-password")
+    assert carol.id > bob.id
+    with pytest.raises(NotFound):
+        services.accounts.me(bob)

@@ -36,6 +36,9 @@ def describe_error(exc: BaseException) -> str:
     lines = str(orig).strip().splitlines()
     text = lines[0].strip() if lines else type(orig).__name__
     lowered = text.lower()
+    if lowered.startswith(("connection failed:", "connection timeout expired")):
+        detail = text.partition(":")[2].strip() or f"no answer within {CONNECT_TIMEOUT_S} s"
+        return f"cannot reach the PostgreSQL server: {detail}"
     return next((message for needle, message in _KNOWN_ERRORS if needle in lowered), text)
 
 

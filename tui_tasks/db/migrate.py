@@ -41,7 +41,8 @@ def check_revision(current: str | None, has_tables: bool, revisions: tuple[str, 
         raise SchemaError("the database holds tables that are not tui-tasks' (no schema version)")
     if current is not None and current not in revisions:
         raise SchemaError(
-            f"the database schema ({current}) is newer than this version of tui-tasks knows: upgrade tui-tasks"
+            f"the database schema (revision {current}) is unknown to this version of tui-tasks: "
+            "it was probably made by a newer version, so upgrade tui-tasks"
         )
 
 

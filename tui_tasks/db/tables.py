@@ -26,6 +26,7 @@ class User(SQLModel, table=True):
     """A local account. The password is only ever stored as a bcrypt hash."""
 
     __tablename__ = "user"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused: a stale session stays dead
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True)
@@ -51,6 +52,7 @@ class Task(SQLModel, table=True):
         Index("ix_task_user_title", "user_id", "title", "id"),
         Index("ix_task_user_project", "user_id", "project", "id"),
         Index("ix_task_user_completed_at", "user_id", "completed_at"),
+        {"sqlite_autoincrement": True},  # ids are never reused: a stale reference never hits a newer task
     )
 
     id: int | None = Field(default=None, primary_key=True)

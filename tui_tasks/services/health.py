@@ -74,13 +74,15 @@ def _sqlite_checks(path: Path, integrity: bool, expect_database: bool) -> list[C
         return [opened, *files]
     conn, reached = opened
     try:
-        return [reached, *_sqlite_contents(conn, integrity), *files]
+        return [reached, *_sqlite_contents(conn, path, integrity), *files]
     finally:
         conn.close()
 
 
-def _sqlite_contents(conn: sqlite3.Connection, integrity: bool) -> list[CheckResult]:
+def _sqlite_contents(conn: sqlite3.Connection, path: Path, integrity: bool) -> list[CheckResult]:
     results: list[CheckResult] = []
+    tables: list[str] = []
+    step = "schema"
     try:
         tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         current = None
@@ -88,34 +90,62 @@ def _sqlite_contents(conn: sqlite3.Connection, integrity: bool) -> list[CheckRes
             current = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         results.append(_schema_result(current, bool(tables)))
         if integrity:
-            problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
-            damaged = problems != ["ok"]
-            message = f"damaged: {problems[0]}" if damaged else "ok"
-            results.append(CheckResult("integrity", Status.FAIL if damaged else Status.OK, message))
-        mode = conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
-        if mode == "wal" or not tables:
-            results.append(CheckResult("journal_mode", Status.OK, mode))
-        else:
-            results.append(CheckResult("journal_mode", Status.WARN, f"{mode} (tui-tasks switches it to wal)"))
+            step = "integrity"
+            results.append(_quick_check(conn))
     except sqlite3.Error as exc:
-        results.append(CheckResult("integrity", Status.FAIL, describe_error(exc)))
+        results.append(CheckResult(step, Status.FAIL, describe_error(exc)))
+    wal = _is_wal(path)
+    if wal or not tables:
+        results.append(CheckResult("journal_mode", Status.OK, "wal" if wal else "not set yet"))
+    else:
+        results.append(CheckResult("journal_mode", Status.WARN, "rollback journal (tui-tasks switches it to wal)"))
     return results
 
 
+def _quick_check(conn: sqlite3.Connection) -> CheckResult:
+    """PRAGMA quick_check in one line: the first problem and how many more there are."""
+    problems = [
+        line.strip()
+        for (row,) in conn.execute("PRAGMA quick_check")
+        for line in row.splitlines()
+        if line.strip() and not line.startswith("***")
+    ]
+    if problems == ["ok"]:
+        return CheckResult("integrity", Status.OK, "ok")
+    more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+    return CheckResult("integrity", Status.FAIL, f"damaged: {problems[0]}{more}")
+
+
 def _open_sqlite(path: Path) -> CheckResult | tuple[sqlite3.Connection, CheckResult]:
-    """A read-only connection that has read the schema, or the failed `database` check."""
+    """A read-only connection that has read the schema, or the failed `database` check.
+
+    A WAL database without a -wal file has no open connection and every committed page is in the
+    main file: `immutable` reads it without leaving behind the -wal and -shm files that a read-only
+    WAL connection creates. Otherwise the read takes the usual locks and waits out a writer.
+    """
     if path.is_dir():
         return CheckResult("database", Status.FAIL, f"{path} is a folder, not a database file")
     if not os.access(path, os.R_OK):
         return CheckResult("database", Status.FAIL, f"cannot read {path}: permission denied")
+    idle_wal = _is_wal(path) and not path.with_name(path.name + "-wal").exists()
     started = time.perf_counter()
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        mode = "mode=ro&immutable=1" if idle_wal else "mode=ro"
+        conn = sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True, timeout=BUSY_TIMEOUT_S)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
         return CheckResult("database", Status.FAIL, f"{describe_error(exc)} ({path})")
     latency = round((time.perf_counter() - started) * 1000, 2)
     return conn, CheckResult("database", Status.OK, f"SQLite file readable in {latency} ms", latency)
+
+
+def _is_wal(path: Path) -> bool:
+    """Whether the file's header says WAL (file format versions 2): the mode persists in the file."""
+    try:
+        with path.open("rb") as file:
+            return file.read(20)[18:20] == b"\x02\x02"
+    except OSError:
+        return False
 
 
 def _server_checks(settings: Settings, engine: Engine | None) -> list[CheckResult]:
@@ -131,7 +161,7 @@ def _server_checks(settings: Settings, engine: Engine | None) -> list[CheckResul
             latency = round((time.perf_counter() - started) * 1000, 2)
             state = schema_state(conn)
     except DBAPIError as exc:
-        return [CheckResult("database", Status.FAIL, f"cannot reach the server: {describe_error(exc)}")]
+        return [CheckResult("database", Status.FAIL, describe_error(exc))]
     finally:
         if own:
             engine.dispose()

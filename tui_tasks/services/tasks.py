@@ -122,7 +122,7 @@ class Tasks:
         self.clock = clock
 
     def _owned(self, session: Session, user: UserView, task_id: Any, expected_version: int | None) -> Task:
-        if isinstance(task_id, bool) or not isinstance(task_id, int):
+        if isinstance(task_id, bool) or not isinstance(task_id, int) or not 0 < task_id < 2**63:
             raise NotFound(TASK_NOT_FOUND)
         task = session.exec(
             select(Task).where(Task.id == task_id, Task.user_id == user.id).with_for_update()
@@ -133,23 +133,27 @@ class Tasks:
             raise StaleTask("This task was changed elsewhere since it was loaded", task.version)
         return task
 
-    def create(self, user: UserView, draft: TaskDraft) -> TaskView:
-        """Add a task; raise ValidationError naming the first bad field."""
-        clean = clean_draft(draft)
-        now = self.clock()
+    def _insert(self, user: UserView, clean: TaskDraft, **state: Any) -> TaskView:
+        """Insert a validated task with the given state (an id that is taken is replaced by a new one)."""
         try:
             with self.db.session(write=True) as session:
-                task = Task(
+                row = Task(
                     user_id=user.id, title=clean.title, description=clean.description,
-                    priority=int(clean.priority), due=clean.due, project=clean.project,
-                    created_at=now, updated_at=now,
+                    priority=int(clean.priority), due=clean.due, project=clean.project, **state,
                 )  # fmt: skip
-                session.add(task)
+                if row.id is not None and session.get(Task, row.id) is not None:
+                    row.id = None
+                session.add(row)
                 session.flush()
-                _set_tags(session, task.id, clean.tags)
-                view = _view(task, clean.tags)
+                _set_tags(session, row.id, clean.tags)
+                return _view(row, clean.tags)
         except IntegrityError:
             raise NotFound("This account no longer exists") from None
+
+    def create(self, user: UserView, draft: TaskDraft) -> TaskView:
+        """Add a task; raise ValidationError naming the first bad field."""
+        now = self.clock()
+        view = self._insert(user, clean_draft(draft), created_at=now, updated_at=now)
         log.info("task created user_id=%s task_id=%s", user.id, view.id)
         return view
 
@@ -198,24 +202,11 @@ class Tasks:
 
     def restore(self, user: UserView, task: TaskView) -> TaskView:
         """Put back a deleted task with its fields, state and id (a new id if that one is taken)."""
-        clean = clean_draft(task.draft())
-        now = self.clock()
-        try:
-            with self.db.session(write=True) as session:
-                row = Task(
-                    user_id=user.id, title=clean.title, description=clean.description,
-                    priority=int(clean.priority), due=clean.due, project=clean.project,
-                    completed=task.completed, completed_at=task.completed_at,
-                    created_at=task.created_at, updated_at=now, version=task.version + 1,
-                )  # fmt: skip
-                if session.get(Task, task.id) is None:
-                    row.id = task.id
-                session.add(row)
-                session.flush()
-                _set_tags(session, row.id, clean.tags)
-                view = _view(row, clean.tags)
-        except IntegrityError:
-            raise NotFound("This account no longer exists") from None
+        view = self._insert(
+            user, clean_draft(task.draft()), id=task.id, completed=task.completed,
+            completed_at=task.completed_at, created_at=task.created_at, updated_at=self.clock(),
+            version=task.version + 1,
+        )  # fmt: skip
         log.info("task restored user_id=%s task_id=%s", user.id, view.id)
         return view
 

@@ -30,7 +30,8 @@ def upgrade() -> None:
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
-    sa.UniqueConstraint('email', name=op.f('uq_user_email'))
+    sa.UniqueConstraint('email', name=op.f('uq_user_email')),
+    sqlite_autoincrement=True,
     )
     op.create_table('task',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -47,7 +48,8 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint('priority BETWEEN 0 AND 3', name=op.f('ck_task_priority')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_task_user_id_user'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_task'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_task')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.create_index('ix_task_user_completed_at', ['user_id', 'completed_at'], unique=False)

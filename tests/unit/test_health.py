@@ -1,0 +1,329 @@
+"""check_health in-process: what each check reports, on real files and (when available) a real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from tui_tasks import __version__
+from tui_tasks.config import Settings, parse_database
+from tui_tasks.db.migrations import HEAD
+from tui_tasks.domain import CheckResult, HealthReport, Status
+from tui_tasks.services.facade import Services, open_services
+from tui_tasks.services.health import check_health
+
+SQLITE_CHECKS = [
+    "database",
+    "schema",
+    "integrity",
+    "journal_mode",
+    "data_folder",
+    "disk_space",
+    "permissions",
+    "log_file",
+]
+
+
+def sqlite_settings(path: Path) -> Settings:
+    return Settings(db=parse_database(str(path)), bcrypt_rounds=4)
+
+
+def checks_of(report: HealthReport) -> dict[str, CheckResult]:
+    return {check.name: check for check in report.checks}
+
+
+def statuses(report: HealthReport) -> dict[str, str]:
+    return {check.name: check.status.value for check in report.checks}
+
+
+def snapshot(root: Path) -> dict[str, tuple[bool, int, int]]:
+    """Every entry under `root`: folder or not, size and modification time."""
+    return {
+        str(path.relative_to(root)): (path.is_dir(), path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(root.rglob("*"))
+    }
+
+
+def app_database(path: Path) -> Path:
+    """A database as tui-tasks creates it (folder 0700, file 0600, schema at HEAD)."""
+    open_services(sqlite_settings(path)).close()
+    return path
+
+
+def damaged_database(path: Path) -> Path:
+    """An SQLite file whose first page is sound but whose table points at pages that do not exist."""
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?)", [(f"value {i} " * 20,) for i in range(2000)])
+    conn.commit()
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 't'").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    page_end = root * page_size
+    assert data[page_end - page_size] == 0x05, "the table's root should be an interior page"
+    data[page_end - 300 : page_end] = b"\xab" * 300  # the child page numbers of its last cells
+    path.write_bytes(bytes(data))
+    return path
+
+
+# --------------------------------------------------------------------------- healthy databases
+
+
+def test_a_healthy_database_reports_ok_with_a_measured_latency(services: Services, settings: Settings) -> None:
+    report = check_health(settings)
+
+    assert report.status is Status.OK, statuses(report)
+    assert all(check.status is Status.OK for check in report.checks), statuses(report)
+    database = checks_of(report)["database"]
+    assert isinstance(database.latency_ms, float) and database.latency_ms >= 0
+    assert checks_of(report)["schema"].message == f"current (revision {HEAD})"
+    assert report.version == __version__
+    assert report.database == settings.db.display
+    expected = SQLITE_CHECKS if settings.db.kind == "sqlite" else ["database", "schema", "log_file"]
+    assert [check.name for check in report.checks] == expected
+
+
+def test_a_healthy_sqlite_database_is_in_wal_mode_intact_and_private(tmp_path: Path) -> None:
+    path = app_database(tmp_path / "data" / "tasks.db")
+    checks = checks_of(check_health(sqlite_settings(path)))
+
+    assert checks["journal_mode"] == CheckResult("journal_mode", Status.OK, "wal")
+    assert checks["integrity"] == CheckResult("integrity", Status.OK, "ok")
+    assert checks["permissions"].status is Status.OK
+    assert checks["data_folder"].message == f"data folder writable: {path.parent}"
+    assert checks["database"].message.startswith("SQLite file readable in ")
+
+
+def test_the_integrity_check_can_be_left_out(tmp_path: Path) -> None:
+    settings = sqlite_settings(app_database(tmp_path / "data" / "tasks.db"))
+
+    with_integrity = [check.name for check in check_health(settings).checks]
+    without = [check.name for check in check_health(settings, integrity=False).checks]
+
+    assert "integrity" in with_integrity
+    assert without == [name for name in with_integrity if name != "integrity"]
+
+
+def test_checking_a_database_leaves_its_file_unchanged(tmp_path: Path) -> None:
+    path = app_database(tmp_path / "data" / "tasks.db")
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    check_health(sqlite_settings(path))
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_checking_a_database_leaves_its_folder_as_it_was(tmp_path: Path) -> None:
+    # The read-only connection of a WAL database creates tasks.db-wal and tasks.db-shm
+    # (and leaves them behind): --check "never creates or changes a database".
+    path = app_database(tmp_path / "data" / "tasks.db")
+    before = sorted(p.name for p in path.parent.iterdir())
+    check_health(sqlite_settings(path))
+    assert sorted(p.name for p in path.parent.iterdir()) == before
+
+
+# --------------------------------------------------------------------------- missing and broken files
+
+
+def test_a_missing_database_will_be_created_and_nothing_is_created_now(tmp_path: Path) -> None:
+    path = tmp_path / "xdg" / "data" / "tui-tasks" / "tasks.db"
+    before = snapshot(tmp_path)
+
+    report = check_health(sqlite_settings(path))
+
+    assert report.status is Status.OK, statuses(report)
+    database = checks_of(report)["database"]
+    assert database == CheckResult("database", Status.OK, f"not created yet: will be created at {path}")
+    assert checks_of(report)["data_folder"].message == f"data folder will be created: {path.parent}"
+    assert "schema" not in checks_of(report) and "integrity" not in checks_of(report)
+    assert snapshot(tmp_path) == before
+
+
+def test_a_missing_database_fails_when_the_app_expects_one(tmp_path: Path) -> None:
+    path = tmp_path / "gone" / "tasks.db"
+
+    report = check_health(sqlite_settings(path), expect_database=True)
+
+    assert report.status is Status.FAIL
+    assert checks_of(report)["database"] == CheckResult("database", Status.FAIL, f"{path} is missing")
+    assert not (tmp_path / "gone").exists()
+
+
+def test_random_bytes_are_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "random.db"
+    path.write_bytes(os.urandom(8192))
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+
+    report = check_health(sqlite_settings(path))
+
+    assert report.status is Status.FAIL
+    assert checks_of(report)["database"].message == f"the file is not an SQLite database ({path})"
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
+    report = check_health(sqlite_settings(tmp_path))
+    assert checks_of(report)["database"] == CheckResult(
+        "database", Status.FAIL, f"{tmp_path} is a folder, not a database file"
+    )
+
+
+def test_damage_inside_the_file_fails_the_integrity_check_in_one_line(tmp_path: Path) -> None:
+    path = damaged_database(tmp_path / "damaged.db")
+
+    integrity = checks_of(check_health(sqlite_settings(path)))["integrity"]
+
+    assert integrity.status is Status.FAIL
+    assert integrity.message.startswith("damaged: ")
+    # PRAGMA quick_check's first row is "*** in database main ***\nOn tree page ...": the message
+    # must still be one line, or `tui-tasks --check` prints more than one line for this check.
+    assert "\n" not in integrity.message, integrity.message
+
+
+def test_a_database_of_another_program_fails_the_schema_check(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.close()
+
+    checks = checks_of(check_health(sqlite_settings(path)))
+
+    assert checks["schema"] == CheckResult(
+        "schema", Status.FAIL, "the database holds tables that are not tui-tasks' (no schema version)"
+    )
+    assert checks["journal_mode"].status is Status.WARN
+    assert checks["journal_mode"].message == "rollback journal (tui-tasks switches it to wal)"
+
+
+def test_a_schema_newer_than_this_version_fails(tmp_path: Path) -> None:
+    path = app_database(tmp_path / "data" / "tasks.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+
+    schema = checks_of(check_health(sqlite_settings(path)))["schema"]
+
+    assert schema.status is Status.FAIL
+    assert "(revision 9999) is unknown to this version" in schema.message
+
+
+def test_an_empty_file_is_an_empty_database_ready_to_be_set_up(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "tasks.db"
+    path.parent.mkdir(mode=0o700)
+    path.touch(mode=0o600)
+    os.chmod(path.parent, 0o700)
+    os.chmod(path, 0o600)
+
+    report = check_health(sqlite_settings(path))
+
+    assert report.status is Status.OK, statuses(report)
+    assert checks_of(report)["schema"].message == f"empty: revision {HEAD} will be created at start"
+
+
+def test_a_database_readable_by_others_is_a_warning_naming_the_modes(tmp_path: Path) -> None:
+    path = app_database(tmp_path / "data" / "tasks.db")
+    os.chmod(path, 0o644)
+    os.chmod(path.parent, 0o750)
+
+    report = check_health(sqlite_settings(path))
+
+    assert report.status is Status.WARN
+    permissions = checks_of(report)["permissions"]
+    assert permissions.status is Status.WARN
+    assert f"{path} is readable by others (mode 0644)" in permissions.message
+    assert f"{path.parent} is readable by others (mode 0750)" in permissions.message
+
+
+def test_a_data_folder_that_is_a_file_fails(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+
+    checks = checks_of(check_health(sqlite_settings(blocker / "tasks.db")))
+
+    assert checks["data_folder"] == CheckResult("data_folder", Status.FAIL, f"{blocker} is not a folder")
+
+
+def test_a_log_file_that_cannot_be_created_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "state-is-a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+
+    log_file = checks_of(check_health(sqlite_settings(tmp_path / "tasks.db")))["log_file"]
+
+    assert log_file.status is Status.FAIL
+    assert log_file.message.startswith("cannot create the log file ")
+    assert f"{blocker} is not writable" in log_file.message
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+def test_an_unreachable_server_fails_quickly_without_showing_the_password() -> None:
+    settings = Settings(db=parse_database("postgresql://u:secretpw@127.0.0.1:1/x"))
+
+    started = time.monotonic()
+    report = check_health(settings)
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 4
+    assert report.status is Status.FAIL
+    database = checks_of(report)["database"]
+    assert database.status is Status.FAIL and database.latency_ms is None
+    assert "cannot reach" in database.message and "127.0.0.1" in database.message
+    assert report.database == "postgresql+psycopg://u:***@127.0.0.1:1/x"
+    assert "secretpw" not in json.dumps(report.to_json())
+
+
+@pytest.mark.parametrize("target", ["postgresql"], indirect=True)
+def test_the_app_engine_is_reused_instead_of_connecting_afresh(services: Services) -> None:
+    # Settings naming a server nobody listens on: only the engine passed in can reach the database.
+    elsewhere = Settings(db=parse_database("postgresql://u:secretpw@127.0.0.1:1/x"))
+
+    report = check_health(elsewhere, engine=services.db.engine)
+
+    assert statuses(report) == {"database": "ok", "schema": "ok", "log_file": "ok"}
+    assert isinstance(checks_of(report)["database"].latency_ms, float)
+    # The engine is the app's: it is left open, its connection back in the pool.
+    assert services.db.engine.pool.checkedin() >= 1
+    with services.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def test_the_report_status_is_the_worst_check_status() -> None:
+    ok = CheckResult("a", Status.OK, "fine")
+    warn = CheckResult("b", Status.WARN, "hmm")
+    fail = CheckResult("c", Status.FAIL, "broken")
+
+    assert HealthReport("1", "db").status is Status.OK
+    assert HealthReport("1", "db", (ok, ok)).status is Status.OK
+    assert HealthReport("1", "db", (ok, warn)).status is Status.WARN
+    assert HealthReport("1", "db", (warn, fail, ok)).status is Status.FAIL
+
+
+def test_the_report_as_json_has_exactly_the_documented_keys(tmp_path: Path) -> None:
+    path = app_database(tmp_path / "data" / "tasks.db")
+    os.chmod(path, 0o640)
+    report = check_health(sqlite_settings(path))
+
+    as_json = report.to_json()
+
+    assert json.loads(json.dumps(as_json)) == as_json
+    assert set(as_json) == {"status", "version", "database", "checks"}
+    assert as_json["status"] == "warn"
+    assert as_json["version"] == __version__
+    assert as_json["database"] == str(path)
+    assert [check["name"] for check in as_json["checks"]] == SQLITE_CHECKS
+    for check in as_json["checks"]:
+        assert set(check) == {"name", "status", "message", "latency_ms"}
+        assert check["status"] in {"ok", "warn", "fail"}
+        assert isinstance(check["message"], str) and check["message"]
+        assert check["latency_ms"] is None or isinstance(check["latency_ms"], float)
+    assert isinstance(as_json["checks"][0]["latency_ms"], float)
+    assert [check["latency_ms"] for check in as_json["checks"][1:]] == [None] * (len(SQLITE_CHECKS) - 1)
