@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Date, Interval, and_, case, cast, func, literal
+from sqlalchemy import Integer, and_, case, cast, func
 from sqlmodel import col, select
 
 from tui_tasks.db.engine import Database
@@ -15,6 +16,7 @@ from tui_tasks.services.accounts import utcnow
 
 DAYS = 30
 TOP = 5
+SLOT_S = 15 * 60
 
 
 def _count_if(condition) -> object:
@@ -43,26 +45,30 @@ class Stats:
             ).one()
         return TaskCounts(total, total - n_done, n_done, overdue, due_today)
 
-    def _local_day(self, column, offset: timedelta):
-        """The local calendar day of a UTC timestamp column, as SQL (offset fixed at today's)."""
+    def _slot(self, column):
+        """The 15-minute UTC slot of a timestamp column, as SQL: every UTC offset is a whole number of them."""
         if self.db.engine.dialect.name == "sqlite":
-            return func.date(column, f"{int(offset.total_seconds() // 60):+d} minutes")
-        return cast(func.timezone(literal(offset, Interval()), column), Date)
+            return cast(func.strftime("%s", column), Integer) / SLOT_S
+        return cast(func.floor(func.extract("epoch", column) / SLOT_S), Integer)
 
     def _per_day(self, session, user: UserView, column, since: datetime, days: list[date], *extra):
-        day = self._local_day(column, since.astimezone().utcoffset() or timedelta(0))
+        """Counts per local calendar day: SQL counts per slot, Python gives each slot its local date
+        (with the offset in force at that moment, so days stay right across a daylight-saving change)."""
+        slot = self._slot(column)
         rows = session.exec(
-            select(day, func.count()).where(Task.user_id == user.id, column >= since, *extra).group_by(day)
+            select(slot, func.count()).where(Task.user_id == user.id, column >= since, *extra).group_by(slot)
         )
-        counts = {date.fromisoformat(str(key)[:10]): n for key, n in rows}
-        return tuple(DayCount(d, counts.get(d, 0)) for d in days)
+        counts: Counter[date] = Counter()
+        for key, n in rows:
+            counts[datetime.fromtimestamp(int(key) * SLOT_S, timezone.utc).astimezone().date()] += n
+        return tuple(DayCount(d, counts[d]) for d in days)
 
     def summary(self, user: UserView, days: int = DAYS, top: int = TOP) -> TaskStats:
         """Everything on the stats screen: counts, per-day series for `days` days, top projects and tags."""
         now = self.clock()
         today = local_date(now)
         span = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
-        since = datetime.combine(span[0], time(), tzinfo=now.astimezone().tzinfo)
+        since = datetime.combine(span[0], time()).astimezone()  # local midnight, whatever the offset then
         counts = self.counts(user)
         with self.db.session() as session:
             done_per_day = self._per_day(

@@ -66,7 +66,8 @@ def task_conditions(user: UserView, query: TaskQuery, today: date) -> list[Colum
     if query.project is not None:
         conditions.append(col(Task.project) == query.project)
     if query.tag is not None:
-        conditions.append(col(Task.id).in_(select(TaskTag.task_id).where(TaskTag.tag == query.tag.lower())))
+        tag = query.tag.strip().lstrip("#").lower()
+        conditions.append(col(Task.id).in_(select(TaskTag.task_id).where(TaskTag.tag == tag)))
     for word in query.search.split():
         pattern = f"%{_escape_like(word)}%"
         conditions.append(
@@ -122,7 +123,7 @@ class Tasks:
         self.clock = clock
 
     def _owned(self, session: Session, user: UserView, task_id: Any, expected_version: int | None) -> Task:
-        if isinstance(task_id, bool) or not isinstance(task_id, int) or not 0 < task_id < 2**63:
+        if isinstance(task_id, bool) or not isinstance(task_id, int) or not 0 < task_id < 2**31:  # ids are INTEGER
             raise NotFound(TASK_NOT_FOUND)
         task = session.exec(
             select(Task).where(Task.id == task_id, Task.user_id == user.id).with_for_update()

@@ -79,6 +79,8 @@ def password_bytes(value: str, field: str = "password") -> bytes:
 
 
 def clean_tag(value: str) -> str:
+    if not isinstance(value, str):
+        raise ValidationError("tags", "Tags must be text")
     tag = value.strip().lstrip("#").lower()
     if not tag or len(tag) > TAG_MAX or not _TAG.fullmatch(tag):
         raise ValidationError(
@@ -91,7 +93,7 @@ def clean_tags(values: Iterable[str]) -> tuple[str, ...]:
     """Tags: lowercase words, each once, sorted."""
     if isinstance(values, str):
         values = values.replace(",", " ").split()
-    tags = tuple(sorted({clean_tag(value) for value in values if value.strip()}))
+    tags = tuple(sorted({clean_tag(value) for value in values if not isinstance(value, str) or value.strip()}))
     if len(tags) > TAGS_MAX:
         raise ValidationError("tags", f"A task can have at most {TAGS_MAX} tags (it has {len(tags)})")
     return tags
