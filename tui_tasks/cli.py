@@ -58,18 +58,13 @@ def run_check(settings: Settings, as_json: bool) -> ExitCode:
 
 
 def run_app(settings: Settings) -> ExitCode:
-    """Open (create or upgrade) the database, then run the full-screen app."""
+    """Run the full-screen app; it opens (creates, upgrades) the database while the log-in screen shows."""
     from tui_tasks.logs import setup_logging
-    from tui_tasks.services.facade import open_services
+
+    from tui_tasks.ui.app import TasksApp
 
     setup_logging(settings.log_level)
-    services = open_services(settings)
-    services.close()
-    print(
-        f"tui-tasks: the database is ready at {settings.db.display}; "
-        "the full-screen app is not part of this build yet (try tui-tasks --check)",
-        file=sys.stderr,
-    )
+    TasksApp(settings).run()
     return ExitCode.OK
 
 

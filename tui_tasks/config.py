@@ -5,6 +5,7 @@ Every bad value is reported by name, with where it came from and what is accepte
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -205,3 +206,40 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     if unknown:
         raise ConfigError(f"{path}: unknown setting {unknown[0]!r} (known: {', '.join(SETTINGS)})")
     return values
+
+
+def save_setting(name: str, value: str, path: Path | None = None) -> None:
+    """Set one setting in config.toml (creating it if needed), keeping every other line as it is."""
+    path = path or locations.config_file()
+    line = f"{name} = {json.dumps(value, ensure_ascii=False)}"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        lines = []
+    setting = re.compile(rf"\s*{re.escape(name)}\s*=")
+    kept = [existing for existing in lines if not setting.match(existing)]
+    locations.make_private_dir(path.parent)
+    path.write_text("\n".join([*kept, line]) + "\n", encoding="utf-8")
+
+
+def state_file() -> Path:
+    """Small things remembered between runs (the last email used; never a password)."""
+    return locations.state_dir() / "state.json"
+
+
+def load_state() -> dict[str, Any]:
+    try:
+        state = json.loads(state_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def save_state(**values: Any) -> None:
+    """Merge `values` into the state file; a failure to write it is not worth an error."""
+    path = state_file()
+    try:
+        locations.make_private_dir(path.parent)
+        path.write_text(json.dumps({**load_state(), **values}), encoding="utf-8")
+    except OSError:
+        pass

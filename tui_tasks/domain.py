@@ -6,7 +6,7 @@ Nothing here touches the database, so the UI can import it before SQLModel is lo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import IntEnum, StrEnum
 from typing import Any
 
@@ -14,6 +14,32 @@ from typing import Any
 def local_date(moment: datetime) -> date:
     """The calendar date of an aware moment in this machine's time zone."""
     return moment.astimezone().date()
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def parse_due(text: str, today: date) -> date | None:
+    """A due date as people type it: YYYY-MM-DD, today, tomorrow, +3d, +2w, or a weekday (the next one).
+
+    Empty text means no due date; anything else raises ValueError with what is accepted.
+    """
+    word = text.strip().lower()
+    if not word:
+        return None
+    if word in ("today", "tod"):
+        return today
+    if word in ("tomorrow", "tom"):
+        return today + timedelta(days=1)
+    if word[0] == "+" and word[1:-1].isdigit() and word[-1] in "dw" and len(word) <= 6:
+        return today + timedelta(days=int(word[1:-1]) * (7 if word[-1] == "w" else 1))
+    matches = [n for n, name in enumerate(_WEEKDAYS) if len(word) >= 3 and name.startswith(word)]
+    if len(matches) == 1:
+        return today + timedelta(days=(matches[0] - today.weekday() - 1) % 7 + 1)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise ValueError("Due must be YYYY-MM-DD, today, tomorrow, +3d, +2w or a weekday") from None
 
 
 class Priority(IntEnum):

@@ -20,6 +20,11 @@ def config_file() -> Path:
     return platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
+def state_dir() -> Path:
+    """Small state kept between runs (follows XDG_STATE_HOME)."""
+    return platformdirs.user_state_path(APP_NAME)
+
+
 def log_file() -> Path:
     """The rotating log (follows XDG_STATE_HOME)."""
     return platformdirs.user_log_path(APP_NAME) / "tui-tasks.log"

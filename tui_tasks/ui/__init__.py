@@ -1,0 +1,1 @@
+"""The Textual app. Talks to the services only; never imports SQLModel or SQLAlchemy itself."""

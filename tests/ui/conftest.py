@@ -1,0 +1,84 @@
+"""Fixtures for the app: real services on a temp SQLite file, a fixed clock, timers off."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from tests.conftest import BCRYPT_TEST_ROUNDS, Clock
+from tui_tasks.config import Settings, parse_database
+from tui_tasks.domain import Priority, TaskDraft, UserView
+from tui_tasks.services.facade import Services, open_services
+from tui_tasks.ui.app import TasksApp
+
+# A fixed moment (local noon-ish anywhere), so that screens and snapshots never change with the date.
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+TODAY = NOW.astimezone().date()
+PASSWORD = "demo-password"
+
+
+@pytest.fixture
+def fixed_clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def ui_settings(tmp_path) -> Settings:
+    return Settings(db=parse_database(str(tmp_path / "data" / "tasks.db")), bcrypt_rounds=BCRYPT_TEST_ROUNDS)
+
+
+@pytest.fixture
+def ui_services(ui_settings, fixed_clock) -> Services:
+    services = open_services(ui_settings, fixed_clock)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def demo_user(ui_services) -> UserView:
+    return ui_services.accounts.register("ada@example.com", PASSWORD, "Ada Lovelace")
+
+
+def add_demo_tasks(services: Services, user: UserView, clock: Clock) -> None:
+    """A small, fixed set of tasks covering every state the list shows."""
+    start = clock.now
+    rows = [
+        ("Write the quarterly report", Priority.HIGH, TODAY - timedelta(days=2), "work", ("report",)),
+        ("Buy milk", Priority.LOW, TODAY, "home", ("errand",)),
+        ("Book dentist appointment", Priority.MEDIUM, TODAY + timedelta(days=5), "health", ()),
+        ("Read “Dune”", Priority.NONE, None, None, ("books", "fun")),
+        ("Renew passport", Priority.HIGH, date(2026, 6, 1), "admin", ("travel",)),
+    ]
+    for n, (title, priority, due, project, tags) in enumerate(rows):
+        clock.now = start - timedelta(days=10 - n)
+        task = services.tasks.create(user, TaskDraft(title, priority=priority, due=due, project=project, tags=tags))
+        if n == 2:
+            clock.now = start - timedelta(days=1)
+            services.tasks.toggle(user, task.id)
+    clock.now = start
+
+
+def make_app(settings: Settings, services: Services | None, clock: Clock, **kwargs) -> TasksApp:
+    """The app as the CLI builds it, with the test's services and clock, and timers off."""
+    return TasksApp(settings, services=services, clock=clock, live=False, **kwargs)
+
+
+async def log_in(pilot, email: str = "ada@example.com", password: str = PASSWORD) -> None:
+    """Type the credentials on the log-in screen and wait until the task list has loaded."""
+    from tui_tasks.ui.screens.task_list import TaskListScreen
+
+    app = pilot.app
+    app.screen.query_one("#email").value = email
+    app.screen.query_one("#password").value = password
+    app.screen.query_one("#password").focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, TaskListScreen), app.screen
+
+
+async def settle(pilot) -> None:
+    """Wait for every worker and the messages they posted."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

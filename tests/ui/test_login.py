@@ -1,0 +1,79 @@
+"""Log-in and account creation, as a user would do them."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import PASSWORD, log_in, make_app, settle
+from tui_tasks.config import load_state
+from tui_tasks.ui.screens.login import LoginScreen
+from tui_tasks.ui.screens.task_list import TaskListScreen
+
+
+async def test_registering_opens_the_empty_task_list(ui_settings, ui_services, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+n")
+        assert app.screen.creating
+        await pilot.press(*"new@example.com", "tab", *"long-password", "tab", *"long-password", "tab", *"Newt")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen)
+        assert app.user.email == "new@example.com" and app.user.display_name == "Newt"
+        assert app.screen.query_one("#empty").display
+    assert load_state()["last_email"] == "new@example.com"
+
+
+async def test_mismatched_confirmation_is_shown_by_the_field(ui_settings, ui_services, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+n", *"new@example.com", "tab", *"long-password", "tab", *"other-password", "enter")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert str(app.screen.query_one("#confirm-error").render()) == "Passwords do not match"
+
+
+async def test_wrong_password_says_invalid_and_keeps_the_email(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"ada@example.com", "enter", *"wrong-password", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert str(app.screen.query_one("#password-error").render()) == "Invalid email or password"
+        assert app.screen.query_one("#email").value == "ada@example.com"
+
+
+async def test_fifth_failure_shows_the_lockout(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"ada@example.com", "enter")
+        for _ in range(5):
+            await pilot.press(*"wrong-password", "enter")
+            await settle(pilot)
+            app.screen.query_one("#password").value = ""
+        assert str(app.screen.query_one("#password-error").render()) == "Account locked — try again in 30 s"
+
+
+async def test_logging_in_shows_the_users_tasks(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        assert app.user.id == demo_user.id
+        assert "Ada Lovelace" in str(app.screen.query_one("#list-header").render())
+
+
+async def test_too_long_password_says_bytes(ui_settings, ui_services, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"ada@example.com", "enter", *("é" * 40), "enter")
+        await settle(pilot)
+        assert "at most 72 bytes" in str(app.screen.query_one("#password-error").render())
+
+
+async def test_log_out_returns_to_the_log_in_screen(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert app.user is None

@@ -1,0 +1,222 @@
+"""The tui-tasks application: screens, the session, service calls in workers, health, idle lock."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual import events, on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.signal import Signal
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tui_tasks.config import Settings, save_setting
+from tui_tasks.domain import HealthReport, UserView
+from tui_tasks.errors import TasksError
+from tui_tasks.ui.dispatch import ServiceFailed, WriteQueue
+from tui_tasks.ui.messages import DatabaseOpened, HealthChecked, LoggedIn
+
+if TYPE_CHECKING:
+    from tui_tasks.services.facade import Services
+
+T = TypeVar("T")
+log = logging.getLogger("tui_tasks.ui")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TasksApp(App[None]):
+    """A keyboard-first task manager. Build it with settings; tests may pass ready services and a clock."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-tasks"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False)]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        services: Services | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+        live: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.clock = clock
+        self.live = live  # timers (health, idle lock) and cursor blink; off in snapshot tests
+        self.services: Services | None = services
+        self.user: UserView | None = None
+        self.health: HealthReport | None = None
+        self.health_signal: Signal[HealthReport] = Signal(self, "health")
+        self._services_ready = threading.Event()
+        self._writes = WriteQueue()
+        self._last_input = time.monotonic()
+        self._saved_theme: str | None = None  # None until mounted: setting the first theme saves nothing
+        self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
+
+    # --- start-up -------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from tui_tasks.ui.screens.login import LoginScreen
+
+        self._saved_theme = self.theme
+        self.push_screen(LoginScreen())
+        if self.services is None:
+            self.open_database()
+        else:
+            self._services_ready.set()
+        if self.live:
+            self.set_interval(self.settings.health_interval_seconds, self.check_health)
+            self.set_interval(5, self._check_idle)
+
+    @work(thread=True, exit_on_error=False, group="open")
+    def open_database(self) -> None:
+        """Import the storage stack and open the database while the log-in screen is shown."""
+        from tui_tasks.services.facade import open_services
+
+        self.post_message(DatabaseOpened(open_services(self.settings, self.clock)))
+
+    @on(DatabaseOpened)
+    def _database_opened(self, event: DatabaseOpened) -> None:
+        self.services = event.services
+        self._services_ready.set()
+        self.check_health()
+
+    def wait_for_services(self) -> Services:
+        """The services, once open (call from a worker thread only)."""
+        self._services_ready.wait()
+        assert self.services is not None
+        return self.services
+
+    def on_unmount(self) -> None:
+        if self.services is not None:
+            self.services.close()
+
+    # --- service calls --------------------------------------------------------------------------
+    def run_service(
+        self,
+        target: Any,
+        call: Callable[[Services], T],
+        done: Callable[[T], Message | None] | None = None,
+        *,
+        write: bool = False,
+        exclusive: bool = False,
+        group: str = "service",
+        tag: str = "",
+    ) -> Worker:
+        """Run `call(services)` in a thread worker; post `done(result)` to `target`.
+
+        A TasksError is posted as ServiceFailed (to show inline, or as a notification); writes run one
+        at a time in the order asked. A superseded exclusive call posts nothing.
+        """
+        ticket = self._writes.take() if write else None
+
+        def work() -> None:
+            services = self.wait_for_services()
+            try:
+                if ticket is None:
+                    result = call(services)
+                else:
+                    with self._writes.turn(ticket):
+                        result = call(services)
+            except TasksError as error:
+                target.post_message(ServiceFailed(error, tag))
+                return
+            if get_current_worker().is_cancelled or done is None:
+                return
+            message = done(result)
+            if message is not None:
+                target.post_message(message)
+
+        return target.run_worker(work, thread=True, exit_on_error=False, exclusive=exclusive, group=group)
+
+    @on(ServiceFailed)
+    def _service_failed(self, event: ServiceFailed) -> None:
+        self.notify(event.error.message, title="Could not do that", severity="error")
+
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place where a failed worker is turned into something a user can read."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if event.worker.group == "open":
+            from tui_tasks.ui.screens.problem import ProblemScreen
+
+            message = error.message if isinstance(error, TasksError) else f"unexpected error ({error!r})"
+            if not isinstance(error, TasksError):
+                log.error("opening the database failed", exc_info=error)
+            self.push_screen(ProblemScreen(self.settings.db.display, message))
+            return
+        log.error("unexpected error in %s", event.worker.name, exc_info=error)
+        self.notify(f"{type(error).__name__}: {error} (details in the log)", title="Unexpected error", severity="error")
+
+    # --- session --------------------------------------------------------------------------------
+    @on(LoggedIn)
+    def _logged_in(self, event: LoggedIn) -> None:
+        from tui_tasks.ui.screens.task_list import TaskListScreen
+
+        self.user = event.user
+        self._last_input = time.monotonic()
+        self.switch_screen(TaskListScreen())
+
+    def action_log_out(self) -> None:
+        from tui_tasks.ui.screens.login import LoginScreen
+
+        self.user = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(LoginScreen())
+
+    # --- health ---------------------------------------------------------------------------------
+    def check_health(self) -> None:
+        if self.services is not None:
+            self._run_health_check()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="health")
+    def _run_health_check(self) -> None:
+        from tui_tasks.services.health import check_health
+
+        services = self.wait_for_services()
+        engine = services.db.engine if self.settings.db.kind != "sqlite" else None
+        report = check_health(self.settings, engine=engine, integrity=False, expect_database=True)
+        self.post_message(HealthChecked(report))
+
+    @on(HealthChecked)
+    def _health_checked(self, event: HealthChecked) -> None:
+        self.health = event.report
+        self.health_signal.publish(event.report)
+
+    # --- idle lock and theme --------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        from tui_tasks.ui.screens.unlock import UnlockScreen
+
+        minutes = self.settings.idle_lock_minutes
+        idle = time.monotonic() - self._last_input
+        if self.user and minutes and idle >= minutes * 60 and not isinstance(self.screen, UnlockScreen):
+            self.lock()
+
+    def lock(self) -> None:
+        """Ask for the password again, over whatever is on screen."""
+        from tui_tasks.ui.screens.unlock import UnlockScreen
+
+        if self.user is not None:
+            self.push_screen(UnlockScreen(self.user))
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember a theme chosen in the palette for the next start."""
+        if self._saved_theme is not None and theme != self._saved_theme:
+            self._saved_theme = theme
+            self.run_worker(lambda: save_setting("theme", theme, self.settings.config_file), thread=True)

@@ -1,0 +1,75 @@
+"""Messages the app's workers post when something happened (named in the past tense)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from tui_tasks.domain import HealthReport, TaskCounts, TaskPage, TaskView, UserView
+
+if TYPE_CHECKING:
+    from tui_tasks.services.facade import Services
+
+
+class DatabaseOpened(Message):
+    """The database is open and upgraded; the services are ready."""
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+
+
+class LoggedIn(Message):
+    """A user logged in (or registered): the session starts."""
+
+    def __init__(self, user: UserView) -> None:
+        super().__init__()
+        self.user = user
+
+
+class HealthChecked(Message):
+    """A fresh health report; replaces any not yet handled."""
+
+    def __init__(self, report: HealthReport) -> None:
+        super().__init__()
+        self.report = report
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, HealthChecked)
+
+
+class PageLoaded(Message):
+    """A page of the task list arrived; `reset` means it starts a new list."""
+
+    def __init__(self, page: TaskPage, reset: bool, generation: int) -> None:
+        super().__init__()
+        self.page = page
+        self.reset = reset
+        self.generation = generation
+
+
+class CountsLoaded(Message):
+    def __init__(self, counts: TaskCounts, matching: int) -> None:
+        super().__init__()
+        self.counts = counts
+        self.matching = matching
+
+
+class TaskChanged(Message):
+    """A task was created, edited, toggled or restored."""
+
+    def __init__(self, task: TaskView, created: bool = False) -> None:
+        super().__init__()
+        self.task = task
+        self.created = created
+
+
+class TaskDeleted(Message):
+    def __init__(self, task: TaskView) -> None:
+        super().__init__()
+        self.task = task
+
+
+class Unlocked(Message):
+    """The idle lock's password was right."""

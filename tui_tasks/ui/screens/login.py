@@ -1,0 +1,138 @@
+"""Log in, or create an account (ctrl+n switches)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Static
+
+from tui_tasks.config import load_state, save_state
+from tui_tasks.errors import ValidationError
+from tui_tasks.ui.dispatch import ServiceFailed
+from tui_tasks.ui.widgets.error_label import ErrorLabel
+from tui_tasks.ui.messages import LoggedIn
+
+FIELDS = ("email", "password", "confirm", "display_name")
+
+
+class LoginScreen(Screen[None]):
+    """The first screen: email and password; creating an account adds a confirmation and a name."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "switch_mode", "Log in / Create account", id="login.switch_mode"),
+        Binding("ctrl+q", "app.quit", "Quit", id="login.quit"),
+    ]
+
+    creating: reactive[bool] = reactive(False)
+    busy: reactive[bool] = reactive(False)
+
+    def compose(self) -> ComposeResult:
+        with Center():
+            with Vertical(id="login-box"):
+                yield Static("tui-tasks", id="login-title")
+                yield Static("Log in", id="login-mode")
+                for name, label, password, placeholder in (
+                    ("email", "Email", False, "you@example.com"),
+                    ("password", "Password", True, "8 to 72 bytes"),
+                    ("confirm", "Confirm password", True, "type it again"),
+                    ("display_name", "Display name", False, "optional"),
+                ):
+                    with Vertical(classes=f"field field-{name}"):
+                        yield Label(label)
+                        yield Input(id=name, password=password, placeholder=placeholder, compact=True)
+                        yield ErrorLabel(id=f"{name}-error")
+                yield ErrorLabel(id="form-error")
+                with Horizontal(id="login-buttons"):
+                    yield Button("Log in", id="submit", variant="primary", compact=True)
+                    yield Button("Create account instead", id="switch", compact=True)
+                yield LoadingIndicator(id="login-busy")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = self.app.live
+        email = load_state().get("last_email")
+        if isinstance(email, str) and email:
+            self.query_one("#email", Input).value = email
+            self.query_one("#password", Input).focus()
+        else:
+            self.query_one("#email", Input).focus()
+
+    def watch_creating(self, creating: bool) -> None:
+        self.set_class(creating, "-creating")
+        self.query_one("#login-mode", Static).update("Create account" if creating else "Log in")
+        self.query_one("#submit", Button).label = "Create account" if creating else "Log in"
+        self.query_one("#switch", Button).label = "Log in instead" if creating else "Create account instead"
+        self._clear_errors()
+
+    def watch_busy(self, busy: bool) -> None:
+        self.set_class(busy, "-busy")
+        for widget in (*self.query(Input), *self.query(Button)):
+            widget.disabled = busy
+
+    def action_switch_mode(self) -> None:
+        self.creating = not self.creating
+
+    @on(Button.Pressed, "#switch")
+    def _switch_pressed(self) -> None:
+        self.action_switch_mode()
+
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self) -> None:
+        self.submit()
+
+    @on(Input.Submitted)
+    def _enter_pressed(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; in the last one it submits."""
+        visible = [f for f in FIELDS if self.creating or f in ("email", "password")]
+        name = event.input.id or ""
+        if name in visible and name != visible[-1]:
+            self.query_one(f"#{visible[visible.index(name) + 1]}", Input).focus()
+        else:
+            self.submit()
+
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value
+
+    def _clear_errors(self) -> None:
+        for label in self.query(ErrorLabel):
+            label.show("")
+
+    def show_error(self, field: str, message: str) -> None:
+        """Show `message` under the field it belongs to (or under the form)."""
+        target = f"#{field}-error" if field in FIELDS else "#form-error"
+        self.query_one(target, ErrorLabel).show(message)
+        if field in FIELDS:
+            self.query_one(f"#{field}", Input).focus()
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        self._clear_errors()
+        email, password = self._value("email"), self._value("password")
+        if self.creating and password != self._value("confirm"):
+            self.show_error("confirm", "Passwords do not match")
+            return
+        creating, name = self.creating, self._value("display_name")
+
+        def call(services):
+            if creating:
+                user = services.accounts.register(email, password, name or None)
+            else:
+                user = services.accounts.log_in(email, password)
+            save_state(last_email=user.email)
+            return user
+
+        self.busy = True
+        self.app.run_service(self, call, LoggedIn, group="login", tag="login")
+
+    @on(ServiceFailed)
+    def _failed(self, event: ServiceFailed) -> None:
+        event.stop()
+        self.busy = False
+        field = event.error.field if isinstance(event.error, ValidationError) else "password"
+        self.show_error(field, event.error.message)

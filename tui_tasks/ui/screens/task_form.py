@@ -1,0 +1,156 @@
+"""Add or edit a task. Saving happens here, so a failed save keeps the form open with what was typed."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from tui_tasks.domain import Priority, TaskDraft, TaskView, local_date, parse_due
+from tui_tasks.errors import ValidationError
+from tui_tasks.ui.dispatch import ServiceFailed
+from tui_tasks.ui.widgets.error_label import ErrorLabel
+from tui_tasks.ui.messages import TaskChanged
+
+LINE_FIELDS = ("title", "due", "project", "tags")
+
+
+class TaskFormScreen(ModalScreen[TaskView | None]):
+    """Dismissed with the saved task, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    def __init__(self, task: TaskView | None) -> None:
+        super().__init__()
+        self.task_view = task
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        task = self.task_view
+        with Vertical(id="form-box", classes="dialog"):
+            yield Static("Edit task" if task else "New task", classes="dialog-title")
+            with VerticalScroll(id="form-fields"):
+                yield from self._field("title", "Title", Input(task.title if task else "", id="title", compact=True))
+                yield from self._field(
+                    "description", "Description", TextArea(task.description if task else "", id="description", compact=True)
+                )
+                with Horizontal(id="form-row"):
+                    with Vertical(classes="field"):
+                        yield Label("Priority")
+                        yield Select(
+                            [(p.label, p) for p in Priority],
+                            value=task.priority if task else Priority.NONE,
+                            allow_blank=False,
+                            compact=True,
+                            id="priority",
+                        )
+                    with Vertical(classes="field"):
+                        yield Label("Due")
+                        due = task.due.isoformat() if task and task.due else ""
+                        yield Input(due, placeholder="2026-12-24, today, +3d, fri", id="due", compact=True)
+                        yield ErrorLabel(id="due-error")
+                yield from self._field("project", "Project", Input(task.project or "" if task else "", id="project", compact=True))
+                tags = " ".join(task.tags) if task else ""
+                yield from self._field("tags", "Tags", Input(tags, placeholder="space or comma separated", id="tags", compact=True))
+            yield ErrorLabel(id="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def _field(self, name: str, label: str, widget) -> ComposeResult:
+        with Vertical(classes=f"field field-{name}"):
+            yield Label(label)
+            yield widget
+            yield ErrorLabel(id=f"{name}-error")
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = self.app.live
+        self.query_one(TextArea).cursor_blink = self.app.live
+        self.initial = self._values()
+        self.query_one("#title", Input).focus()
+
+    def _values(self) -> tuple:
+        return (
+            *(self.query_one(f"#{name}", Input).value for name in LINE_FIELDS),
+            self.query_one(TextArea).text,
+            self.query_one(Select).value,
+        )
+
+    def _clear_errors(self) -> None:
+        for label in self.query(ErrorLabel):
+            label.show("")
+
+    def show_error(self, field: str, message: str) -> None:
+        target = self.query(f"#{field}-error")
+        (target.first(ErrorLabel) if target else self.query_one("#form-error", ErrorLabel)).show(message)
+        if field in (*LINE_FIELDS, "description"):
+            self.query_one(f"#{field}").focus()
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self._clear_errors()
+        title, due_text, project, tags = (self.query_one(f"#{n}", Input).value for n in LINE_FIELDS)
+        try:
+            due = parse_due(due_text, local_date(self.app.clock()))
+        except ValueError as error:
+            self.show_error("due", str(error))
+            return
+        draft = TaskDraft(
+            title=title,
+            description=self.query_one(TextArea).text,
+            priority=self.query_one(Select).value,
+            due=due,
+            project=project,
+            tags=tuple(tags.replace(",", " ").split()),
+        )
+        user, task = self.app.user, self.task_view
+        if task is None:
+            call = lambda s: s.tasks.create(user, draft)  # noqa: E731
+        else:
+            call = lambda s: s.tasks.update(user, task.id, draft, expected_version=task.version)  # noqa: E731
+        self.saving = True
+        self.app.run_service(self, call, TaskChanged, write=True, tag="save")
+
+    @on(TaskChanged)
+    def _saved(self, event: TaskChanged) -> None:
+        event.stop()
+        self.dismiss(event.task)
+
+    @on(ServiceFailed)
+    def _failed(self, event: ServiceFailed) -> None:
+        event.stop()
+        self.saving = False
+        field = event.error.field if isinstance(event.error, ValidationError) else "form"
+        self.show_error(field, event.error.message)
+
+    @on(Input.Submitted)
+    def _enter(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        """Close; if anything was typed, ask first."""
+        from tui_tasks.ui.screens.confirm import ConfirmScreen
+
+        if self._values() == self.initial:
+            self.dismiss(None)
+            return
+        self.app.push_screen(
+            ConfirmScreen("Discard changes?", "What you typed in this form will be lost.", "Discard"),
+            lambda discard: self.dismiss(None) if discard else None,
+        )

@@ -1,0 +1,249 @@
+"""The main screen: the user's tasks, paged from SQL, with search, filter, sort and every task action."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from tui_tasks.domain import PageCursor, TaskCounts, TaskFilter, TaskQuery, TaskView, local_date
+from tui_tasks.ui.dispatch import ServiceFailed
+from tui_tasks.ui.screens.account import AccountScreen
+from tui_tasks.ui.screens.confirm import ConfirmScreen
+from tui_tasks.ui.screens.help import HelpScreen
+from tui_tasks.ui.screens.sort import SortScreen
+from tui_tasks.ui.screens.stats import StatsScreen
+from tui_tasks.ui.screens.task_form import TaskFormScreen
+from tui_tasks.ui.messages import CountsLoaded, PageLoaded, TaskChanged, TaskDeleted
+from tui_tasks.ui.widgets.filter_bar import FilterBar
+from tui_tasks.ui.widgets.status_bar import StatusBar
+from tui_tasks.ui.widgets.task_table import TaskTable
+
+PAGE_SIZE = 100
+SEARCH_DELAY_S = 0.15
+FILTERS = list(TaskFilter)
+
+
+class TaskListScreen(Screen[None]):
+    """The logged-in user's tasks."""
+
+    AUTO_FOCUS = "#tasks"
+    BINDINGS = [
+        Binding("a", "add", "Add", id="tasks.add"),
+        Binding("enter,e", "edit", "Edit", id="tasks.edit"),
+        Binding("space", "toggle", "Done", id="tasks.toggle"),
+        Binding("d", "delete", "Delete", id="tasks.delete"),
+        Binding("u", "undo", "Undo delete", id="tasks.undo"),
+        Binding("slash", "search", "Search", id="tasks.search"),
+        Binding("f", "cycle_filter", "Filter", id="tasks.filter"),
+        Binding("s", "sort", "Sort", id="tasks.sort"),
+        Binding("t", "stats", "Stats", id="tasks.stats"),
+        Binding("p", "account", "Account", id="tasks.account", show=False),
+        Binding("question_mark", "help", "Help", id="tasks.help"),
+        Binding("ctrl+l", "app.log_out", "Log out", id="tasks.log_out", show=False),
+        Binding("q", "app.quit", "Quit", id="tasks.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_options = TaskQuery()
+        self.generation = 0  # which list load the pages belong to
+        self.loading_more = False
+        self.undo_stack: list[TaskView] = []
+        self.focus_id: int | None = None
+        self.next_cursor: PageCursor | None = None
+        self._search_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="list-header")
+        yield FilterBar(self.query_options)
+        yield TaskTable(id="tasks")
+        yield Static("No tasks yet. Press [b]a[/] to add your first task.", id="empty")
+        yield StatusBar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#list-header", Static).update(self.app.user.display_name)
+        self.reload()
+
+    @property
+    def table(self) -> TaskTable:
+        return self.query_one(TaskTable)
+
+    @property
+    def user(self):
+        return self.app.user
+
+    # --- loading --------------------------------------------------------------------------------
+    def reload(self, focus_id: int | None = None) -> None:
+        """Fetch the first page of the current query, and the counts."""
+        self.generation += 1
+        self.focus_id = focus_id
+        generation, user, query = self.generation, self.user, self.query_options
+        self.app.run_service(
+            self, lambda s: s.tasks.page(user, query, None, PAGE_SIZE),
+            lambda page: PageLoaded(page, True, generation), exclusive=True, group="list",
+        )  # fmt: skip
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        user, query = self.user, self.query_options
+        self.app.run_service(
+            self, lambda s: (s.stats.counts(user), s.tasks.count(user, query)),
+            lambda result: CountsLoaded(*result), exclusive=True, group="counts",
+        )  # fmt: skip
+
+    @on(TaskTable.MoreWanted)
+    def _more_wanted(self) -> None:
+        if self.loading_more or self.next_cursor is None:
+            return
+        self.loading_more = True
+        generation, user, query, cursor = self.generation, self.user, self.query_options, self.next_cursor
+        self.app.run_service(
+            self, lambda s: s.tasks.page(user, query, cursor, PAGE_SIZE),
+            lambda page: PageLoaded(page, False, generation), group="more",
+        )  # fmt: skip
+
+    @on(PageLoaded)
+    def _page_loaded(self, event: PageLoaded) -> None:
+        if event.generation != self.generation:
+            return  # a page of a query that has since changed
+        if not event.reset:
+            self.loading_more = False
+        self.next_cursor = event.page.next_cursor
+        today = local_date(self.app.clock())
+        self.table.show_page(event.page, reset=event.reset, today=today, focus_id=self.focus_id)
+        self.focus_id = None
+        empty = self.table.row_count == 0
+        self.query_one("#empty", Static).display = empty
+        if empty and self.query_options != TaskQuery():
+            self.query_one("#empty", Static).update("No tasks match. Press [b]escape[/] in search or [b]f[/] to change the filter.")
+        elif empty:
+            self.query_one("#empty", Static).update("No tasks yet. Press [b]a[/] to add your first task.")
+
+    @on(CountsLoaded)
+    def _counts_loaded(self, event: CountsLoaded) -> None:
+        c: TaskCounts = event.counts
+        parts = [f"{c.pending} pending", f"{c.done} done"]
+        if c.overdue:
+            parts.append(f"{c.overdue} overdue")
+        if c.due_today:
+            parts.append(f"{c.due_today} due today")
+        self.query_one("#list-header", Static).update(f"{self.user.display_name}  ·  " + " · ".join(parts))
+        self.query_one(FilterBar).matching = event.matching
+
+    # --- search, filter, sort -------------------------------------------------------------------
+    def set_query(self, **changes) -> None:
+        self.query_options = dataclasses.replace(self.query_options, **changes)
+        self.query_one(FilterBar).query_options = self.query_options
+        self.reload()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        value = event.value
+        self._search_timer = self.set_timer(SEARCH_DELAY_S, lambda: self.set_query(search=value))
+
+    @on(FilterBar.SearchLeft)
+    def _search_left(self) -> None:
+        self.table.focus()
+
+    def action_cycle_filter(self) -> None:
+        current = FILTERS.index(self.query_options.filter)
+        self.set_query(filter=FILTERS[(current + 1) % len(FILTERS)])
+
+    def action_sort(self) -> None:
+        def chosen(choice) -> None:
+            if choice is not None:
+                self.set_query(sort=choice[0], descending=choice[1])
+
+        self.app.push_screen(SortScreen(self.query_options.sort, self.query_options.descending), chosen)
+
+    # --- task actions ---------------------------------------------------------------------------
+    def _current(self) -> TaskView | None:
+        task = self.table.current_task()
+        if task is None:
+            self.notify("No task selected", severity="warning")
+        return task
+
+    def action_add(self) -> None:
+        self.app.push_screen(TaskFormScreen(None), self._form_closed)
+
+    def action_edit(self) -> None:
+        if (task := self._current()) is not None:
+            self.app.push_screen(TaskFormScreen(task), self._form_closed)
+
+    def _form_closed(self, task: TaskView | None) -> None:
+        if task is None:
+            return
+        if task.id in self.table.tasks:
+            self.table.update_task(task)
+            self.refresh_counts()
+        else:
+            self.reload(focus_id=task.id)
+
+    def action_toggle(self) -> None:
+        if (task := self._current()) is not None:
+            user = self.user
+            self.app.run_service(self, lambda s: s.tasks.toggle(user, task.id), TaskChanged, write=True)
+
+    @on(TaskChanged)
+    def _task_changed(self, event: TaskChanged) -> None:
+        if event.created:
+            self.reload(focus_id=event.task.id)
+        else:
+            self.table.update_task(event.task)
+            self.refresh_counts()
+
+    def action_delete(self) -> None:
+        if (task := self._current()) is None:
+            return
+        user = self.user
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.run_service(self, lambda s: s.tasks.delete(user, task.id), TaskDeleted, write=True)
+
+        self.app.push_screen(ConfirmScreen("Delete task?", task.title, "Delete"), confirmed)
+
+    @on(TaskDeleted)
+    def _task_deleted(self, event: TaskDeleted) -> None:
+        self.undo_stack.append(event.task)
+        self.table.remove_task(event.task.id)
+        self.refresh_counts()
+        self.notify(f"Deleted “{event.task.title}” — press u to undo", timeout=4)
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo", severity="warning")
+            return
+        task, user = self.undo_stack.pop(), self.user
+        self.app.run_service(
+            self, lambda s: s.tasks.restore(user, task), lambda restored: TaskChanged(restored, created=True),
+            write=True, tag="undo",
+        )  # fmt: skip
+
+    @on(ServiceFailed)
+    def _failed(self, event: ServiceFailed) -> None:
+        if event.tag == "undo":
+            self.notify(event.error.message, title="Could not undo", severity="error")
+            event.stop()
+
+    # --- other screens --------------------------------------------------------------------------
+    def action_stats(self) -> None:
+        self.app.push_screen(StatsScreen())
+
+    def action_account(self) -> None:
+        self.app.push_screen(AccountScreen())
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self))

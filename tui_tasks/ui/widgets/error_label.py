@@ -1,0 +1,15 @@
+"""An inline error message that takes no room while there is none."""
+
+from __future__ import annotations
+
+from textual.widgets import Label
+
+
+class ErrorLabel(Label):
+    """Call `show("...")` to display a message, `show("")` to hide it."""
+
+    DEFAULT_CSS = "ErrorLabel { color: $text-error; height: auto; display: none; }"
+
+    def show(self, message: str) -> None:
+        self.update(message)
+        self.display = bool(message)

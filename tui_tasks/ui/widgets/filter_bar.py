@@ -1,0 +1,58 @@
+"""Search box and the list's current filter, sort and match count."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Label
+
+from tui_tasks.domain import TaskQuery
+
+
+class SearchInput(Input):
+    """Escape clears the search and hands the focus back to the list."""
+
+    BINDINGS = [Binding("escape", "leave", "Clear search", id="search.leave")]
+
+    def action_leave(self) -> None:
+        self.value = ""
+        self.post_message(FilterBar.SearchLeft())
+
+
+class FilterBar(Horizontal):
+    """Shows what the list holds: search text, filter, sort, and how many tasks match."""
+
+    class SearchLeft(Message):
+        """The user left the search box (escape)."""
+
+    query_options: reactive[TaskQuery] = reactive(TaskQuery, init=False)
+    matching: reactive[int | None] = reactive(None)
+
+    def __init__(self, query_options: TaskQuery) -> None:
+        super().__init__()
+        self.set_reactive(FilterBar.query_options, query_options)
+
+    def compose(self) -> ComposeResult:
+        yield SearchInput(placeholder="/ search title, notes, project, #tag", id="search", compact=True)
+        yield Label(id="filter-state")
+
+    def on_mount(self) -> None:
+        self.query_one(SearchInput).cursor_blink = self.app.live
+        self._describe()
+
+    def watch_query_options(self) -> None:
+        self._describe()
+
+    def watch_matching(self) -> None:
+        self._describe()
+
+    def _describe(self) -> None:
+        options = self.query_options
+        arrow = "↓" if options.descending else "↑"
+        count = "" if self.matching is None else f"{self.matching} shown · "
+        self.query_one("#filter-state", Label).update(
+            f"{count}[b]f[/] {options.filter.value} · [b]s[/] {options.sort.value} {arrow}"
+        )

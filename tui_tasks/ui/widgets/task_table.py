@@ -1,0 +1,98 @@
+"""The task list: a DataTable that holds only the pages fetched so far and asks for more near the end."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from tui_tasks.domain import Priority, TaskPage, TaskView
+
+NEAR_END = 15  # rows from the end at which the next page is asked for
+PRIORITY_LABELS = {Priority.NONE: "", Priority.LOW: "low", Priority.MEDIUM: "medium", Priority.HIGH: "high"}
+COLUMNS = (("done", " ", 1), ("title", "Title", None), ("priority", "Priority", 8), ("due", "Due", 10),
+           ("project", "Project", 14), ("tags", "Tags", 16))  # fmt: skip
+
+
+class TaskTable(DataTable):
+    """Rows are tasks (key: the task id). The parent feeds pages in; the table asks for more."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+    ]
+
+    class MoreWanted(Message):
+        """The cursor is near the last row fetched and there are more tasks."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.tasks: dict[int, TaskView] = {}
+        self.has_more = False
+        self.today = date.today()
+
+    def on_mount(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    def _cells(self, task: TaskView) -> tuple[Text, ...]:
+        colors = self.app.current_theme
+        done_style = "dim strike" if task.completed else ""
+        due = Text(task.due.isoformat() if task.due else "")
+        if task.is_overdue(self.today):
+            due.stylize(f"bold {colors.error}")
+        elif task.due == self.today and not task.completed:
+            due.stylize(f"bold {colors.warning}")
+        priority = Text(PRIORITY_LABELS[task.priority])
+        if task.priority is Priority.HIGH and not task.completed:
+            priority.stylize(f"bold {colors.error}")
+        return (
+            Text("✓" if task.completed else "·", style=f"bold {colors.success}" if task.completed else "dim"),
+            Text(task.title, style=done_style, no_wrap=True, overflow="ellipsis"),
+            priority,
+            due,
+            Text(task.project or "", overflow="ellipsis"),
+            Text(" ".join(f"#{tag}" for tag in task.tags), overflow="ellipsis"),
+        )
+
+    def show_page(self, page: TaskPage, *, reset: bool, today: date, focus_id: int | None = None) -> None:
+        """Start the list afresh with `page` (the cursor stays on the same task if it is there), or append it."""
+        self.today = today
+        if reset:
+            current = self.current_task()
+            focus_id = focus_id if focus_id is not None else current.id if current else None
+            self.clear()
+            self.tasks.clear()
+        for task in page.tasks:
+            if task.id not in self.tasks:
+                self.tasks[task.id] = task
+                self.add_row(*self._cells(task), key=str(task.id))
+        self.has_more = page.next_cursor is not None
+        if reset and focus_id in self.tasks:
+            self.move_cursor(row=self.get_row_index(str(focus_id)), animate=False)
+
+    def update_task(self, task: TaskView) -> None:
+        """Redraw one task's row (nothing else is touched)."""
+        if task.id not in self.tasks:
+            return
+        self.tasks[task.id] = task
+        for (key, _label, _width), cell in zip(COLUMNS, self._cells(task)):
+            self.update_cell(str(task.id), key, cell)
+
+    def remove_task(self, task_id: int) -> None:
+        if self.tasks.pop(task_id, None) is not None:
+            self.remove_row(str(task_id))
+
+    def current_task(self) -> TaskView | None:
+        if not self.row_count:
+            return None
+        row_key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key
+        return self.tasks.get(int(row_key.value)) if row_key.value else None
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if self.has_more and new.row >= self.row_count - NEAR_END:
+            self.post_message(self.MoreWanted())
