@@ -730,3 +730,11 @@ def test_count_equals_the_number_of_tasks_paged_for_the_same_query(services, ali
         listed = all_pages(services, alice, query, limit=7)
         assert len(set(ids(listed))) == len(listed), query
         assert services.tasks.count(alice, query) == len(listed), query
+
+
+def test_hash_word_searches_tags_by_prefix(services, alice):
+    services.tasks.create(alice, TaskDraft("Trip", tags=("travel",)))
+    services.tasks.create(alice, TaskDraft("Travel insurance"))  # the word is in the title, not a tag
+    found = services.tasks.page(alice, TaskQuery(search="#trav")).tasks
+    assert [t.title for t in found] == ["Trip"]
+    assert services.tasks.count(alice, TaskQuery(search="#")) == 0  # a lone "#" is a plain word: no text has one

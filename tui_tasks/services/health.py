@@ -170,6 +170,10 @@ def _server_checks(settings: Settings, engine: Engine | None) -> list[CheckResul
 
 
 def _permissions(path: Path) -> CheckResult:
+    if path.is_file():
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if not (mode & 0o222 and os.access(path, os.W_OK)):
+            return CheckResult("permissions", Status.FAIL, f"the database file is read-only (mode {mode:04o})")
     loose = [
         f"{p} is readable by others (mode {stat.S_IMODE(p.stat().st_mode):04o})"
         for p in (path, path.parent)

@@ -69,6 +69,10 @@ def task_conditions(user: UserView, query: TaskQuery, today: date) -> list[Colum
         tag = query.tag.strip().lstrip("#").lower()
         conditions.append(col(Task.id).in_(select(TaskTag.task_id).where(TaskTag.tag == tag)))
     for word in query.search.split():
+        if word.startswith("#") and len(word) > 1:  # "#wor" searches tags only, by prefix
+            prefix = f"{_escape_like(word[1:].lower())}%"
+            conditions.append(exists().where(TaskTag.task_id == Task.id, col(TaskTag.tag).like(prefix, escape="\\")))
+            continue
         pattern = f"%{_escape_like(word)}%"
         conditions.append(
             or_(

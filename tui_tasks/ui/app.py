@@ -17,8 +17,9 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_tasks.config import Settings, save_setting
-from tui_tasks.domain import HealthReport, UserView
-from tui_tasks.errors import TasksError
+from tui_tasks.domain import HealthReport, Status, UserView
+from tui_tasks.errors import StorageError, TasksError
+from tui_tasks.ui.commands import ScreenCommands
 from tui_tasks.ui.dispatch import ServiceFailed, WriteQueue
 from tui_tasks.ui.messages import DatabaseOpened, HealthChecked, LoggedIn
 
@@ -38,6 +39,7 @@ class TasksApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "tui-tasks"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False)]
 
     def __init__(
@@ -125,6 +127,7 @@ class TasksApp(App[None]):
                     result = call(services)
                 else:
                     with self._writes.turn(ticket):
+                        self._refuse_if_down()
                         result = call(services)
             except TasksError as error:
                 target.post_message(ServiceFailed(error, tag))
@@ -136,6 +139,16 @@ class TasksApp(App[None]):
                 target.post_message(message)
 
         return target.run_worker(work, thread=True, exit_on_error=False, exclusive=exclusive, group=group)
+
+    def _refuse_if_down(self) -> None:
+        """While the last health report says the database is down, look again before writing, and
+        refuse with the reason if it still is: a change must never look saved when it was not."""
+        if self.health is None or self.health.status is not Status.FAIL:
+            return
+        report = self._fresh_health()
+        if report.status is Status.FAIL:
+            reason = next(c.message for c in report.checks if c.status is Status.FAIL)
+            raise StorageError(f"Not saved: {reason}")
 
     @on(ServiceFailed)
     def _service_failed(self, event: ServiceFailed) -> None:
@@ -182,12 +195,17 @@ class TasksApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="health")
     def _run_health_check(self) -> None:
+        self._fresh_health()
+
+    def _fresh_health(self) -> HealthReport:
+        """Check now (in a worker thread) and tell the app; returns the report."""
         from tui_tasks.services.health import check_health
 
         services = self.wait_for_services()
         engine = services.db.engine if self.settings.db.kind != "sqlite" else None
         report = check_health(self.settings, engine=engine, integrity=False, expect_database=True)
         self.post_message(HealthChecked(report))
+        return report
 
     @on(HealthChecked)
     def _health_checked(self, event: HealthChecked) -> None:

@@ -33,6 +33,7 @@ class TaskListScreen(Screen[None]):
     """The logged-in user's tasks."""
 
     AUTO_FOCUS = "#tasks"
+    COMMAND_CATEGORY = "Tasks"
     BINDINGS = [
         Binding("a", "add", "Add", id="tasks.add"),
         Binding("enter,e", "edit", "Edit", id="tasks.edit"),

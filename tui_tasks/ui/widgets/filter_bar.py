@@ -54,5 +54,5 @@ class FilterBar(Horizontal):
         arrow = "↓" if options.descending else "↑"
         count = "" if self.matching is None else f"{self.matching} shown · "
         self.query_one("#filter-state", Label).update(
-            f"{count}[b]f[/] {options.filter.value} · [b]s[/] {options.sort.value} {arrow}"
+            f"{count}filter [b]{options.filter.value}[/] · sort [b]{options.sort.value} {arrow}[/]"
         )

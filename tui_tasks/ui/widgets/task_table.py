@@ -14,7 +14,7 @@ from tui_tasks.domain import Priority, TaskPage, TaskView
 NEAR_END = 15  # rows from the end at which the next page is asked for
 PRIORITY_LABELS = {Priority.NONE: "", Priority.LOW: "low", Priority.MEDIUM: "medium", Priority.HIGH: "high"}
 COLUMNS = (("done", " ", 1), ("title", "Title", None), ("priority", "Priority", 8), ("due", "Due", 10),
-           ("project", "Project", 14), ("tags", "Tags", 16))  # fmt: skip
+           ("project", "Project", 12), ("tags", "Tags", 14))  # fmt: skip
 
 
 class TaskTable(DataTable):
@@ -36,7 +36,15 @@ class TaskTable(DataTable):
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
-            self.add_column(label, key=key, width=width)
+            self.add_column(label, key=key, width=width or 20)
+
+    def on_resize(self) -> None:
+        """The title takes whatever width the other columns leave."""
+        fixed = sum(width + 2 * self.cell_padding for _key, _label, width in COLUMNS if width)
+        title = self.columns["title"]
+        title.width = max(12, self.scrollable_content_region.width - fixed - 2 * self.cell_padding)
+        title.auto_width = False
+        self.refresh()
 
     def _cells(self, task: TaskView) -> tuple[Text, ...]:
         colors = self.app.current_theme

@@ -1,0 +1,296 @@
+"""The task list: add, edit, toggle, delete, undo, search, filter, sort, palette, help, health, idle lock."""
+
+from __future__ import annotations
+
+import os
+from contextlib import asynccontextmanager
+
+from tests.ui.conftest import TODAY, add_demo_tasks, log_in, make_app, settle
+from tui_tasks.domain import Priority, SortField, TaskFilter, TaskQuery
+from tui_tasks.ui.screens.confirm import ConfirmScreen
+from tui_tasks.ui.screens.help import HelpScreen
+from tui_tasks.ui.screens.login import LoginScreen
+from tui_tasks.ui.screens.task_form import TaskFormScreen
+from tui_tasks.ui.screens.task_list import TaskListScreen
+from tui_tasks.ui.screens.unlock import UnlockScreen
+from tui_tasks.ui.widgets.status_bar import StatusBar
+from tui_tasks.ui.widgets.task_table import TaskTable
+
+
+@asynccontextmanager
+async def task_list(ui_settings, ui_services, demo_user, clock, *, demo: bool = True, **app_kwargs):
+    if demo:
+        add_demo_tasks(ui_services, demo_user, clock)
+    app = make_app(ui_settings, ui_services, clock, **app_kwargs)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await log_in(pilot)
+        yield app, pilot
+
+
+def titles(app) -> list[str]:
+    table = app.screen.query_one(TaskTable)
+    return [table.tasks[int(key.value)].title for key in table.rows]
+
+
+def header(app) -> str:
+    return str(app.screen.query_one("#list-header").render())
+
+
+def messages(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def select(pilot, title: str) -> None:
+    table = pilot.app.screen.query_one(TaskTable)
+    row = titles(pilot.app).index(title)
+    table.move_cursor(row=row)
+    await pilot.pause()
+
+
+async def test_list_shows_the_users_tasks_newest_first_with_counts(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        assert titles(app) == [
+            "Renew passport", "Read “Dune”", "Book dentist appointment", "Buy milk", "Write the quarterly report",
+        ]  # fmt: skip
+        assert header(app) == "Ada Lovelace  ·  4 pending · 1 done · 1 overdue · 1 due today"
+
+
+async def test_adding_a_task_saves_it_and_selects_it(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        await pilot.press("a")
+        assert isinstance(app.screen, TaskFormScreen)
+        form = app.screen
+        form.query_one("#title").value = "Water the plants"
+        form.query_one("#due").value = "tomorrow"
+        form.query_one("#project").value = "home"
+        form.query_one("#tags").value = "green, weekly"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen)
+        assert titles(app) == ["Water the plants"]
+        task = ui_services.tasks.page(demo_user).tasks[0]
+        assert (task.title, task.project, task.tags) == ("Water the plants", "home", ("green", "weekly"))
+        assert task.due == TODAY.fromordinal(TODAY.toordinal() + 1)
+        assert app.screen.query_one(TaskTable).current_task().id == task.id
+        assert "1 pending" in header(app)
+
+
+async def test_invalid_input_keeps_the_form_open_with_everything_typed(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        await pilot.press("a")
+        form = app.screen
+        form.query_one("#title").value = "x" * 201
+        form.query_one("#tags").value = "ok, not valid!"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "at most 200 characters" in str(form.query_one("#title-error").render())
+        assert form.query_one("#title").value == "x" * 201
+        assert form.query_one("#tags").value == "ok, not valid!"
+        form.query_one("#title").value = "Fixed title"
+        form.query_one("#due").value = "someday"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "YYYY-MM-DD" in str(form.query_one("#due-error").render())
+        assert ui_services.tasks.count(demo_user) == 0
+
+
+async def test_editing_changes_the_row_and_the_database(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        await pilot.press("e")
+        form = app.screen
+        assert form.query_one("#title").value == "Buy milk"
+        form.query_one("#title").value = "Buy oat milk"
+        form.query_one("#priority").value = Priority.HIGH
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Buy oat milk" in titles(app)
+        stored = [t for t in ui_services.tasks.page(demo_user).tasks if t.title == "Buy oat milk"][0]
+        assert stored.priority is Priority.HIGH and stored.version == 2
+
+
+async def test_escape_on_a_changed_form_asks_before_discarding(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        await pilot.press("a")
+        app.screen.query_one("#title").value = "Half typed"
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, TaskFormScreen)
+        assert app.screen.query_one("#title").value == "Half typed"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen)
+        assert ui_services.tasks.count(demo_user) == 0
+
+
+async def test_toggle_updates_the_row_the_counts_and_the_database(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        await pilot.press("space")
+        await settle(pilot)
+        table = app.screen.query_one(TaskTable)
+        assert table.current_task().title == "Buy milk" and table.current_task().completed
+        assert str(table.get_cell(str(table.current_task().id), "done")) == "✓"
+        assert header(app) == "Ada Lovelace  ·  3 pending · 2 done · 1 overdue"
+        stored = ui_services.tasks.get(demo_user, table.current_task().id)
+        assert stored.completed and stored.completed_at == fixed_clock.now
+        await pilot.press("space", "space")  # two more toggles, applied in order: pending, then done
+        await settle(pilot)
+        assert ui_services.tasks.get(demo_user, stored.id).completed
+
+
+async def test_delete_asks_first_and_undo_brings_the_task_back(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Renew passport")
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert "Renew passport" in titles(app)
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert "Renew passport" not in titles(app)
+        assert ui_services.tasks.count(demo_user) == 4
+        assert any("press u to undo" in m for m in messages(app))
+        await pilot.press("u")
+        await settle(pilot)
+        assert "Renew passport" in titles(app)
+        restored = ui_services.tasks.page(demo_user).tasks[0]
+        assert (restored.title, restored.tags, restored.priority) == ("Renew passport", ("travel",), Priority.HIGH)
+        await pilot.press("u")
+        assert "Nothing to undo" in messages(app)
+
+
+async def test_search_filters_as_you_type_and_escape_clears(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await pilot.press("slash", *"#trav")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert titles(app) == ["Renew passport"]
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert len(titles(app)) == 5
+        assert app.focused is app.screen.query_one(TaskTable)
+
+
+async def test_filter_cycles_through_all_pending_done_overdue_today(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        seen = {}
+        for _ in range(5):
+            await pilot.press("f")
+            await settle(pilot)
+            seen[app.screen.query_options.filter] = titles(app)
+        assert seen[TaskFilter.PENDING] == ["Renew passport", "Read “Dune”", "Buy milk", "Write the quarterly report"]
+        assert seen[TaskFilter.DONE] == ["Book dentist appointment"]
+        assert seen[TaskFilter.OVERDUE] == ["Write the quarterly report"]
+        assert seen[TaskFilter.TODAY] == ["Buy milk"]
+        assert app.screen.query_options.filter is TaskFilter.ALL
+
+
+async def test_sort_dialog_orders_by_the_chosen_field(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await pilot.press("s")
+        options = app.screen.query_one("OptionList")
+        options.highlighted = [o.id for o in options.options].index("title:0")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_options == TaskQuery(sort=SortField.TITLE, descending=False)
+        assert titles(app) == sorted(titles(app))
+
+
+async def test_palette_runs_the_screens_actions(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await pilot.press("ctrl+p", *"tasks add")
+        await pilot.pause(0.4)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskFormScreen)
+
+
+async def test_help_lists_the_real_bindings(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        rows = dict(app.screen.rows)
+        for binding in TaskListScreen.BINDINGS:
+            assert binding.description in rows.values(), binding
+        await pilot.press("escape")
+        assert isinstance(app.screen, TaskListScreen)
+
+
+async def test_status_bar_goes_down_when_the_file_goes_and_recovers(ui_settings, ui_services, demo_user, fixed_clock):
+    path = ui_settings.db.path
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        bar = app.screen.query_one(StatusBar)
+        app.check_health()
+        await settle(pilot)
+        assert bar.has_class("-ok")
+        os.rename(path, path.with_name("moved.db"))
+        try:
+            app.check_health()
+            await settle(pilot)
+            assert bar.has_class("-down")
+            assert "is missing" in str(bar.query_one("#status-health").render())
+            await select(pilot, "Buy milk")
+            await pilot.press("space")
+            await settle(pilot)
+            assert any(m.startswith("Not saved:") for m in messages(app))
+            assert not app.screen.query_one(TaskTable).current_task().completed
+        finally:
+            os.rename(path.with_name("moved.db"), path)
+        app.check_health()
+        await settle(pilot)
+        assert bar.has_class("-ok")
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.screen.query_one(TaskTable).current_task().completed
+
+
+async def test_a_read_only_database_file_turns_the_bar_down(ui_settings, ui_services, demo_user, fixed_clock):
+    path = ui_settings.db.path
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        bar = app.screen.query_one(StatusBar)
+        path.chmod(0o400)
+        try:
+            app.check_health()
+            await settle(pilot)
+            assert bar.has_class("-down")
+            assert "read-only" in str(bar.query_one("#status-health").render())
+        finally:
+            path.chmod(0o600)
+        app.check_health()
+        await settle(pilot)
+        assert bar.has_class("-ok")
+
+
+async def test_idle_lock_asks_for_the_password_and_keeps_the_screen(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await pilot.press("f")
+        await settle(pilot)
+        app.lock()
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        await pilot.press(*"wrong-password", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        assert "Invalid email or password" in str(app.screen.query_one("#unlock-error").render())
+        app.screen.query_one("#unlock-password").value = "demo-password"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen)
+        assert app.screen.query_options.filter is TaskFilter.PENDING
+
+
+async def test_idle_time_triggers_the_lock(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        app._last_input -= 61 * 60  # an hour and a minute ago (idle_lock_minutes defaults to 60)
+        app._check_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.user is None
