@@ -1,0 +1,106 @@
+"""The installed `tui-tasks` in a real terminal (tmux): what a person does on the first day."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).with_name("tui-tasks")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (.ci/run installs it)"),
+    pytest.mark.skipif(not SCRIPT.exists(), reason=f"needs the tui-tasks script next to {sys.executable}"),
+]
+
+
+class Terminal:
+    """One tmux session running a command, driven key by key."""
+
+    def __init__(self, command: str, env: dict[str, str]) -> None:
+        self.name = f"tui-tasks-test-{uuid.uuid4().hex[:8]}"
+        exports = " ".join(f"{k}={v}" for k, v in env.items())
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", f"env {exports} {command}"],
+            check=True,
+        )
+
+    def screen(self) -> str:
+        result = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        return result.stdout
+
+    def wait_for(self, text: str, timeout: float = 15) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} did not appear; the screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        """Each key on its own, as a person types (a batch can outrun a focus change)."""
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), key], check=True)
+            time.sleep(0.15)
+
+    def type(self, text: str) -> None:
+        self.keys(text, literal=True)
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def test_first_day_account_task_toggle_quit_and_back(tmp_path):
+    env = {
+        "XDG_DATA_HOME": tmp_path / "data", "XDG_CONFIG_HOME": tmp_path / "config",
+        "XDG_STATE_HOME": tmp_path / "state", "TUI_TASKS_BCRYPT_ROUNDS": "4", "TERM": "xterm-256color",
+    }  # fmt: skip
+    command = f"{SCRIPT}; echo exit-code=$?; sleep 30"
+    first = Terminal(command, {k: str(v) for k, v in env.items()})
+    try:
+        first.wait_for("Log in")
+        first.keys("C-n")
+        first.wait_for("Confirm password")
+        first.type("sam@example.com")
+        first.keys("Tab")
+        first.type("sams-password")
+        first.keys("Tab")
+        first.type("sams-password")
+        first.keys("Tab")
+        first.type("Sam")
+        first.keys("Enter")
+        first.wait_for("No tasks yet")
+        first.keys("a")
+        first.wait_for("New task")
+        first.type("Call the plumber")
+        first.keys("Enter")
+        first.wait_for("1 pending · 0 done")
+        first.keys("Space")
+        first.wait_for("0 pending · 1 done")
+        first.keys("q")
+        first.wait_for("exit-code=0")
+    finally:
+        first.close()
+
+    second = Terminal(command, {k: str(v) for k, v in env.items()})
+    try:
+        second.wait_for("sam@example.com")  # the last email is remembered; the focus is on the password
+        second.type("sams-password")
+        second.keys("Enter")
+        screen = second.wait_for("Call the plumber")
+        assert "0 pending · 1 done" in screen
+        assert "✓" in screen.splitlines()[next(i for i, line in enumerate(screen.splitlines()) if "Call the plumber" in line)]
+        second.keys("q")
+        second.wait_for("exit-code=0")
+    finally:
+        second.close()
+    remembered = [p.read_text(errors="replace") for p in (tmp_path / "state").rglob("*") if p.is_file()]
+    assert remembered and not any("sams-password" in text for text in remembered)

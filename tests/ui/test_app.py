@@ -1,0 +1,72 @@
+"""App-wide behaviour: start-up, database problems, theme memory, layering of the UI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from tests.ui.conftest import log_in, make_app, settle
+from tui_tasks.config import Settings, load_settings, parse_database
+from tui_tasks.ui.app import TasksApp
+from tui_tasks.ui.screens.login import LoginScreen
+from tui_tasks.ui.screens.problem import ProblemScreen
+
+
+def test_the_ui_paints_without_the_storage_stack():
+    """Importing the app and every screen loads neither SQLModel, SQLAlchemy nor Alembic: they are
+    imported in a worker while the log-in screen is already on screen."""
+    code = textwrap.dedent("""
+        import sys, pkgutil, importlib
+        import tui_tasks.ui, tui_tasks.ui.screens, tui_tasks.ui.widgets
+        for package in (tui_tasks.ui, tui_tasks.ui.screens, tui_tasks.ui.widgets):
+            for module in pkgutil.iter_modules(package.__path__):
+                importlib.import_module(f"{package.__name__}.{module.name}")
+        print(sorted({m.split(".")[0] for m in sys.modules} & {"sqlmodel", "sqlalchemy", "alembic", "bcrypt"}))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+async def test_the_app_opens_the_database_itself_and_logs_in(tmp_path):
+    settings = Settings(db=parse_database(str(tmp_path / "fresh" / "tasks.db")), bcrypt_rounds=4)
+    app = TasksApp(settings, live=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, LoginScreen)
+        await pilot.press("ctrl+n")
+        screen = app.screen
+        for field, value in (("email", "first@example.com"), ("password", "first-password"), ("confirm", "first-password")):
+            screen.query_one(f"#{field}").value = value
+        screen.query_one("#display_name").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.user is not None and app.user.email == "first@example.com"
+    assert (tmp_path / "fresh" / "tasks.db").stat().st_mode & 0o777 == 0o600
+
+
+async def test_a_database_it_cannot_use_shows_the_reason_and_the_check_hint(tmp_path):
+    path = tmp_path / "tasks.db"
+    path.write_bytes(b"this is not a database, just some text " * 100)
+    app = TasksApp(Settings(db=parse_database(str(path)), bcrypt_rounds=4), live=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemScreen)
+        assert "not an SQLite database" in str(app.screen.query_one("#problem-reason").render())
+        assert "tui-tasks --check" in str(app.screen.query_one("#problem-hint").render())
+        await pilot.press("q")
+    assert path.read_bytes().startswith(b"this is not a database")
+
+
+async def test_a_theme_chosen_in_the_app_is_saved_and_restored(ui_settings, ui_services, demo_user, fixed_clock, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('log_level = "INFO"\n')
+    settings = load_settings({"db": str(ui_settings.db.path)}, env={}, config_file=config)
+    app = make_app(settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        app.theme = "nord"
+        await settle(pilot)
+    assert config.read_text() == 'log_level = "INFO"\ntheme = "nord"\n'
+    again = make_app(load_settings({"db": str(ui_settings.db.path)}, env={}, config_file=config), ui_services, fixed_clock)
+    async with again.run_test(size=(100, 30)):
+        assert again.theme == "nord"
