@@ -6,9 +6,14 @@ Nothing here touches the database, so the UI can import it before SQLModel is lo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from enum import IntEnum, StrEnum
 from typing import Any
+
+
+def utcnow() -> datetime:
+    """Now, as an aware UTC datetime (the services' default clock)."""
+    return datetime.now(timezone.utc)
 
 
 def local_date(moment: datetime) -> date:

@@ -51,5 +51,9 @@ class StorageError(TasksError):
     """The database cannot be used (unreachable, read-only, corrupt, locked, full...)."""
 
 
+class Conflict(StorageError):
+    """A write broke a rule of the database (a duplicate, a row that no longer exists)."""
+
+
 class SchemaError(StorageError):
     """The database schema is one this version cannot use."""

@@ -70,3 +70,9 @@ async def test_a_theme_chosen_in_the_app_is_saved_and_restored(ui_settings, ui_s
     again = make_app(load_settings({"db": str(ui_settings.db.path)}, env={}, config_file=config), ui_services, fixed_clock)
     async with again.run_test(size=(100, 30)):
         assert again.theme == "nord"
+
+
+def test_the_theme_setting_accepts_exactly_textuals_themes():
+    from tui_tasks.config import THEMES
+
+    assert set(THEMES) == set(TasksApp(Settings(db=parse_database("/tmp/unused.db"))).available_themes)

@@ -245,3 +245,30 @@ def test_a_deleted_accounts_id_is_never_given_to_a_new_account(services, alice, 
     assert carol.id > bob.id
     with pytest.raises(NotFound):
         services.accounts.me(bob)
+
+
+def test_parallel_guesses_cannot_get_past_the_lock(services, alice):
+    """Twenty log-ins at once, all wrong: at most five are checked before the lock stops the rest."""
+    import threading
+
+    outcomes: list[str] = []
+    start = threading.Barrier(20)
+
+    def guess() -> None:
+        start.wait()
+        try:
+            services.accounts.log_in(alice.email, "wrong-password")
+        except AccountLocked:
+            outcomes.append("locked")
+        except AuthError:
+            outcomes.append("invalid")
+
+    threads = [threading.Thread(target=guess) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("invalid") == 4  # failures 1-4; the 5th locks; the rest find it locked
+    assert outcomes.count("locked") == 16
+    with pytest.raises(AccountLocked):
+        services.accounts.log_in(alice.email, "alice-password")

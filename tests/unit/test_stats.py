@@ -367,3 +367,20 @@ def test_summary_matches_a_count_in_python_over_every_task(services, alice, bob,
         assert stats.done_last_7_days == sum(d.count for d in stats.done_per_day[-7:])
         assert stats.completion_rate == (stats.counts.done / stats.counts.total if tasks else 0.0)
         assert services.stats.summary(alice, days=7, top=3) == expected_stats(tasks, now, days=7, top=3)
+
+
+def test_per_day_counts_are_grouped_in_sql_by_quarter_hour(services, alice, clock):
+    """Many tasks in one quarter of an hour come back from the database as one row, not one each."""
+    from sqlmodel import col, func, select
+
+    from tui_tasks.db.tables import Task
+
+    clock.now = clock.now.replace(minute=0, second=0)
+    for n in range(30):
+        clock.now = clock.now.replace(second=n)
+        services.tasks.create(alice, TaskDraft(f"task {n}"))
+    slot = services.stats._slot(col(Task.created_at))
+    with services.db.session() as session:
+        rows = session.exec(select(slot, func.count()).where(Task.user_id == alice.id).group_by(slot)).all()
+    assert len(rows) == 1 and rows[0][1] == 30
+    assert isinstance(rows[0][0], int)

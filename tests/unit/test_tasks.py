@@ -280,7 +280,7 @@ def test_delete_with_a_stale_version_raises_stale_task_and_keeps_the_task(servic
     assert services.tasks.get(alice, task.id).version == 2
 
 
-def test_restore_brings_a_deleted_task_back_with_its_id_fields_tags_and_state(services, alice, clock):
+def test_restore_brings_a_deleted_task_back_with_its_fields_tags_and_state_under_a_new_id(services, alice, clock):
     task = add(services, alice, " Report ", description="body", priority=Priority.MEDIUM,
                due=today_of(clock), project="work", tags=("b", "a"))  # fmt: skip
     clock.advance(minutes=1)
@@ -288,22 +288,23 @@ def test_restore_brings_a_deleted_task_back_with_its_id_fields_tags_and_state(se
     deleted = services.tasks.delete(alice, task.id)
     clock.advance(minutes=1)
     restored = services.tasks.restore(alice, deleted)
-    assert restored.id == task.id
+    assert restored.id > task.id  # ids are never reused: a stale reference to the old one stays dead
+    with pytest.raises(NotFound):
+        services.tasks.get(alice, task.id)
     assert restored.draft() == done.draft()
     assert (restored.completed, restored.completed_at) == (True, done.completed_at)
     assert restored.created_at == task.created_at
     assert restored.updated_at == clock()
     assert restored.version == deleted.version + 1
-    assert services.tasks.get(alice, task.id) == restored
+    assert services.tasks.get(alice, restored.id) == restored
     assert services.tasks.count(alice, TaskQuery(tag="a", filter=TaskFilter.DONE)) == 1
 
 
-def test_restoring_when_the_id_is_taken_gives_a_new_id(services, alice):
+def test_restoring_twice_gives_two_tasks(services, alice):
     deleted = services.tasks.delete(alice, add(services, alice, "twice", tags=("t",)).id)
     first = services.tasks.restore(alice, deleted)
     second = services.tasks.restore(alice, deleted)
-    assert first.id == deleted.id
-    assert second.id != deleted.id
+    assert len({deleted.id, first.id, second.id}) == 3
     assert second.draft() == first.draft() == deleted.draft()
     assert sorted(ids(all_pages(services, alice))) == sorted([first.id, second.id])
     assert services.tasks.get(alice, second.id).tags == ("t",)
@@ -738,3 +739,16 @@ def test_hash_word_searches_tags_by_prefix(services, alice):
     found = services.tasks.page(alice, TaskQuery(search="#trav")).tasks
     assert [t.title for t in found] == ["Trip"]
     assert services.tasks.count(alice, TaskQuery(search="#")) == 0  # a lone "#" is a plain word: no text has one
+
+
+@pytest.mark.parametrize(
+    "query",
+    [TaskQuery(search="\ud800"), TaskQuery(search="nul\x00"), TaskQuery(project="a\x00"), TaskQuery(tag="\x1b[31m"),
+     TaskQuery(sort="nonsense"), TaskQuery(filter="everything")],  # fmt: skip
+    ids=["surrogate", "nul-search", "nul-project", "escape-tag", "bad-sort", "bad-filter"],
+)
+def test_a_query_with_text_no_database_can_compare_is_refused(services, alice, query):
+    with pytest.raises(ValidationError):
+        services.tasks.page(alice, query)
+    with pytest.raises(ValidationError):
+        services.tasks.count(alice, query)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from tui_tasks.config import DatabaseTarget
-from tui_tasks.errors import ConfigError, StorageError
+from tui_tasks.errors import ConfigError, Conflict, StorageError
 from tui_tasks.locations import make_private_dir
 
 BUSY_TIMEOUT_S = 5
@@ -61,9 +61,11 @@ def make_engine(target: DatabaseTarget, *, foreign_keys: bool = True, **kwargs) 
     require_driver(target)
     if target.kind != "sqlite":
         return create_engine(
-            target.url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}, **kwargs
-        )
-    engine = create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_S}, **kwargs)
+            target.url, pool_pre_ping=True, hide_parameters=True,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_S}, **kwargs,
+        )  # fmt: skip
+    # hide_parameters: a statement's values (a password hash, a task's text) never reach an error message.
+    engine = create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_S}, hide_parameters=True, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:
@@ -112,8 +114,8 @@ class Database:
             with Session(self._writer if write else self.engine, expire_on_commit=False) as session:
                 with session.begin():
                     yield session
-        except IntegrityError:
-            raise
+        except IntegrityError as exc:
+            raise Conflict(describe_error(exc)) from exc
         except DBAPIError as exc:
             raise StorageError(describe_error(exc)) from exc
 

@@ -1,6 +1,6 @@
 """The SQLModel tables. Services turn rows into `tui_tasks.domain` read models before they leave a session.
 
-Every list index ends in `id`, the tie-break of every sort, so that PostgreSQL serves
+Every index a list is sorted by ends in `id`, the tie-break of every sort, so that PostgreSQL serves
 `ORDER BY <field>, id` from the index just as SQLite does with its implicit rowid.
 """
 

@@ -6,16 +6,16 @@ import logging
 import math
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import bcrypt
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from tui_tasks.db.engine import Database
 from tui_tasks.db.tables import User
-from tui_tasks.domain import UserView
-from tui_tasks.errors import AccountLocked, AuthError, NotFound, ValidationError
+from tui_tasks.domain import UserView, utcnow
+from tui_tasks.errors import AccountLocked, AuthError, Conflict, NotFound, ValidationError
 from tui_tasks.services.validation import (
     PASSWORD_MAX_BYTES,
     clean_display_name,
@@ -31,10 +31,6 @@ INVALID_LOGIN = "Invalid email or password"
 log = logging.getLogger("tui_tasks.accounts")
 _dummy_hashes: dict[int, bytes] = {}
 _dummy_lock = threading.Lock()
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def lock_seconds(failures: int) -> int:
@@ -67,6 +63,25 @@ def _password_matches(password: bytes, password_hash: bytes) -> bool:
         return False
 
 
+class _Attempt(NamedTuple):
+    """A log-in attempt as counted: `locked_for` > 0 when the account was already locked,
+    `lock_s` > 0 when this attempt's failure locks it."""
+
+    user_id: int
+    password_hash: bytes
+    failures: int
+    locked_for: int
+    lock_s: int
+
+
+def _typed_password(password: str, field: str) -> bytes:
+    """A password typed to be checked (not stored): any text, but no more than bcrypt can take."""
+    raw = password.encode("utf-8", "replace") if isinstance(password, str) else b""
+    if len(raw) > PASSWORD_MAX_BYTES:  # no account can have it: saying so reveals nothing
+        raise ValidationError(field, f"Password must be at most {PASSWORD_MAX_BYTES} bytes in UTF-8")
+    return raw
+
+
 def _view(user: User) -> UserView:
     return UserView(user.id, user.email, user.display_name, user.created_at, user.last_login_at)
 
@@ -78,6 +93,7 @@ class Accounts:
         self.db = db
         self.rounds = rounds
         self.clock = clock
+        _dummy_hash(rounds)  # made now, so that the first unknown email costs no more than any other
 
     def _hash(self, password: bytes) -> bytes:
         return bcrypt.hashpw(password, bcrypt.gensalt(self.rounds))
@@ -94,61 +110,66 @@ class Accounts:
                 session.add(user)
                 session.flush()
                 view = _view(user)
-        except IntegrityError:
+        except Conflict:
             raise ValidationError("email", "An account with this email already exists") from None
         log.info("account registered user_id=%s", view.id)
         return view
 
     def log_in(self, email: str, password: str) -> UserView:
         """The account for these credentials; AuthError (same message, same cost) otherwise."""
-        raw = password.encode("utf-8", "replace") if isinstance(password, str) else b""
-        if len(raw) > PASSWORD_MAX_BYTES:  # no account can have it: saying so reveals nothing
-            raise ValidationError("password", f"Password must be at most {PASSWORD_MAX_BYTES} bytes in UTF-8")
+        raw = _typed_password(password, "password")
         try:
             address = clean_email(email)
         except ValidationError:
             address = None
-        user = None
-        if address is not None:
-            with self.db.session() as session:
-                user = session.exec(select(User).where(User.email == address)).first()
         now = self.clock()
-        if user is not None and user.locked_until is not None and user.locked_until > now:
-            _password_matches(raw, _dummy_hash(self.rounds))  # a locked account costs the same too
-            raise AccountLocked(math.ceil((user.locked_until - now).total_seconds()))
-        if user is None or not _password_matches(raw, user.password_hash):
-            if user is None:
-                _password_matches(raw, _dummy_hash(self.rounds))
+        attempt = self._begin_attempt(address, now) if address is not None else None
+        if attempt is None or attempt.locked_for:
+            _password_matches(raw, _dummy_hash(self.rounds))  # unknown and locked cost what a check costs
+            if attempt is None:
                 log.info("log-in failed: unknown account")
                 raise AuthError(INVALID_LOGIN)
-            self._record_failure(user.id, now)
-        return self._record_success(user.id, raw, now)
+            raise AccountLocked(attempt.locked_for)
+        if not _password_matches(raw, attempt.password_hash):
+            log.info("log-in failed user_id=%s failures=%s", attempt.user_id, attempt.failures)
+            if attempt.lock_s:
+                log.warning("account locked user_id=%s seconds=%s", attempt.user_id, attempt.lock_s)
+                raise AccountLocked(attempt.lock_s)
+            raise AuthError(INVALID_LOGIN)
+        stronger = self._hash(raw) if hash_cost(attempt.password_hash) < self.rounds else None
+        return self._record_success(attempt, stronger, now)
 
-    def _record_failure(self, user_id: int, now: datetime) -> None:
+    def _begin_attempt(self, address: str, now: datetime) -> _Attempt | None:
+        """Count the attempt as a failure before the password is checked, in one write transaction:
+        parallel guesses then cannot get past the lock, and a success undoes the count."""
         with self.db.session(write=True) as session:
-            user = session.exec(select(User).where(User.id == user_id).with_for_update()).one()
+            user = session.exec(select(User).where(User.email == address).with_for_update()).first()
+            if user is None:
+                return None
+            if user.locked_until is not None and user.locked_until > now:
+                locked_for = math.ceil((user.locked_until - now).total_seconds())
+                return _Attempt(user.id, user.password_hash, user.failed_logins, locked_for, 0)
             user.failed_logins += 1
-            seconds = lock_seconds(user.failed_logins)
-            if seconds:
-                user.locked_until = now + timedelta(seconds=seconds)
-            failures = user.failed_logins
-        log.info("log-in failed user_id=%s failures=%s", user_id, failures)
-        if seconds:
-            log.warning("account locked user_id=%s seconds=%s", user_id, seconds)
-            raise AccountLocked(seconds)
-        raise AuthError(INVALID_LOGIN)
+            lock_s = lock_seconds(user.failed_logins)
+            if lock_s:
+                user.locked_until = now + timedelta(seconds=lock_s)
+            return _Attempt(user.id, user.password_hash, user.failed_logins, 0, lock_s)
 
-    def _record_success(self, user_id: int, password: bytes, now: datetime) -> UserView:
+    def _record_success(self, attempt: _Attempt, stronger_hash: bytes | None, now: datetime) -> UserView:
+        """Reset the failure count; store a hash of the configured cost (made before the transaction,
+        so that no writer waits on bcrypt) unless the password changed meanwhile."""
         with self.db.session(write=True) as session:
-            user = session.exec(select(User).where(User.id == user_id).with_for_update()).one()
+            user = session.exec(select(User).where(User.id == attempt.user_id).with_for_update()).first()
+            if user is None:
+                raise AuthError(INVALID_LOGIN)
             user.failed_logins = 0
             user.locked_until = None
             user.last_login_at = now
-            if hash_cost(user.password_hash) < self.rounds:
-                user.password_hash = self._hash(password)
-                log.info("password re-hashed at cost %s user_id=%s", self.rounds, user_id)
+            if stronger_hash is not None and user.password_hash == attempt.password_hash:
+                user.password_hash = stronger_hash
+                log.info("password re-hashed at cost %s user_id=%s", self.rounds, user.id)
             view = _view(user)
-        log.info("logged in user_id=%s", user_id)
+        log.info("logged in user_id=%s", view.id)
         return view
 
     def me(self, user: UserView) -> UserView:
@@ -166,8 +187,7 @@ class Accounts:
             row = session.get(User, user.id)
         if row is None:
             raise NotFound("This account no longer exists")
-        old_raw = old_password.encode("utf-8", "replace") if isinstance(old_password, str) else b""
-        if len(old_raw) > PASSWORD_MAX_BYTES or not _password_matches(old_raw, row.password_hash):
+        if not _password_matches(_typed_password(old_password, "old_password"), row.password_hash):
             raise ValidationError("old_password", "The current password is not correct")
         new_hash = self._hash(new_raw)
         with self.db.session(write=True) as session:

@@ -9,7 +9,8 @@ from datetime import datetime
 from tui_tasks.config import Settings
 from tui_tasks.db.engine import Database
 from tui_tasks.db.migrate import ensure_schema
-from tui_tasks.services.accounts import Accounts, utcnow
+from tui_tasks.domain import utcnow
+from tui_tasks.services.accounts import Accounts
 from tui_tasks.services.stats import Stats
 from tui_tasks.services.tasks import Tasks
 

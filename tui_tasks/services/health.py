@@ -43,11 +43,17 @@ def check_health(
     `expect_database`: a missing SQLite file is a failure (the app has one), not "will be created".
     """
     target = settings.db
-    if target.path is not None:
-        checks = _sqlite_checks(target.path, integrity, expect_database)
-    else:
-        checks = _server_checks(settings, engine)
-    checks.append(_writable("log_file", "log file", locations.log_file()))
+    try:
+        if target.path is not None:
+            checks = _sqlite_checks(target.path, integrity, expect_database)
+        else:
+            checks = _server_checks(settings, engine)
+    except OSError as exc:  # e.g. a folder on the way that may not be searched
+        checks = [CheckResult("database", Status.FAIL, f"cannot access {exc.filename or target.display}: {exc.strerror}")]
+    try:
+        checks.append(_writable("log_file", "log file", locations.log_file()))
+    except OSError as exc:
+        checks.append(CheckResult("log_file", Status.FAIL, f"cannot access {exc.filename}: {exc.strerror}"))
     return HealthReport(version=__version__, database=target.display, checks=tuple(checks))
 
 
@@ -87,7 +93,8 @@ def _sqlite_contents(conn: sqlite3.Connection, path: Path, integrity: bool) -> l
         tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         current = None
         if "alembic_version" in tables:
-            current = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            current = row[0] if row else None
         results.append(_schema_result(current, bool(tables)))
         if integrity:
             step = "integrity"
@@ -119,15 +126,17 @@ def _quick_check(conn: sqlite3.Connection) -> CheckResult:
 def _open_sqlite(path: Path) -> CheckResult | tuple[sqlite3.Connection, CheckResult]:
     """A read-only connection that has read the schema, or the failed `database` check.
 
-    A WAL database without a -wal file has no open connection and every committed page is in the
-    main file: `immutable` reads it without leaving behind the -wal and -shm files that a read-only
-    WAL connection creates. Otherwise the read takes the usual locks and waits out a writer.
+    A WAL database without a -shm file has no open connection: `immutable` reads it without leaving
+    behind the -wal and -shm files that a read-only WAL connection creates (pages still in a -wal
+    left by a crash are not seen; the app recovers them at start). Otherwise the read takes the
+    usual locks and waits out a writer.
     """
     if path.is_dir():
         return CheckResult("database", Status.FAIL, f"{path} is a folder, not a database file")
     if not os.access(path, os.R_OK):
         return CheckResult("database", Status.FAIL, f"cannot read {path}: permission denied")
-    idle_wal = _is_wal(path) and not path.with_name(path.name + "-wal").exists()
+    # A -wal without its -shm (left by a crash) would make a read-only open create the -shm.
+    idle_wal = _is_wal(path) and not path.with_name(path.name + "-shm").exists()
     started = time.perf_counter()
     try:
         mode = "mode=ro&immutable=1" if idle_wal else "mode=ro"

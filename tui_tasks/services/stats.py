@@ -11,8 +11,7 @@ from sqlmodel import col, select
 
 from tui_tasks.db.engine import Database
 from tui_tasks.db.tables import Task, TaskTag
-from tui_tasks.domain import DayCount, Priority, TaskCounts, TaskStats, UserView, local_date
-from tui_tasks.services.accounts import utcnow
+from tui_tasks.domain import DayCount, Priority, TaskCounts, TaskStats, UserView, local_date, utcnow
 
 DAYS = 30
 TOP = 5
@@ -48,7 +47,7 @@ class Stats:
     def _slot(self, column):
         """The 15-minute UTC slot of a timestamp column, as SQL: every UTC offset is a whole number of them."""
         if self.db.engine.dialect.name == "sqlite":
-            return cast(func.strftime("%s", column), Integer) / SLOT_S
+            return cast(func.strftime("%s", column), Integer) // SLOT_S
         return cast(func.floor(func.extract("epoch", column) / SLOT_S), Integer)
 
     def _per_day(self, session, user: UserView, column, since: datetime, days: list[date], *extra):

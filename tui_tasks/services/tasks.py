@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, exists, func, insert, literal, or_, tuple_
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from tui_tasks.db.engine import Database
@@ -27,10 +26,10 @@ from tui_tasks.domain import (
     TaskView,
     UserView,
     local_date,
+    utcnow,
 )
-from tui_tasks.errors import NotFound, StaleTask
-from tui_tasks.services.accounts import utcnow
-from tui_tasks.services.validation import clean_draft
+from tui_tasks.errors import Conflict, NotFound, StaleTask
+from tui_tasks.services.validation import clean_draft, clean_query
 
 PAGE_MAX = 500
 TASK_NOT_FOUND = "Task not found (it may have been deleted)"
@@ -126,12 +125,14 @@ class Tasks:
         self.db = db
         self.clock = clock
 
-    def _owned(self, session: Session, user: UserView, task_id: Any, expected_version: int | None) -> Task:
+    def _owned(
+        self, session: Session, user: UserView, task_id: Any, expected_version: int | None, *, lock: bool = True
+    ) -> Task:
+        """The user's task (locked for the write to come), or NotFound; StaleTask if its version moved on."""
         if isinstance(task_id, bool) or not isinstance(task_id, int) or not 0 < task_id < 2**31:  # ids are INTEGER
             raise NotFound(TASK_NOT_FOUND)
-        task = session.exec(
-            select(Task).where(Task.id == task_id, Task.user_id == user.id).with_for_update()
-        ).first()
+        statement = select(Task).where(Task.id == task_id, Task.user_id == user.id)
+        task = session.exec(statement.with_for_update() if lock else statement).first()
         if task is None:
             raise NotFound(TASK_NOT_FOUND)
         if expected_version is not None and task.version != expected_version:
@@ -139,20 +140,18 @@ class Tasks:
         return task
 
     def _insert(self, user: UserView, clean: TaskDraft, **state: Any) -> TaskView:
-        """Insert a validated task with the given state (an id that is taken is replaced by a new one)."""
+        """Insert a validated task with the given state."""
         try:
             with self.db.session(write=True) as session:
                 row = Task(
                     user_id=user.id, title=clean.title, description=clean.description,
                     priority=int(clean.priority), due=clean.due, project=clean.project, **state,
                 )  # fmt: skip
-                if row.id is not None and session.get(Task, row.id) is not None:
-                    row.id = None
                 session.add(row)
                 session.flush()
                 _set_tags(session, row.id, clean.tags)
                 return _view(row, clean.tags)
-        except IntegrityError:
+        except Conflict:  # the only rule an insert can break: the user row is gone
             raise NotFound("This account no longer exists") from None
 
     def create(self, user: UserView, draft: TaskDraft) -> TaskView:
@@ -164,7 +163,7 @@ class Tasks:
 
     def get(self, user: UserView, task_id: int) -> TaskView:
         with self.db.session() as session:
-            task = self._owned(session, user, task_id, None)
+            task = self._owned(session, user, task_id, None, lock=False)
             return _view(task, _tags_of(session, [task.id]).get(task.id, ()))
 
     def update(self, user: UserView, task_id: int, draft: TaskDraft, expected_version: int | None = None) -> TaskView:
@@ -206,9 +205,9 @@ class Tasks:
         return view
 
     def restore(self, user: UserView, task: TaskView) -> TaskView:
-        """Put back a deleted task with its fields, state and id (a new id if that one is taken)."""
+        """Put back a deleted task with its fields and state, under a new id (ids are never reused)."""
         view = self._insert(
-            user, clean_draft(task.draft()), id=task.id, completed=task.completed,
+            user, clean_draft(task.draft()), completed=task.completed,
             completed_at=task.completed_at, created_at=task.created_at, updated_at=self.clock(),
             version=task.version + 1,
         )  # fmt: skip
@@ -220,7 +219,7 @@ class Tasks:
         today = local_date(self.clock())
         with self.db.session() as session:
             return session.exec(
-                select(func.count()).select_from(Task).where(*task_conditions(user, query, today))
+                select(func.count()).select_from(Task).where(*task_conditions(user, clean_query(query), today))
             ).one()
 
     def page(
@@ -232,6 +231,7 @@ class Tasks:
         the list is a second index range read after the first, so both stay index scans.
         """
         limit = max(1, min(int(limit), PAGE_MAX))
+        query = clean_query(query)
         column = SORT_COLUMNS[query.sort]
         order = (lambda c: c.desc()) if query.descending else (lambda c: c.asc())
         after = (lambda a, b: a < b) if query.descending else (lambda a, b: a > b)

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from tui_tasks.domain import Priority, TaskDraft
+from tui_tasks.domain import Priority, SortField, TaskDraft, TaskFilter, TaskQuery
 from tui_tasks.errors import ValidationError
 
 EMAIL_MAX = 254
@@ -131,4 +131,22 @@ def clean_draft(draft: TaskDraft) -> TaskDraft:
         project=clean_line("project", "Project", draft.project or "", max_len=PROJECT_MAX, required=False)
         or None,
         tags=clean_tags(draft.tags),
+    )
+
+
+def clean_query(query: TaskQuery) -> TaskQuery:
+    """A list query with only the filters and sorts that exist, and text a database can compare."""
+    try:
+        task_filter, sort = TaskFilter(query.filter), SortField(query.sort)
+    except ValueError:
+        raise ValidationError("query", "Unknown filter or sort") from None
+    return TaskQuery(
+        filter=task_filter,
+        search=clean_line("search", "Search", query.search, max_len=TITLE_MAX, required=False),
+        sort=sort,
+        descending=bool(query.descending),
+        project=None if query.project is None else clean_line(
+            "project", "Project", query.project, max_len=PROJECT_MAX, required=False
+        ),
+        tag=None if query.tag is None else clean_line("tag", "Tag", query.tag, max_len=TAG_MAX + 1, required=False),
     )
