@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 from pathlib import Path
 
@@ -21,7 +22,12 @@ HEALTHY = HealthReport("0.1.0", str(PLACE), (CheckResult("database", Status.OK, 
 
 @pytest.fixture
 def snapshot_app():
-    """Build the app on a fresh database at PLACE with the demo user and tasks; returns a factory."""
+    """Build the app on a fresh database at PLACE with the demo user and tasks; returns a factory.
+
+    PLACE is shared by every test run on the machine, so a lock file keeps concurrent runs apart.
+    """
+    lock = open(PLACE.parent.with_name("tui-tasks-snapshots.lock"), "w")  # noqa: SIM115 (held until teardown)
+    fcntl.flock(lock, fcntl.LOCK_EX)
     shutil.rmtree(PLACE.parent, ignore_errors=True)
     opened = []
 
@@ -39,6 +45,7 @@ def snapshot_app():
     for services in opened:
         services.close()
     shutil.rmtree(PLACE.parent, ignore_errors=True)
+    lock.close()
 
 
 async def logged_in(pilot) -> None:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-
 import pytest
 
 from tests.conftest import BCRYPT_TEST_ROUNDS, Clock
 from tui_tasks.config import Settings, parse_database
-from tui_tasks.domain import Priority, TaskDraft, UserView
+from tui_tasks.demo import DEMO_NOW, DEMO_PASSWORD, add_demo_tasks  # noqa: F401 (re-exported for tests)
+from tui_tasks.domain import UserView
 from tui_tasks.services.facade import Services, open_services
 from tui_tasks.ui.app import TasksApp
 
-# A fixed moment (local noon-ish anywhere), so that screens and snapshots never change with the date.
-NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+# A fixed moment, so that screens and snapshots never change with the date.
+NOW = DEMO_NOW
 TODAY = NOW.astimezone().date()
-PASSWORD = "demo-password"
+PASSWORD = DEMO_PASSWORD
 
 
 @pytest.fixture
@@ -38,25 +37,6 @@ def ui_services(ui_settings, fixed_clock) -> Services:
 @pytest.fixture
 def demo_user(ui_services) -> UserView:
     return ui_services.accounts.register("ada@example.com", PASSWORD, "Ada Lovelace")
-
-
-def add_demo_tasks(services: Services, user: UserView, clock: Clock) -> None:
-    """A small, fixed set of tasks covering every state the list shows."""
-    start = clock.now
-    rows = [
-        ("Write the quarterly report", Priority.HIGH, TODAY - timedelta(days=2), "work", ("report",)),
-        ("Buy milk", Priority.LOW, TODAY, "home", ("errand",)),
-        ("Book dentist appointment", Priority.MEDIUM, TODAY + timedelta(days=5), "health", ()),
-        ("Read “Dune”", Priority.NONE, None, None, ("books", "fun")),
-        ("Renew passport", Priority.HIGH, date(2026, 6, 1), "admin", ("travel",)),
-    ]
-    for n, (title, priority, due, project, tags) in enumerate(rows):
-        clock.now = start - timedelta(days=10 - n)
-        task = services.tasks.create(user, TaskDraft(title, priority=priority, due=due, project=project, tags=tags))
-        if n == 2:
-            clock.now = start - timedelta(days=1)
-            services.tasks.toggle(user, task.id)
-    clock.now = start
 
 
 def make_app(settings: Settings, services: Services | None, clock: Clock, **kwargs) -> TasksApp:

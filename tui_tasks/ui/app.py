@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, on, work
@@ -17,7 +17,7 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_tasks.config import Settings, save_setting
-from tui_tasks.domain import HealthReport, Status, UserView
+from tui_tasks.domain import HealthReport, Status, UserView, utcnow
 from tui_tasks.errors import StorageError, TasksError
 from tui_tasks.ui.commands import ScreenCommands
 from tui_tasks.ui.dispatch import ServiceFailed, WriteQueue
@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 log = logging.getLogger("tui_tasks.ui")
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class TasksApp(App[None]):
@@ -47,7 +43,7 @@ class TasksApp(App[None]):
         settings: Settings,
         *,
         services: Services | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = utcnow,
         live: bool = True,
     ) -> None:
         super().__init__()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +19,9 @@ from tui_tasks.errors import ValidationError
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.widgets.error_label import ErrorLabel
 from tui_tasks.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from tui_tasks.services.facade import Services
 
 PASSWORD_FIELDS = ("old_password", "new_password", "confirm_password")
 DELETE_HINT = "Deletes the account and all its tasks for good. Type your email to confirm."
@@ -41,6 +46,7 @@ class AccountScreen(Screen[None]):
     class Deleted(Message):
         """The account and all its tasks are gone."""
 
+    COMMAND_CATEGORY = "Account"
     BINDINGS = [
         Binding("escape", "back", "Back", id="account.back"),
         Binding("ctrl+l", "app.log_out", "Log out", id="account.log_out", show=False),
@@ -202,7 +208,7 @@ class AccountScreen(Screen[None]):
         self._clear_errors("confirm_email")
         user, typed = self.app.user, self.query_one("#confirm_email", Input).value
 
-        def call(services) -> None:
+        def call(services: Services) -> None:
             services.accounts.delete_account(user, typed)
             if load_state().get("last_email") == user.email:
                 save_state(last_email="")  # the log-in screen should not offer an account that is gone

@@ -13,7 +13,12 @@ def describe_keys(screen: Screen) -> list[tuple[str, str]]:
     """(keys, description) for every binding active on `screen`, keys of one action together."""
     keys: dict[str, list[str]] = {}
     descriptions: dict[str, str] = {}
-    for key, active in screen.active_bindings.items():
+    # The screen's own keys first, then the app's, then those of the focused widget.
+    ranked = sorted(
+        screen.active_bindings.items(),
+        key=lambda item: 0 if item[1].node is screen else 1 if item[1].node is screen.app else 2,
+    )
+    for key, active in ranked:
         binding = active.binding
         action = f"{active.node.__class__.__name__}.{binding.action}"
         keys.setdefault(action, []).append(screen.app.get_key_display(Binding(key, binding.action)))

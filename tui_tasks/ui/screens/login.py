@@ -22,6 +22,7 @@ FIELDS = ("email", "password", "confirm", "display_name")
 class LoginScreen(Screen[None]):
     """The first screen: email and password; creating an account adds a confirmation and a name."""
 
+    COMMAND_CATEGORY = "Log in"
     BINDINGS = [
         Binding("ctrl+n", "switch_mode", "Log in / Create account", id="login.switch_mode"),
         Binding("ctrl+q", "app.quit", "Quit", id="login.quit"),

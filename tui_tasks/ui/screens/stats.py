@@ -1,15 +1,70 @@
-"""Stats screen (being built)."""
+"""The stats screen: counts, completion, 30 days of activity, priorities, top projects and tags."""
 
 from __future__ import annotations
 
+from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Label
+
+from tui_tasks.domain import TaskStats, local_date
+from tui_tasks.ui.dispatch import ServiceFailed
+from tui_tasks.ui.widgets.stats_panel import StatsPanel
+from tui_tasks.ui.widgets.status_bar import StatusBar
+
+
+class StatsLoaded(Message):
+    """The logged-in user's stats arrived from the service layer."""
+
+    def __init__(self, stats: TaskStats) -> None:
+        super().__init__()
+        self.stats = stats
 
 
 class StatsScreen(Screen[None]):
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="stats.back")]
+    """The logged-in user's stats, loaded in a worker; `r` loads them again."""
 
-    def compose(self):
-        yield Static("Stats")
+    DEFAULT_CSS = """
+    #stats-header { height: 1; padding: 0 1; background: $primary-muted; color: $text; text-style: bold; }
+    #stats-title { width: 1fr; }
+    #stats-date { width: auto; }
+    """
+    COMMAND_CATEGORY = "Stats"
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="stats.back"),
+        Binding("r", "reload", "Refresh", id="stats.refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="stats-header"):
+            yield Label(id="stats-title")
+            yield Label(id="stats-date")
+        yield StatsPanel(id="stats")
+        yield StatusBar()
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stats-title", Label).update(Content(f"Stats  ·  {self.app.user.display_name}"))  # not markup
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        """Ask the service layer for fresh stats; the panel shows a loading indicator meanwhile."""
+        user, today = self.app.user, local_date(self.app.clock())
+        self.query_one("#stats-date", Label).update(f"as of {today:%a} {today.day} {today:%b %Y}")
+        self.query_one(StatsPanel).loading = True
+        self.app.run_service(self, lambda s: s.stats.summary(user), StatsLoaded, exclusive=True, group="stats")
+
+    @on(StatsLoaded)
+    def _stats_loaded(self, event: StatsLoaded) -> None:
+        panel = self.query_one(StatsPanel)
+        panel.stats = event.stats
+        panel.loading = False
+
+    @on(ServiceFailed)
+    def _stats_failed(self) -> None:
+        """Stop the loading indicator; the app still shows the error as a notification."""
+        self.query_one(StatsPanel).loading = False

@@ -39,7 +39,7 @@ class TaskListScreen(Screen[None]):
         Binding("enter,e", "edit", "Edit", id="tasks.edit"),
         Binding("space", "toggle", "Done", id="tasks.toggle"),
         Binding("d", "delete", "Delete", id="tasks.delete"),
-        Binding("u", "undo", "Undo delete", id="tasks.undo"),
+        Binding("u", "undo", "Undo delete", id="tasks.undo", show=False),
         Binding("slash", "search", "Search", id="tasks.search"),
         Binding("f", "cycle_filter", "Filter", id="tasks.filter"),
         Binding("s", "sort", "Sort", id="tasks.sort"),
@@ -61,7 +61,7 @@ class TaskListScreen(Screen[None]):
         self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="list-header")
+        yield Static(id="list-header", markup=False)
         yield FilterBar(self.query_options)
         yield TaskTable(id="tasks")
         yield Static("No tasks yet. Press [b]a[/] to add your first task.", id="empty")
@@ -84,6 +84,7 @@ class TaskListScreen(Screen[None]):
     def reload(self, focus_id: int | None = None) -> None:
         """Fetch the first page of the current query, and the counts."""
         self.generation += 1
+        self.loading_more = False  # a page still on its way belongs to the old list and is dropped
         self.focus_id = focus_id
         generation, user, query = self.generation, self.user, self.query_options
         self.app.run_service(

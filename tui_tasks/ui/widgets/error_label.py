@@ -8,7 +8,7 @@ from textual.widgets import Label
 class ErrorLabel(Label):
     """Call `show("...")` to display a message, `show("")` to hide it."""
 
-    DEFAULT_CSS = "ErrorLabel { color: $text-error; height: auto; display: none; }"
+    DEFAULT_CSS = "ErrorLabel { color: $text-error; width: 100%; height: auto; display: none; }"
 
     def show(self, message: str) -> None:
         self.update(message)

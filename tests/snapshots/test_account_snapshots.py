@@ -1,0 +1,43 @@
+"""Snapshots of the account screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.snapshots.conftest import SIZES, logged_in
+from tests.ui.conftest import PASSWORD, settle
+
+
+async def account_open(pilot) -> None:
+    """run_before: log in, then open the account screen with p and wait for its counts."""
+    await logged_in(pilot)
+    await pilot.press("p")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+class TestAccount:
+    def test_account_screen_shows_profile_password_and_delete(self, snap_compare, snapshot_app, size):
+        """Header 'Account'; a 'Profile' box with ada@example.com, Ada Lovelace, member since 2026-03-10 and
+        '4 pending · 1 done · 5 total'; a 'Change password' box with three masked fields (Current password
+        focused) and its button; a red-bordered 'Delete account' box with the email field and a red button;
+        status bar '● ok' with the fixed path; footer with esc Back. Nothing cut off at 80x24."""
+        assert snap_compare(snapshot_app(), run_before=account_open, terminal_size=size)
+
+    def test_errors_appear_by_their_fields(self, snap_compare, snapshot_app, size):
+        """'Passwords do not match' in red under Confirm new (focused), and 'Type the account's email to
+        confirm' under the typed wrong email; every box still whole at 80x24, nothing scrolled away."""
+
+        async def run_before(pilot) -> None:
+            await account_open(pilot)
+            screen = pilot.app.screen
+            screen.query_one("#confirm_email").value = "bob@example.com"
+            screen.delete_account()
+            await settle(pilot)
+            screen.query_one("#old_password").value = PASSWORD
+            screen.query_one("#new_password").value = "new-password"
+            screen.query_one("#confirm_password").value = "other-password"
+            screen.change_password()
+            await settle(pilot)
+
+        assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=size)

@@ -1,0 +1,131 @@
+"""The stats screen, as a user opens it from the task list with `t`."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from tests.ui.conftest import TODAY, add_demo_tasks, log_in, make_app, settle
+from tui_tasks.domain import TaskDraft
+from tui_tasks.ui.screens.stats import StatsScreen
+from tui_tasks.ui.screens.task_list import TaskListScreen
+from tui_tasks.ui.widgets.stats_panel import ActivityChart, CompletionBar, RankedBars, StatsPanel
+
+
+def shown(screen, selector: str) -> str:
+    """The plain text a widget shows."""
+    return str(screen.query_one(selector).render())
+
+
+def tiles(screen) -> dict[str, str]:
+    return {key: shown(screen, f"#stat-{key}") for key in ("total", "done", "pending", "overdue", "due_today")}
+
+
+def ranked(screen, selector: str) -> list[tuple[str, int]]:
+    return [(label, count) for label, count, _style in screen.query_one(selector, RankedBars).rows]
+
+
+async def open_stats(pilot) -> StatsScreen:
+    await pilot.press("t")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StatsScreen), pilot.app.screen
+    return pilot.app.screen
+
+
+async def test_stats_show_the_numbers_of_the_demo_tasks(ui_settings, ui_services, demo_user, fixed_clock):
+    add_demo_tasks(ui_services, demo_user, fixed_clock)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_stats(pilot)
+        assert tiles(screen) == {"total": "5", "done": "1", "pending": "4", "overdue": "1", "due_today": "1"}
+        assert screen.query_one("#stat-overdue").has_class("-alert")
+        assert screen.query_one("#stat-due_today").has_class("-alert")
+        assert screen.query_one(CompletionBar).rate == 0.2
+        assert shown(screen, "#completion-text") == "20%  1 of 5 done · 1 in the last 7 days"
+        assert ranked(screen, "#by-priority") == [("high", 2), ("medium", 1), ("low", 1), ("none", 1)]
+        assert ranked(screen, "#top-projects") == [("admin", 1), ("health", 1), ("home", 1), ("work", 1)]
+        tags = [("#books", 1), ("#errand", 1), ("#fun", 1), ("#report", 1), ("#travel", 1)]
+        assert ranked(screen, "#top-tags") == tags
+        assert "health" in shown(screen, "#top-projects") and "#travel" in shown(screen, "#top-tags")
+        chart = screen.query_one(ActivityChart)
+        assert len(chart.done) == len(chart.created) == 30 and chart.done[-1].day == TODAY
+        assert {d.day: d.count for d in chart.done if d.count} == {TODAY - timedelta(days=1): 1}
+        created = {TODAY - timedelta(days=n): 1 for n in range(6, 11)}  # one a day, ten to six days ago
+        assert {d.day: d.count for d in chart.created if d.count} == created
+        assert "Done" in str(chart.render()) and "5 total" in str(chart.render())
+        assert "Ada Lovelace" in shown(screen, "#stats-title")
+
+
+async def test_a_user_without_tasks_sees_zeros_and_what_is_missing(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_stats(pilot)
+        assert set(tiles(screen).values()) == {"0"}
+        assert not screen.query_one("#stat-overdue").has_class("-alert")
+        assert shown(screen, "#completion-text").startswith("0%  0 of 0 done")
+        assert shown(screen, "#top-projects") == "No projects yet"
+        assert shown(screen, "#top-tags") == "No tags yet"
+
+
+async def test_escape_and_q_go_back_to_the_task_list(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        for key in ("escape", "q"):
+            await open_stats(pilot)
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, TaskListScreen), key
+
+
+async def test_toggling_a_task_shows_in_the_stats_next_time(ui_settings, ui_services, demo_user, fixed_clock):
+    add_demo_tasks(ui_services, demo_user, fixed_clock)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await open_stats(pilot)
+        await pilot.press("escape")
+        await pilot.press("space")  # the cursor is on "Renew passport", the newest task
+        await settle(pilot)
+        screen = await open_stats(pilot)
+        assert tiles(screen)["done"] == "2" and tiles(screen)["pending"] == "3"
+        assert shown(screen, "#completion-text") == "40%  2 of 5 done · 2 in the last 7 days"
+        assert screen.query_one(ActivityChart).done[-1].count == 1  # done today, by the app's clock
+
+
+async def test_r_loads_the_stats_again(ui_settings, ui_services, demo_user, fixed_clock):
+    add_demo_tasks(ui_services, demo_user, fixed_clock)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_stats(pilot)
+        ui_services.tasks.create(demo_user, TaskDraft("Water the plants", project="home", tags=("errand",)))
+        assert tiles(screen)["total"] == "5"
+        await pilot.press("r")
+        await settle(pilot)
+        assert tiles(screen)["total"] == "6"
+        assert ranked(screen, "#top-projects")[0] == ("home", 2)
+        assert ranked(screen, "#top-tags")[0] == ("#errand", 2)
+
+
+async def test_stats_show_a_loading_indicator_until_they_arrive(ui_settings, ui_services, demo_user, fixed_clock):
+    release = threading.Event()
+    summary = ui_services.stats.summary
+
+    def slow_summary(user):
+        release.wait(5)
+        return summary(user)
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        ui_services.stats.summary = slow_summary
+        await pilot.press("t")
+        await pilot.pause()
+        panel = app.screen.query_one(StatsPanel)
+        assert panel.loading and panel.stats is None and tiles(app.screen)["total"] == "–"
+        release.set()
+        await settle(pilot)
+        assert not panel.loading and tiles(app.screen)["total"] == "0"
