@@ -1,8 +1,14 @@
-"""Shared fixtures: real database files in temp folders (and PostgreSQL when TEST_POSTGRES_URL is set)."""
+"""Shared fixtures and helpers: real database files in temp folders (and PostgreSQL when TEST_POSTGRES_URL is set).
+
+TEST_POSTGRES_URL names an empty PostgreSQL database the tests may wipe; REQUIRE_POSTGRES_TESTS=1 (set by
+.ci/with-postgres) turns a missing URL into failures instead of skips, so CI cannot pass without them.
+Neither has the TUI_TASKS_ prefix: _isolated_environment deletes those variables for every test.
+"""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,6 +19,7 @@ from tui_tasks.domain import UserView
 from tui_tasks.services.facade import Services, open_services
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES_TESTS", "") == "1"
 BCRYPT_TEST_ROUNDS = 4  # 1 ms a hash instead of 300 ms; the cost logic is the same
 
 
@@ -41,14 +48,59 @@ def reset_postgres(url: str) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseTarget:
-    """An empty database: an SQLite file, or the PostgreSQL test database (skipped without one)."""
+    """An empty database: an SQLite file, or the PostgreSQL test database (skipped without one,
+    failed without one when REQUIRE_POSTGRES_TESTS=1)."""
     if request.param == "sqlite":
         return parse_database(str(tmp_path / "data" / "tasks.db"))
     if not PG_URL:
-        pytest.skip("PostgreSQL tests need TEST_POSTGRES_URL (.ci/run starts a throwaway server)")
+        if REQUIRE_POSTGRES:
+            pytest.fail(
+                "REQUIRE_POSTGRES_TESTS=1 but TEST_POSTGRES_URL is not set: the PostgreSQL tests cannot run "
+                "(run the suite under `bash .ci/with-postgres`, which starts a throwaway server and sets both)",
+                pytrace=False,
+            )
+        pytest.skip("PostgreSQL tests need TEST_POSTGRES_URL (.ci/with-postgres starts a throwaway server)")
     target = parse_database(PG_URL)
     reset_postgres(target.url)
     return target
+
+
+# --------------------------------------------------------------------------- helpers the test modules import
+
+
+def folder_snapshot(root: Path) -> dict[str, tuple[bool, int, int, int]]:
+    """Every entry under `root`: folder or not, size, mode and modification time (links not followed)."""
+    entries = {}
+    for path in sorted(root.rglob("*")):
+        info = path.lstat()
+        entries[str(path.relative_to(root))] = (path.is_dir(), info.st_size, info.st_mode, info.st_mtime_ns)
+    return entries
+
+
+def app_database(path: Path) -> Path:
+    """An SQLite database as tui-tasks creates it at start (folder 0700, file 0600, schema at HEAD)."""
+    open_services(Settings(db=parse_database(str(path)), bcrypt_rounds=BCRYPT_TEST_ROUNDS)).close()
+    return path
+
+
+def damaged_database(path: Path) -> Path:
+    """An SQLite file whose first page is sound but whose table points at pages that do not exist."""
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?)", [(f"value {i} " * 20,) for i in range(2000)])
+    conn.commit()
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 't'").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    page_end = root * page_size
+    assert data[page_end - page_size] == 0x05, "the table's root should be an interior page"
+    data[page_end - 300 : page_end] = b"\xab" * 300  # the child page numbers of its last cells
+    path.write_bytes(bytes(data))
+    return path
+
+
+# --------------------------------------------------------------------------- fixtures
 
 
 class Clock:

@@ -24,8 +24,9 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import app_database, damaged_database, folder_snapshot
 from tui_tasks import __version__
-from tui_tasks.config import DatabaseTarget, Settings, parse_database
+from tui_tasks.config import DatabaseTarget, Settings
 from tui_tasks.db.engine import BUSY_TIMEOUT_S
 from tui_tasks.db.migrations import HEAD
 from tui_tasks.services.facade import open_services
@@ -81,15 +82,6 @@ def cli(tmp_path: Path) -> Cli:
         (tmp_path / "xdg" / kind.lower()).mkdir(parents=True)
     (tmp_path / "work").mkdir()
     return Cli(tmp_path, isolated_env(tmp_path))
-
-
-def snapshot(root: Path) -> dict[str, tuple[bool, int, int, int]]:
-    """Every entry under `root`: folder or not, size, mode and modification time."""
-    entries = {}
-    for path in sorted(root.rglob("*")):
-        info = path.lstat()
-        entries[str(path.relative_to(root))] = (path.is_dir(), info.st_size, info.st_mode, info.st_mtime_ns)
-    return entries
 
 
 def file_state(path: Path) -> tuple[bytes, int, int]:
@@ -148,12 +140,6 @@ def json_checks(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {check["name"]: check for check in report["checks"]}
 
 
-def app_database(path: Path) -> Path:
-    """A database as the app leaves it (created and migrated)."""
-    open_services(Settings(db=parse_database(str(path)), bcrypt_rounds=4)).close()
-    return path
-
-
 # --------------------------------------------------------------------------- --version, --help, usage
 
 
@@ -190,13 +176,13 @@ def test_help_describes_check_and_db(cli: Cli) -> None:
     ],
 )
 def test_bad_usage_exits_2_with_the_reason(cli: Cli, args: list[str], error: str) -> None:
-    before = snapshot(cli.root)
+    before = folder_snapshot(cli.root)
     result = cli.run(*args)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1] == f"tui-tasks: error: {error}"
     assert "Traceback" not in result.stderr
-    assert snapshot(cli.root) == before
+    assert folder_snapshot(cli.root) == before
 
 
 BAD_SETTINGS = {
@@ -248,7 +234,7 @@ def test_a_bad_setting_exits_2_with_one_line_naming_it(cli: Cli, case: str, json
 
 
 def test_check_on_a_fresh_machine_says_where_the_database_will_be_created_and_creates_nothing(cli: Cli) -> None:
-    before = snapshot(cli.root)
+    before = folder_snapshot(cli.root)
 
     result = cli.run("--check")
 
@@ -259,11 +245,11 @@ def test_check_on_a_fresh_machine_says_where_the_database_will_be_created_and_cr
     assert report.checks["database"] == ("ok", f"not created yet: will be created at {cli.db_path}")
     assert list(report.checks) == ["database", "data_folder", "disk_space", "permissions", "log_file"]
     assert report.status == "ok"
-    assert snapshot(cli.root) == before
+    assert folder_snapshot(cli.root) == before
 
 
 def test_check_json_on_a_fresh_machine_is_one_object_and_creates_nothing(cli: Cli) -> None:
-    before = snapshot(cli.root)
+    before = folder_snapshot(cli.root)
 
     result = cli.run("--check", "--json")
 
@@ -279,7 +265,7 @@ def test_check_json_on_a_fresh_machine_is_one_object_and_creates_nothing(cli: Cl
         "message": f"not created yet: will be created at {cli.db_path}",
         "latency_ms": None,
     }
-    assert snapshot(cli.root) == before
+    assert folder_snapshot(cli.root) == before
 
 
 def test_check_never_imports_textual(cli: Cli) -> None:
@@ -345,17 +331,15 @@ def test_a_database_readable_by_others_is_a_warning_and_still_exits_0(cli: Cli) 
 
 
 def test_check_leaves_the_database_file_and_its_folder_as_they_were(cli: Cli) -> None:
-    # Fails today: the read-only connection to a WAL database creates tasks.db-wal and
-    # tasks.db-shm beside it and leaves them there.
     app_database(cli.db_path)
     database = file_state(cli.db_path)
-    folder = snapshot(cli.db_path.parent)
+    folder = folder_snapshot(cli.db_path.parent)
 
     result = cli.run("--check")
 
     assert result.returncode == 0
     assert file_state(cli.db_path) == database
-    assert sorted(snapshot(cli.db_path.parent)) == sorted(folder)
+    assert sorted(folder_snapshot(cli.db_path.parent)) == sorted(folder)
 
 
 def test_a_schema_newer_than_this_version_fails(cli: Cli) -> None:
@@ -399,7 +383,7 @@ def test_random_bytes_fail_and_are_left_untouched(cli: Cli) -> None:
     junk = cli.workdir / "junk.db"
     junk.write_bytes(os.urandom(16384))
     before = file_state(junk)
-    entries = snapshot(cli.workdir)
+    entries = folder_snapshot(cli.workdir)
 
     result = cli.run("--check", "--db", str(junk))
 
@@ -409,7 +393,7 @@ def test_random_bytes_fail_and_are_left_untouched(cli: Cli) -> None:
     assert report.checks["database"] == ("fail", f"the file is not an SQLite database ({junk})")
     assert report.status == "fail"
     assert file_state(junk) == before
-    assert snapshot(cli.workdir) == entries
+    assert folder_snapshot(cli.workdir) == entries
 
 
 def test_a_folder_given_as_the_database_fails(cli: Cli) -> None:
@@ -425,18 +409,7 @@ def test_a_folder_given_as_the_database_fails(cli: Cli) -> None:
 
 
 def test_a_damaged_database_is_still_reported_one_line_per_check(cli: Cli) -> None:
-    # Fails today: the integrity message carries PRAGMA quick_check's multi-line text as it is.
-    damaged = cli.workdir / "damaged.db"
-    conn = sqlite3.connect(damaged)
-    conn.execute("CREATE TABLE t (x TEXT)")
-    conn.executemany("INSERT INTO t VALUES (?)", [(f"value {i} " * 20,) for i in range(2000)])
-    conn.commit()
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 't'").fetchone()[0]
-    conn.close()
-    data = bytearray(damaged.read_bytes())
-    page_size = int.from_bytes(data[16:18], "big")
-    data[root * page_size - 300 : root * page_size] = b"\xab" * 300  # child page numbers of the root page
-    damaged.write_bytes(bytes(data))
+    damaged = damaged_database(cli.workdir / "damaged.db")
 
     result = cli.run("--check", "--db", str(damaged))
 
@@ -477,8 +450,13 @@ def run_main_in_child(args: list[str], env: dict[str, str]) -> tuple[int, str, s
     """tui_tasks.cli.main(args) in a forked child; as root, the child first becomes 'nobody'.
 
     Root reads any file whatever its mode, so as root only an unprivileged child shows what a
-    user sees. The interpreter under /root is not readable by 'nobody', hence fork, not subprocess.
+    user sees. The interpreter under /root is not readable by 'nobody', hence fork, not subprocess;
+    and the code under test is imported here, before the fork, because a checkout in a private
+    folder (such as /root) is not readable by 'nobody' either.
     """
+    import tui_tasks.cli
+    import tui_tasks.services.health  # noqa: F401  (--check imports it lazily)
+
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -497,9 +475,7 @@ def run_main_in_child(args: list[str], env: dict[str, str]) -> tuple[int, str, s
                     os.setgroups([])
                     os.setgid(NOBODY.pw_gid)
                     os.setuid(NOBODY.pw_uid)
-                from tui_tasks.cli import main
-
-                code = main(args)
+                code = tui_tasks.cli.main(args)
             except BaseException:
                 traceback.print_exc()
             finally:
@@ -619,8 +595,6 @@ def test_check_on_an_empty_postgresql_database_creates_no_table_and_the_app_does
 
 
 def test_a_password_with_a_slash_is_never_shown(cli: Cli) -> None:
-    # Fails today: mask_password uses urlsplit, which stops the host part at "/", finds no password,
-    # and shows the URL as typed; SQLAlchemy reads "secret/pw" as the password and connects with it.
     result = cli.run("--check", "--json", "--db", "postgresql://u:secret/pw@127.0.0.1:1/x")
 
     assert result.returncode == 1
@@ -629,9 +603,6 @@ def test_a_password_with_a_slash_is_never_shown(cli: Cli) -> None:
 
 
 def test_a_port_that_is_not_a_number_is_a_one_line_usage_error(cli: Cli) -> None:
-    # Fails today: parse_database accepts it, create_engine raises ValueError, main() reports an
-    # "unexpected error" (exit 1) and, logging not being set up, log.exception prints the traceback
-    # to stderr through logging's last-resort handler, without --debug.
     result = cli.run("--check", "--db", f"postgresql://u:{SECRET}@127.0.0.1:abc/x")
 
     assert "Traceback" not in result.stderr, result.stderr

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import BCRYPT_TEST_ROUNDS, app_database, damaged_database, folder_snapshot
 from tui_tasks import __version__
 from tui_tasks.config import Settings, parse_database
 from tui_tasks.db.migrations import HEAD
 from tui_tasks.domain import CheckResult, HealthReport, Status
-from tui_tasks.services.facade import Services, open_services
+from tui_tasks.services.facade import Services
 from tui_tasks.services.health import check_health
 
 SQLITE_CHECKS = [
@@ -30,7 +31,7 @@ SQLITE_CHECKS = [
 
 
 def sqlite_settings(path: Path) -> Settings:
-    return Settings(db=parse_database(str(path)), bcrypt_rounds=4)
+    return Settings(db=parse_database(str(path)), bcrypt_rounds=BCRYPT_TEST_ROUNDS)
 
 
 def checks_of(report: HealthReport) -> dict[str, CheckResult]:
@@ -39,37 +40,6 @@ def checks_of(report: HealthReport) -> dict[str, CheckResult]:
 
 def statuses(report: HealthReport) -> dict[str, str]:
     return {check.name: check.status.value for check in report.checks}
-
-
-def snapshot(root: Path) -> dict[str, tuple[bool, int, int]]:
-    """Every entry under `root`: folder or not, size and modification time."""
-    return {
-        str(path.relative_to(root)): (path.is_dir(), path.stat().st_size, path.stat().st_mtime_ns)
-        for path in sorted(root.rglob("*"))
-    }
-
-
-def app_database(path: Path) -> Path:
-    """A database as tui-tasks creates it (folder 0700, file 0600, schema at HEAD)."""
-    open_services(sqlite_settings(path)).close()
-    return path
-
-
-def damaged_database(path: Path) -> Path:
-    """An SQLite file whose first page is sound but whose table points at pages that do not exist."""
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE t (x TEXT)")
-    conn.executemany("INSERT INTO t VALUES (?)", [(f"value {i} " * 20,) for i in range(2000)])
-    conn.commit()
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 't'").fetchone()[0]
-    conn.close()
-    data = bytearray(path.read_bytes())
-    page_size = int.from_bytes(data[16:18], "big")
-    page_end = root * page_size
-    assert data[page_end - page_size] == 0x05, "the table's root should be an interior page"
-    data[page_end - 300 : page_end] = b"\xab" * 300  # the child page numbers of its last cells
-    path.write_bytes(bytes(data))
-    return path
 
 
 # --------------------------------------------------------------------------- healthy databases
@@ -118,8 +88,8 @@ def test_checking_a_database_leaves_its_file_unchanged(tmp_path: Path) -> None:
 
 
 def test_checking_a_database_leaves_its_folder_as_it_was(tmp_path: Path) -> None:
-    # The read-only connection of a WAL database creates tasks.db-wal and tasks.db-shm
-    # (and leaves them behind): --check "never creates or changes a database".
+    # A read-only connection to a WAL database can create tasks.db-wal and tasks.db-shm
+    # (and leave them behind): --check "never creates or changes a database".
     path = app_database(tmp_path / "data" / "tasks.db")
     before = sorted(p.name for p in path.parent.iterdir())
     check_health(sqlite_settings(path))
@@ -131,7 +101,7 @@ def test_checking_a_database_leaves_its_folder_as_it_was(tmp_path: Path) -> None
 
 def test_a_missing_database_will_be_created_and_nothing_is_created_now(tmp_path: Path) -> None:
     path = tmp_path / "xdg" / "data" / "tui-tasks" / "tasks.db"
-    before = snapshot(tmp_path)
+    before = folder_snapshot(tmp_path)
 
     report = check_health(sqlite_settings(path))
 
@@ -140,7 +110,7 @@ def test_a_missing_database_will_be_created_and_nothing_is_created_now(tmp_path:
     assert database == CheckResult("database", Status.OK, f"not created yet: will be created at {path}")
     assert checks_of(report)["data_folder"].message == f"data folder will be created: {path.parent}"
     assert "schema" not in checks_of(report) and "integrity" not in checks_of(report)
-    assert snapshot(tmp_path) == before
+    assert folder_snapshot(tmp_path) == before
 
 
 def test_a_missing_database_fails_when_the_app_expects_one(tmp_path: Path) -> None:
