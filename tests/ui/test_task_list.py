@@ -294,3 +294,22 @@ async def test_idle_time_triggers_the_lock(ui_settings, ui_services, demo_user, 
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and app.user is None
+
+
+async def test_enter_and_a_click_on_the_selected_row_open_the_task(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        await pilot.press("enter")
+        assert isinstance(app.screen, TaskFormScreen)
+        assert len(app.screen_stack) == 3  # one form, not one per handler
+        assert app.screen.query_one("#title").value == "Buy milk"
+        await pilot.press("escape")
+        await pilot.pause()
+        table = app.screen.query_one(TaskTable)
+        row = titles(app).index("Read “Dune”")
+        await pilot.click(TaskTable, offset=(10, row + 1))
+        await pilot.click(TaskTable, offset=(10, row + 1))
+        await pilot.pause()
+        assert isinstance(app.screen, TaskFormScreen)
+        assert app.screen.query_one("#title").value == "Read “Dune”"
+        assert table.current_task().title == "Read “Dune”"

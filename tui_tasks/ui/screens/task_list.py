@@ -184,6 +184,11 @@ class TaskListScreen(Screen[None]):
         if (task := self._current()) is not None:
             self.app.push_screen(TaskFormScreen(task), self._form_closed)
 
+    @on(TaskTable.RowSelected)
+    def _row_selected(self) -> None:
+        """Enter on a row, or a click on the selected row, edits it."""
+        self.action_edit()
+
     def _form_closed(self, task: TaskView | None) -> None:
         if task is None:
             return
