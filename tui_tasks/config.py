@@ -244,26 +244,3 @@ def save_setting(name: str, value: str, path: Path | None = None) -> None:
     kept = [existing for existing in lines if not setting.match(existing)]
     locations.make_private_dir(path.parent)
     path.write_text("\n".join([*kept, line]) + "\n", encoding="utf-8")
-
-
-def state_file() -> Path:
-    """Small things remembered between runs (the last email used; never a password)."""
-    return locations.state_dir() / "state.json"
-
-
-def load_state() -> dict[str, Any]:
-    try:
-        state = json.loads(state_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
-
-
-def save_state(**values: Any) -> None:
-    """Merge `values` into the state file; a failure to write it is not worth an error."""
-    path = state_file()
-    try:
-        locations.make_private_dir(path.parent)
-        path.write_text(json.dumps({**load_state(), **values}), encoding="utf-8")
-    except OSError:
-        pass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.conftest import PASSWORD, add_demo_tasks, log_in, make_app, settle
-from tui_tasks.config import load_state
+from tui_tasks.state import load_state
 from tui_tasks.errors import AuthError
 from tui_tasks.ui.screens.account import AccountScreen
 from tui_tasks.ui.screens.login import LoginScreen

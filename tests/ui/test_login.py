@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import PASSWORD, log_in, make_app, settle
-from tui_tasks.config import load_state
+from tests.ui.conftest import log_in, make_app, settle
+from tui_tasks.state import load_state
 from tui_tasks.ui.screens.login import LoginScreen
 from tui_tasks.ui.screens.task_list import TaskListScreen
 

@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from tui_tasks.config import load_state, save_state
+from tui_tasks.state import load_state, save_state
 from tui_tasks.domain import TaskCounts, UserView, local_date
 from tui_tasks.errors import ValidationError
 from tui_tasks.ui.dispatch import ServiceFailed
@@ -51,26 +51,6 @@ class AccountScreen(Screen[None]):
         Binding("escape", "back", "Back", id="account.back"),
         Binding("ctrl+l", "app.log_out", "Log out", id="account.log_out", show=False),
     ]
-
-    DEFAULT_CSS = """
-    AccountScreen #account-header {
-        height: 1; padding: 0 1; background: $primary-muted; color: $text; text-style: bold;
-    }
-    AccountScreen #account-body { height: 1fr; align-horizontal: center; }
-    AccountScreen .account-section {
-        width: 88; max-width: 100%; height: auto; padding: 0 1; margin-bottom: 1;
-        border: round $primary; border-title-color: $text-primary; border-title-style: bold;
-    }
-    AccountScreen #account-delete { border: round $error; border-title-color: $text-error; }
-    AccountScreen .account-row { height: auto; }
-    AccountScreen .account-label { width: 18; color: $text-muted; }
-    AccountScreen .account-value { width: 1fr; }
-    AccountScreen .account-row Input { width: 1fr; }
-    AccountScreen ErrorLabel, AccountScreen .account-buttons { margin-left: 18; }
-    AccountScreen .account-buttons { height: auto; }
-    AccountScreen #delete-account { margin-left: 1; }
-    AccountScreen .account-hint { color: $text-muted; }
-    """
 
     busy: reactive[str] = reactive("")  # the section whose service call is running: "", "password" or "delete"
 

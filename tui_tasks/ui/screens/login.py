@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Static
 
-from tui_tasks.config import load_state, save_state
+from tui_tasks.state import load_state, save_state
 from tui_tasks.errors import ValidationError
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.widgets.error_label import ErrorLabel
