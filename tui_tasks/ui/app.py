@@ -150,6 +150,19 @@ class TasksApp(App[None]):
     def _service_failed(self, event: ServiceFailed) -> None:
         self.notify(event.error.message, title="Could not do that", severity="error")
 
+    def _fatal_error(self) -> None:
+        """A bug in a handler ends the app (Textual stops the failing message loop); the user gets one
+        line and the log gets the traceback. Tests (live=False) keep Textual's traceback."""
+        if not self.live:
+            super()._fatal_error()
+            return
+        log.error("unexpected error; tui-tasks stopped", exc_info=self._exception)
+        self._exit_renderables.append(
+            f"tui-tasks stopped after an unexpected error ({type(self._exception).__name__}); "
+            "the details are in the log. Everything saved before it is safe."
+        )
+        self._close_messages_no_wait()
+
     @on(Worker.StateChanged)
     def _worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place where a failed worker is turned into something a user can read."""
