@@ -313,3 +313,19 @@ async def test_enter_and_a_click_on_the_selected_row_open_the_task(ui_settings, 
         assert isinstance(app.screen, TaskFormScreen)
         assert app.screen.query_one("#title").value == "Read “Dune”"
         assert table.current_task().title == "Read “Dune”"
+
+
+async def test_the_list_fetches_pages_as_the_cursor_nears_the_end(ui_settings, ui_services, demo_user, fixed_clock):
+    from tui_tasks.domain import TaskDraft
+    from tui_tasks.ui.screens.task_list import PAGE_SIZE
+
+    for n in range(PAGE_SIZE * 2 + 30):
+        ui_services.tasks.create(demo_user, TaskDraft(f"task {n:03}"))
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        table = app.screen.query_one(TaskTable)
+        assert table.row_count == PAGE_SIZE  # only the first page is held
+        for _ in range(3):
+            await pilot.press("end")
+            await settle(pilot)
+        assert table.row_count == PAGE_SIZE * 2 + 30
+        assert titles(app)[-1] == "task 000" and len(set(titles(app))) == table.row_count

@@ -23,6 +23,8 @@ class TaskTable(DataTable):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("home,g", "scroll_top", "First task", show=False, id="table.first"),  # DataTable: leftmost column
+        Binding("end,G", "scroll_bottom", "Last task", show=False, id="table.last"),
     ]
 
     class MoreWanted(Message):
