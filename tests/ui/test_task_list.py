@@ -277,7 +277,7 @@ async def test_idle_lock_asks_for_the_password_and_keeps_the_screen(ui_settings,
         await pilot.press(*"wrong-password", "enter")
         await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)
-        assert "Invalid email or password" in str(app.screen.query_one("#unlock-error").render())
+        assert str(app.screen.query_one("#unlock-error").render()) == "Wrong password"
         app.screen.query_one("#unlock-password").value = "demo-password"
         await pilot.press("enter")
         await settle(pilot)
@@ -329,3 +329,17 @@ async def test_the_list_fetches_pages_as_the_cursor_nears_the_end(ui_settings, u
             await settle(pilot)
         assert table.row_count == PAGE_SIZE * 2 + 30
         assert titles(app)[-1] == "task 000" and len(set(titles(app))) == table.row_count
+
+
+async def test_enter_in_search_goes_to_the_results_and_escape_there_clears(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await pilot.press("slash", *"milk")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("enter")
+        assert app.focused is app.screen.query_one(TaskTable)
+        assert titles(app) == ["Buy milk"] and app.screen.query_one("#search").value == "milk"
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert len(titles(app)) == 5 and app.screen.query_one("#search").value == ""

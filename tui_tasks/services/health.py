@@ -190,6 +190,8 @@ def _permissions(path: Path) -> CheckResult:
     ]
     if loose:
         return CheckResult("permissions", Status.WARN, "; ".join(loose) + ": chmod 600 the file, 700 the folder")
+    if not path.exists():
+        return CheckResult("permissions", Status.OK, "the database will be created private to its owner (0600)")
     return CheckResult("permissions", Status.OK, "database file and folder are private to their owner")
 
 

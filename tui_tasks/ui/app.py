@@ -218,6 +218,10 @@ class TasksApp(App[None]):
 
     @on(HealthChecked)
     def _health_checked(self, event: HealthChecked) -> None:
+        before = self.health.status if self.health else Status.OK
+        if event.report.status is not before:
+            problems = "; ".join(f"{c.name}: {c.message}" for c in event.report.checks if c.status is not Status.OK)
+            log.warning("database health %s -> %s %s", before.value, event.report.status.value, problems)
         self.health = event.report
         self.health_signal.publish(event.report)
 
@@ -240,6 +244,7 @@ class TasksApp(App[None]):
         from tui_tasks.ui.screens.unlock import UnlockScreen
 
         if self.user is not None:
+            log.info("idle lock user_id=%s", self.user.id)
             self.push_screen(UnlockScreen(self.user))
 
     def watch_theme(self, theme: str) -> None:

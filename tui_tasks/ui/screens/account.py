@@ -80,7 +80,7 @@ class AccountScreen(Screen[None]):
                     yield Button("Delete account", id="delete-account", variant="error", compact=True)
                 yield ErrorLabel(id="confirm_email-error")
         yield StatusBar()
-        yield Footer()
+        yield Footer(compact=True)
 
     def _field(self, name: str, label: str, placeholder: str) -> ComposeResult:
         with Horizontal(classes="account-row"):

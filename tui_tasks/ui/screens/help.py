@@ -18,6 +18,10 @@ def describe_keys(screen: Screen) -> list[tuple[str, str]]:
         screen.active_bindings.items(),
         key=lambda item: 0 if item[1].node is screen else 1 if item[1].node is screen.app else 2,
     )
+    # Textual's own keys (copy, focus next, scrolling sideways...) are left out unless one of ours
+    # does the same thing: our bindings are the ones with an id.
+    ours = {(id(active.node), active.binding.action) for _key, active in ranked if active.binding.id}
+    ranked = [(key, active) for key, active in ranked if (id(active.node), active.binding.action) in ours]
     for key, active in ranked:
         binding = active.binding
         action = f"{active.node.__class__.__name__}.{binding.action}"

@@ -24,12 +24,16 @@ class LoginScreen(Screen[None]):
 
     COMMAND_CATEGORY = "Log in"
     BINDINGS = [
-        Binding("ctrl+n", "switch_mode", "Log in / Create account", id="login.switch_mode"),
+        Binding("ctrl+n", "switch_mode", "Log in ⇄ New account", id="login.switch_mode"),
         Binding("ctrl+q", "app.quit", "Quit", id="login.quit"),
     ]
 
     creating: reactive[bool] = reactive(False)
     busy: reactive[bool] = reactive(False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused: dict[str, str] = {}  # field -> the value its error is about
 
     def compose(self) -> ComposeResult:
         with Center():
@@ -51,7 +55,7 @@ class LoginScreen(Screen[None]):
                     yield Button("Log in", id="submit", variant="primary", compact=True)
                     yield Button("Create account instead", id="switch", compact=True)
                 yield LoadingIndicator(id="login-busy")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for field in self.query(Input):
@@ -69,6 +73,8 @@ class LoginScreen(Screen[None]):
         self.query_one("#submit", Button).label = "Create account" if creating else "Log in"
         self.query_one("#switch", Button).label = "Log in instead" if creating else "Create account instead"
         self._clear_errors()
+        if creating:
+            self.query_one("#email", Input).focus()
 
     def watch_busy(self, busy: bool) -> None:
         self.set_class(busy, "-busy")
@@ -96,6 +102,12 @@ class LoginScreen(Screen[None]):
         else:
             self.submit()
 
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        """An error goes as soon as its field is edited (to something other than what was refused)."""
+        if event.value != self.refused.get(event.input.id or ""):
+            self.query_one(f"#{event.input.id}-error", ErrorLabel).show("")
+
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value
 
@@ -105,6 +117,8 @@ class LoginScreen(Screen[None]):
 
     def show_error(self, field: str, message: str) -> None:
         """Show `message` under the field it belongs to (or under the form)."""
+        if field in FIELDS:
+            self.refused[field] = self._value(field)
         target = f"#{field}-error" if field in FIELDS else "#form-error"
         self.query_one(target, ErrorLabel).show(message)
         if field in FIELDS:

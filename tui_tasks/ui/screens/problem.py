@@ -26,4 +26,4 @@ class ProblemScreen(Screen[None]):
                 yield Static(self.place, id="problem-place", markup=False)
                 yield Static(self.reason, id="problem-reason", markup=False)
                 yield Static("Run  tui-tasks --check  for a full report.", id="problem-hint")
-        yield Footer()
+        yield Footer(compact=True)

@@ -45,7 +45,7 @@ class StatsScreen(Screen[None]):
             yield Label(id="stats-date")
         yield StatsPanel(id="stats")
         yield StatusBar()
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#stats-title", Label).update(Content(f"Stats  ·  {self.app.user.display_name}"))  # not markup

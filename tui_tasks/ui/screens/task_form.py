@@ -30,6 +30,7 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
         super().__init__()
         self.task_view = task
         self.saving = False
+        self.refused: dict[str, str] = {}  # field -> the value its error is about
 
     def compose(self) -> ComposeResult:
         task = self.task_view
@@ -88,6 +89,8 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
             label.show("")
 
     def show_error(self, field: str, message: str) -> None:
+        if field in LINE_FIELDS:
+            self.refused[field] = self.query_one(f"#{field}", Input).value
         target = self.query(f"#{field}-error")
         (target.first(ErrorLabel) if target else self.query_one("#form-error", ErrorLabel)).show(message)
         if field in (*LINE_FIELDS, "description"):
@@ -130,6 +133,13 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
         self.saving = False
         field = event.error.field if isinstance(event.error, ValidationError) else "form"
         self.show_error(field, event.error.message)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        """An error goes as soon as its field is edited (to something other than what was refused)."""
+        if event.value != self.refused.get(event.input.id or ""):
+            for error in self.query(f"#{event.input.id}-error").results(ErrorLabel):
+                error.show("")
 
     @on(Input.Submitted)
     def _enter(self) -> None:

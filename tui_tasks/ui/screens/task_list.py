@@ -36,11 +36,12 @@ class TaskListScreen(Screen[None]):
     COMMAND_CATEGORY = "Tasks"
     BINDINGS = [
         Binding("a", "add", "Add", id="tasks.add"),
-        Binding("enter,e", "edit", "Edit", id="tasks.edit"),
-        Binding("space", "toggle", "Done", id="tasks.toggle"),
+        Binding("enter,e", "edit", "Edit", id="tasks.edit", show=False),  # enter is what people try first
+        Binding("space", "toggle", "Done", id="tasks.toggle", key_display="␣"),
         Binding("d", "delete", "Delete", id="tasks.delete"),
         Binding("u", "undo", "Undo delete", id="tasks.undo", show=False),
         Binding("slash", "search", "Search", id="tasks.search"),
+        Binding("escape", "clear_search", "Clear search", id="tasks.clear_search", show=False),
         Binding("f", "cycle_filter", "Filter", id="tasks.filter"),
         Binding("s", "sort", "Sort", id="tasks.sort"),
         Binding("t", "stats", "Stats", id="tasks.stats"),
@@ -66,7 +67,7 @@ class TaskListScreen(Screen[None]):
         yield TaskTable(id="tasks")
         yield Static("No tasks yet. Press [b]a[/] to add your first task.", id="empty")
         yield StatusBar()
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#list-header", Static).update(self.app.user.display_name)
@@ -158,6 +159,11 @@ class TaskListScreen(Screen[None]):
     @on(FilterBar.SearchLeft)
     def _search_left(self) -> None:
         self.table.focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""  # Input.Changed reloads the list
 
     def action_cycle_filter(self) -> None:
         current = FILTERS.index(self.query_options.filter)

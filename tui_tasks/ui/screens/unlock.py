@@ -10,13 +10,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui_tasks.domain import UserView
+from tui_tasks.errors import AccountLocked, AuthError
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.widgets.error_label import ErrorLabel
 from tui_tasks.ui.messages import Unlocked
 
 
 class UnlockScreen(ModalScreen[None]):
-    """Covers everything until the password is given; ctrl+l logs out instead."""
+    """Hides everything until the password is given; ctrl+l logs out instead. The screens under it
+    keep their state (a half-typed form included)."""
 
     BINDINGS = [Binding("ctrl+l", "log_out", "Log out", id="unlock.log_out")]
 
@@ -52,7 +54,8 @@ class UnlockScreen(ModalScreen[None]):
         field.disabled = False
         field.value = ""
         field.focus()
-        self.query_one("#unlock-error", ErrorLabel).show(event.error.message)
+        locked = isinstance(event.error, AccountLocked) or not isinstance(event.error, AuthError)
+        self.query_one("#unlock-error", ErrorLabel).show(event.error.message if locked else "Wrong password")
 
     @on(Unlocked)
     def _unlocked(self) -> None:

@@ -13,12 +13,16 @@ from tui_tasks.domain import TaskQuery
 
 
 class SearchInput(Input):
-    """Escape clears the search and hands the focus back to the list."""
+    """Enter or down goes to the results; escape clears the search and goes back to the list."""
 
-    BINDINGS = [Binding("escape", "leave", "Clear search", id="search.leave")]
+    BINDINGS = [
+        Binding("escape", "leave(True)", "Clear search", id="search.clear"),
+        Binding("down,enter", "leave(False)", "Go to the results", id="search.results"),
+    ]
 
-    def action_leave(self) -> None:
-        self.value = ""
+    def action_leave(self, clear: bool) -> None:
+        if clear:
+            self.value = ""
         self.post_message(FilterBar.SearchLeft())
 
 
