@@ -44,6 +44,8 @@ def parse_due(text: str, today: date) -> date | None:
     try:
         return date.fromisoformat(word)
     except ValueError:
+        if len(word) == 10 and word[4] == word[7] == "-" and word.replace("-", "").isdigit():
+            raise ValueError(f"There is no date {word}") from None
         raise ValueError("Due must be YYYY-MM-DD, today, tomorrow, +3d, +2w or a weekday") from None
 
 

@@ -343,3 +343,14 @@ async def test_enter_in_search_goes_to_the_results_and_escape_there_clears(ui_se
         await pilot.pause(0.3)
         await settle(pilot)
         assert len(titles(app)) == 5 and app.screen.query_one("#search").value == ""
+
+
+async def test_the_filter_and_order_are_kept_for_the_next_start(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await pilot.press("f")
+        await settle(pilot)
+    again = make_app(ui_settings, ui_services, fixed_clock)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        assert again.screen.query_options == TaskQuery(filter=TaskFilter.PENDING)
+        assert "Book dentist appointment" not in titles(again)

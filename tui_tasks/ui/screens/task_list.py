@@ -11,7 +11,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from tui_tasks.domain import PageCursor, TaskCounts, TaskFilter, TaskQuery, TaskView, local_date
+from tui_tasks.domain import PageCursor, SortField, TaskCounts, TaskFilter, TaskQuery, TaskView, local_date
+from tui_tasks.state import load_state, save_state
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.screens.account import AccountScreen
 from tui_tasks.ui.screens.confirm import ConfirmScreen
@@ -27,6 +28,17 @@ from tui_tasks.ui.widgets.task_table import TaskTable
 PAGE_SIZE = 100
 SEARCH_DELAY_S = 0.15
 FILTERS = list(TaskFilter)
+
+
+def remembered_query() -> TaskQuery:
+    """The filter and order the list had when the app last closed."""
+    saved = load_state().get("list", {})
+    try:
+        return TaskQuery(
+            filter=TaskFilter(saved["filter"]), sort=SortField(saved["sort"]), descending=bool(saved["descending"])
+        )
+    except (KeyError, TypeError, ValueError):
+        return TaskQuery()
 
 
 class TaskListScreen(Screen[None]):
@@ -53,7 +65,7 @@ class TaskListScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.query_options = TaskQuery()
+        self.query_options = remembered_query()
         self.generation = 0  # which list load the pages belong to
         self.loading_more = False
         self.undo_stack: list[TaskView] = []
@@ -145,6 +157,10 @@ class TaskListScreen(Screen[None]):
         self.query_options = dataclasses.replace(self.query_options, **changes)
         self.query_one(FilterBar).query_options = self.query_options
         self.reload()
+        if "search" not in changes:  # the filter and order are kept for the next start; searches are not
+            options = self.query_options
+            remember = {"filter": options.filter.value, "sort": options.sort.value, "descending": options.descending}
+            self.run_worker(lambda: save_state(list=remember), thread=True, group="state")
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
