@@ -67,7 +67,8 @@ class TasksApp(App[None]):
         self._saved_theme = self.theme
         self.push_screen(LoginScreen())
         if self.services is None:
-            self.open_database()
+            # After the first paint: importing the storage stack holds the GIL for a while.
+            self.call_after_refresh(self.open_database)
         else:
             self._services_ready.set()
         if self.live:
