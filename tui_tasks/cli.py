@@ -6,15 +6,22 @@ stdout is data, stderr is diagnostics; every error is one line (a traceback only
 from __future__ import annotations
 
 import argparse
+import getpass
+import io
 import json
 import logging
 import os
 import sys
+import time
 from enum import IntEnum
+from pathlib import Path
 
 from tui_tasks import __version__
 from tui_tasks.config import Settings, load_settings
 from tui_tasks.errors import ConfigError, TasksError
+from tui_tasks.services.formats import FORMATS
+
+PASSWORD_ENV = "TUI_TASKS_PASSWORD"  # for scripts; not a setting (config.py never reads it)
 
 log = logging.getLogger("tui_tasks.cli")
 
@@ -39,7 +46,124 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="with --check: print the report as one JSON object")
     parser.add_argument("--debug", action="store_true", help="show a traceback when something goes wrong")
     parser.add_argument("--version", action="version", version=f"tui-tasks {__version__}")
+    # Also accepted after the command (`tui-tasks import FILE --db X`), without overriding one given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help="database file or URL")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    common.add_argument("--user", metavar="EMAIL", required=True, help="the account (its password is asked, "
+                        f"or read from {PASSWORD_ENV})")  # fmt: skip
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="{import,export}")
+    importer = commands.add_parser(
+        "import", parents=[common], help="import tasks from a file",
+        description="Import tasks from FILE into the account, in one transaction: all of them or none.",
+    )  # fmt: skip
+    importer.add_argument("file", metavar="FILE")
+    importer.add_argument("--format", choices=("auto", *FORMATS), default="auto",
+                          help="the file's format (default: from its extension and content)")  # fmt: skip
+    importer.add_argument("--skip-invalid", action="store_true",
+                          help="import the valid records and list the invalid ones (default: import nothing)")  # fmt: skip
+    exporter = commands.add_parser(
+        "export", parents=[common], help="export tasks to a file or stdout",
+        description="Write all of the account's tasks to stdout, or to FILE with -o.",
+    )  # fmt: skip
+    exporter.add_argument("--format", choices=FORMATS, default="json", help="default: json (lossless)")
+    exporter.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     return parser
+
+
+def read_password(email: str) -> str:
+    """The password from TUI_TASKS_PASSWORD, or asked on the terminal without echo."""
+    password = os.environ.get(PASSWORD_ENV)
+    if password is not None:
+        return password
+    try:
+        os.close(os.open("/dev/tty", os.O_RDWR))
+    except OSError:
+        if not sys.stdin.isatty():
+            raise TasksError(f"no terminal to ask the password on: set {PASSWORD_ENV}") from None
+    try:
+        return getpass.getpass(f"Password for {email}: ")
+    except EOFError:
+        raise TasksError("no password given") from None
+
+
+def _open_as(settings: Settings, email: str):
+    """The services and the user logged in with the password, or AuthError (one line)."""
+    from tui_tasks.logs import setup_logging
+    from tui_tasks.services.facade import open_services
+
+    password = read_password(email)
+    setup_logging(settings.log_level)
+    services = open_services(settings)
+    try:
+        return services, services.accounts.log_in(email, password)
+    except BaseException:
+        services.close()
+        raise
+
+
+def _progress_bar(progress) -> None:
+    filled = int(progress.fraction * 30)
+    sys.stderr.write(f"\rimporting [{'#' * filled}{'.' * (30 - filled)}] {progress.fraction:4.0%}  "
+                     f"{progress.records:,} records")  # fmt: skip
+    sys.stderr.flush()
+
+
+def run_import(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    """Import FILE; list bad records; one summary line on stderr."""
+    from tui_tasks.services.transfer import InvalidRecords, import_tasks
+
+    services, user = _open_as(settings, args.user)
+    bar = sys.stderr.isatty()
+    try:
+        result = import_tasks(services, user, args.file, args.format, skip_invalid=args.skip_invalid,
+                              progress=_progress_bar if bar else None)  # fmt: skip
+    except InvalidRecords as exc:
+        if bar:
+            sys.stderr.write("\r\033[K")
+        for problem in exc.problems:
+            print(f"tui-tasks: {problem}", file=sys.stderr)
+        if exc.invalid > len(exc.problems):
+            print(f"tui-tasks: ... and {exc.invalid - len(exc.problems)} more", file=sys.stderr)
+        print(f"tui-tasks: {exc.message} (fix them, or import the others with --skip-invalid)", file=sys.stderr)
+        return ExitCode.FAILED
+    finally:
+        services.close()
+    if bar:
+        sys.stderr.write("\r\033[K")
+    for problem in result.problems:
+        print(f"tui-tasks: skipped {problem}", file=sys.stderr)
+    if result.invalid > len(result.problems):
+        print(f"tui-tasks: skipped {result.invalid - len(result.problems)} more invalid records", file=sys.stderr)
+    why = [f"{result.invalid} invalid"] if result.invalid else []
+    why += [f"{result.ignored} deleted or recurring templates"] if result.ignored else []
+    detail = f" ({', '.join(why)})" if why else ""
+    print(f"tui-tasks: imported {result.imported}, skipped {result.skipped}{detail}, in {result.seconds:.1f} s "
+          f"({result.format})", file=sys.stderr)  # fmt: skip
+    return ExitCode.OK
+
+
+def run_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    """Export to -o FILE, or to stdout (UTF-8 whatever the locale); one summary line on stderr."""
+    from tui_tasks.services.transfer import export_tasks
+
+    services, user = _open_as(settings, args.user)
+    started = time.monotonic()
+    try:
+        if args.output and args.output != "-":
+            count = export_tasks(services, user, Path(args.output), args.format)
+        else:
+            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+            try:
+                count = export_tasks(services, user, out, args.format)
+                out.flush()
+            finally:
+                out.detach()
+    finally:
+        services.close()
+    where = f" to {args.output}" if args.output and args.output != "-" else ""
+    print(f"tui-tasks: exported {count}{where}, in {time.monotonic() - started:.1f} s ({args.format})", file=sys.stderr)
+    return ExitCode.OK
 
 
 def run_check(settings: Settings, as_json: bool) -> ExitCode:
@@ -74,8 +198,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.json and not args.check:
         parser.error("--json goes with --check")
+    if args.check and args.command:
+        parser.error(f"--check does not go with {args.command}")
     try:
         settings = load_settings({"db": args.db})
+        if args.command == "import":
+            return run_import(settings, args)
+        if args.command == "export":
+            return run_export(settings, args)
         return run_check(settings, args.json) if args.check else run_app(settings)
     except ConfigError as exc:
         print(f"tui-tasks: {exc.message}", file=sys.stderr)

@@ -119,13 +119,19 @@ class Database:
         except DBAPIError as exc:
             raise StorageError(describe_error(exc)) from exc
 
+    def refresh_statistics(self, *, full: bool = False) -> None:
+        """Let the query planner see the data as it is now: after a bulk import (`full`), and at close."""
+        sql = ("ANALYZE" if full else "PRAGMA optimize") if self.target.kind == "sqlite" else "ANALYZE task, task_tag"
+        if self.target.kind != "sqlite" and not full:
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql(sql)
+                conn.commit()
+        except DBAPIError:
+            pass  # statistics are an optimisation: never a reason to fail
+
     def close(self) -> None:
-        """Let SQLite refresh its planner statistics, then close every connection."""
-        if self.target.kind == "sqlite":
-            try:
-                with self.engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA optimize")
-                    conn.commit()
-            except DBAPIError:
-                pass  # closing must not fail because the database went away
+        """Refresh the planner's statistics, then close every connection."""
+        self.refresh_statistics()
         self.engine.dispose()

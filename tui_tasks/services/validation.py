@@ -24,9 +24,12 @@ _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 _TAG = re.compile(r"[\w-]+")
 # Control characters, lone surrogates (cannot be stored as UTF-8) and line/paragraph separators.
 _NOT_IN_LINE = {"Cc", "Cs", "Zl", "Zp"}
+_DELETE = {"": {}, "\n\t": {ord("\n"): None, ord("\t"): None}}  # str.translate tables per `allowed`
 
 
 def _bad_char(text: str, allowed: str = "") -> str | None:
+    if text.translate(_DELETE[allowed]).isprintable():  # fast path: printable text has none of them
+        return None
     for char in text:
         if char not in allowed and unicodedata.category(char) in _NOT_IN_LINE:
             return char

@@ -1,0 +1,142 @@
+"""The file formats on their own: how each reads the lines other programs write, and reports bad ones."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timezone
+
+import pytest
+
+from tui_tasks.domain import Priority
+from tui_tasks.services.formats import Bad, Ignored, TaskRecord, TransferError, csvfile, local_midnight
+from tui_tasks.services.formats import jsonstream, taskwarrior, todotxt
+from tui_tasks.services.formats.jsonstream import JsonStream
+
+
+def read(module, text: str) -> list:
+    return list(module.read(io.StringIO(text)))
+
+
+# --------------------------------------------------------------------------- todo.txt
+
+
+def test_todotxt_reads_priority_dates_project_contexts_and_due() -> None:
+    [(line, record)] = read(todotxt, "\n(A) 2026-03-01 Call mom +family +later @phone @Home due:2026-03-12 at 10:30\n")
+    assert line == 2
+    assert record == TaskRecord(
+        title="Call mom +later at 10:30", priority=Priority.HIGH, due=date(2026, 3, 12), project="family",
+        tags=("phone", "Home"), created_at=local_midnight(date(2026, 3, 1)), updated_at=local_midnight(date(2026, 3, 1)),
+    )  # fmt: skip
+
+
+def test_todotxt_reads_done_tasks_with_completion_and_creation_dates() -> None:
+    [(_, done), (_, bare), (_, low)] = read(
+        todotxt, "x 2026-03-10 2026-03-01 Review +work pri:B\nx Just done\n(D) whatever\n"
+    )
+    assert (done.completed, done.priority, done.project) == (True, Priority.MEDIUM, "work")
+    assert done.completed_at == local_midnight(date(2026, 3, 10)) == done.updated_at
+    assert done.created_at == local_midnight(date(2026, 3, 1))
+    assert (bare.completed, bare.completed_at, bare.created_at, bare.title) == (True, None, None, "Just done")
+    assert low.priority is Priority.LOW
+
+
+def test_todotxt_bad_dates_are_bad_records() -> None:
+    assert read(todotxt, "task due:2026-02-30\n") == [(1, Bad("due must be a date YYYY-MM-DD, not '2026-02-30'"))]
+
+
+def test_todotxt_writes_the_documented_line() -> None:
+    record = TaskRecord(
+        "Review", completed=True, completed_at=datetime(2026, 3, 10, 12, tzinfo=timezone.utc), priority=Priority.HIGH,
+        due=date(2026, 3, 12), project="work stuff", tags=("a", "b"), created_at=datetime(2026, 3, 1, 12, tzinfo=timezone.utc),
+    )  # fmt: skip
+    assert todotxt.format_line(record) == "x 2026-03-10 2026-03-01 Review +work_stuff @a @b due:2026-03-12 pri:A"
+
+
+# --------------------------------------------------------------------------- Taskwarrior
+
+
+def test_taskwarrior_reads_one_object_per_line_as_older_versions_write() -> None:
+    text = (
+        '{"description":"one","status":"pending","entry":"20260301T101500Z","priority":"M"},\n'
+        "\n"
+        '{"description":"gone","status":"deleted"}\n'
+        "{not json\n"
+        '{"description":"two","status":"completed","end":"20260302T080000Z","modified":"20260302T080001Z"}'
+    )
+    items = read(taskwarrior, text)
+    assert [line for line, _ in items] == [1, 3, 4, 5]
+    assert items[0][1].created_at == datetime(2026, 3, 1, 10, 15, tzinfo=timezone.utc)
+    assert items[0][1].priority is Priority.MEDIUM
+    assert isinstance(items[1][1], Ignored)
+    assert isinstance(items[2][1], Bad) and items[2][1].reason.startswith("not valid JSON")
+    done = items[3][1]
+    assert (done.completed, done.completed_at, done.created_at) == (
+        True, datetime(2026, 3, 2, 8, tzinfo=timezone.utc), None,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("obj", "reason"),
+    [
+        ('{"description": "x", "status": "pending", "priority": "X"}', "priority must be H, M or L, not 'X'"),
+        ('{"description": "x", "status": "zombie"}', "unknown status 'zombie'"),
+        ('{"description": "x", "due": "tomorrow"}', "due must be a Taskwarrior date such as 20260312T170000Z, not 'tomorrow'"),
+        ('{"status": "pending"}', "Title is required (description is missing)"),
+        ('"just text"', "a task must be a JSON object"),
+    ],
+)  # fmt: skip
+def test_taskwarrior_bad_objects_say_why(obj: str, reason: str) -> None:
+    assert read(taskwarrior, f"[\n{obj}\n]") == [(2, Bad(reason))]
+
+
+def test_taskwarrior_leaves_out_recurring_templates_and_keeps_waiting_tasks() -> None:
+    items = read(taskwarrior, '[{"description":"r","status":"recurring"},{"description":"w","status":"waiting"}]')
+    assert isinstance(items[0][1], Ignored) and items[1][1].title == "w"
+
+
+def test_taskwarrior_writes_what_task_import_reads() -> None:
+    out = io.StringIO()
+    created = datetime(2026, 3, 1, 10, 15, 30, 999999, tzinfo=timezone.utc)
+    taskwarrior.write([TaskRecord("t", "a\nb", True, created, Priority.LOW, None, "p", ("x",), created, created)], out)
+    [obj] = __import__("json").loads(out.getvalue())
+    assert obj["entry"] == obj["modified"] == obj["end"] == "20260301T101530Z"
+    assert (obj["status"], obj["priority"], obj["annotations"][0]["description"]) == ("completed", "L", "a\nb")
+    assert len(obj["uuid"]) == 36
+
+
+# --------------------------------------------------------------------------- CSV and the JSON reader
+
+
+def test_csv_reads_columns_in_any_order_and_reports_short_rows_by_line() -> None:
+    text = 'Tags,Title,extra\r\n"a, b",first,?\r\n\r\nc,"multi\nline title"\r\n,"third",x\r\n'
+    items = read(csvfile, text)
+    assert items[0] == (2, TaskRecord("first", tags=("a", "b")))
+    assert items[1] == (4, Bad("2 columns where the header has 3"))
+    assert items[2] == (6, TaskRecord("third"))
+
+
+def test_csv_bad_values_name_the_column() -> None:
+    text = "title,completed,due\nx,maybe,\ny,no,2026-13-01\n"
+    assert [item for _, item in read(csvfile, text)] == [
+        Bad("completed must be true or false, not 'maybe'"),
+        Bad("due must be a date YYYY-MM-DD, not '2026-13-01'"),
+    ]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64])
+def test_the_json_stream_gives_items_with_their_line_across_any_chunk_size(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jsonstream, "CHUNK", chunk)
+    doc = JsonStream(io.StringIO('\n{"a": 12345, "list": [\n  {"x": "y\\n"},\n 1234567 ,"é"\n]}  \n'))
+    seen = {}
+    for key in doc.keys():
+        seen[key] = list(doc.items()) if key == "list" else doc.value()
+    doc.end()
+    assert seen == {"a": 12345, "list": [(3, {"x": "y\n"}), (4, 1234567), (4, "é")]}
+
+
+def test_the_json_stream_reports_the_line_of_a_syntax_error() -> None:
+    doc = JsonStream(io.StringIO('[\n{"a": 1},\n{"a": }\n]'))
+    with pytest.raises(TransferError, match=r"^line 3: not valid JSON: Expecting value$"):
+        list(doc.items())

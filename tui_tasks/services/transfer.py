@@ -1,0 +1,219 @@
+"""Import and export of a user's tasks in tui-tasks JSON, CSV, Taskwarrior JSON and todo.txt.
+
+Import streams the file and inserts in batches inside ONE write transaction: every record goes in or
+none does. Each record is checked with the Tasks service's rules. Export streams pages of tasks (keyset
+on id) from one read transaction into the file. Neither holds all tasks in memory. No Textual here:
+the CLI and the app (from a worker thread) call `import_tasks` and `export_tasks`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tui_tasks.db.tables import User
+from tui_tasks.domain import TaskDraft, UserView
+from tui_tasks.errors import NotFound, ValidationError
+from tui_tasks.services.facade import Services
+from tui_tasks.services.formats import FORMATS, Bad, Ignored, TaskRecord, TransferError, reader
+from tui_tasks.services.bulk_insert import insert_tasks
+from tui_tasks.services.validation import clean_draft
+
+__all__ = ["FORMATS", "ImportProgress", "ImportResult", "InvalidRecords", "Problem", "TransferError",
+           "detect_format", "export_tasks", "import_tasks"]  # fmt: skip
+
+BATCH = 1000  # rows per INSERT: large enough to amortise a round trip, small enough to stay flat
+PROBLEMS_KEPT = 1000  # problems listed in a result; beyond that they are only counted
+_OUR_JSON = re.compile(r'^\s*\{\s*"format"\s*:\s*"tui-tasks"')
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A record that was not imported: where it is in the file and why."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    """How far an import is: records read so far, and bytes of the file read out of its size."""
+
+    records: int
+    bytes_read: int
+    bytes_total: int
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.bytes_read / self.bytes_total) if self.bytes_total else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did. `problems` lists the first PROBLEMS_KEPT of `invalid` records skipped."""
+
+    format: str
+    imported: int
+    invalid: int
+    ignored: int  # deleted Taskwarrior tasks, recurring templates
+    problems: tuple[Problem, ...]
+    seconds: float
+
+    @property
+    def skipped(self) -> int:
+        return self.invalid + self.ignored
+
+
+class InvalidRecords(TransferError):
+    """Some records are invalid, so nothing was imported; `problems` says which and why."""
+
+    def __init__(self, invalid: int, problems: tuple[Problem, ...]) -> None:
+        super().__init__(f"nothing imported: {invalid} invalid record{'s' if invalid != 1 else ''}")
+        self.invalid = invalid
+        self.problems = problems
+
+
+def detect_format(path: Path) -> str:
+    """The format of a file, from its extension and, for .json or unknown ones, its first bytes."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".txt", ".todo"):
+        return "todotxt"
+    with open(path, "rb") as stream:
+        head = stream.read(4096).decode("utf-8-sig", "replace")
+    if _OUR_JSON.match(head):
+        return "json"
+    if head.lstrip()[:1] in ("[", "{"):
+        return "taskwarrior"
+    if suffix != ".json" and head.partition("\n")[0].strip().lower().startswith("title,"):
+        return "csv"
+    raise TransferError(f"cannot tell the format of {path}: give it with --format {'|'.join(FORMATS)}")
+
+
+def _utc(moment: datetime | None, field: str) -> datetime | None:
+    if moment is None:
+        return None
+    if not isinstance(moment, datetime) or moment.utcoffset() is None:
+        raise ValidationError(field, f"{field} must be a timestamp with its UTC offset")
+    return moment.astimezone(timezone.utc)
+
+
+def _row(user: UserView, record: TaskRecord, now: datetime) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The task row and tags of a record, checked as the Tasks service checks a new task."""
+    clean = clean_draft(
+        TaskDraft(record.title, record.description, record.priority, record.due, record.project, record.tags)
+    )
+    if not isinstance(record.completed, bool):
+        raise ValidationError("completed", "completed must be true or false")
+    created = _utc(record.created_at, "created_at") or now
+    updated = _utc(record.updated_at, "updated_at") or created
+    completed_at = _utc(record.completed_at, "completed_at")
+    if record.completed and completed_at is None:
+        completed_at = updated
+    elif not record.completed and completed_at is not None:
+        raise ValidationError("completed_at", "completed_at is set but the task is not done")
+    row = {
+        "user_id": user.id, "title": clean.title, "description": clean.description,
+        "completed": record.completed, "completed_at": completed_at, "priority": int(clean.priority),
+        "due": clean.due, "project": clean.project, "created_at": created, "updated_at": updated, "version": 1,
+    }  # fmt: skip
+    return row, clean.tags
+
+
+def import_tasks(
+    services: Services,
+    user: UserView,
+    path: str | os.PathLike[str],
+    fmt: str = "auto",
+    *,
+    skip_invalid: bool = False,
+    progress: Callable[[ImportProgress], None] | None = None,
+) -> ImportResult:
+    """Import the tasks in a file for `user`, all in one transaction.
+
+    Raises InvalidRecords (nothing written) when a record is invalid and `skip_invalid` is False,
+    TransferError when the file cannot be read as `fmt`, and StorageError when the database fails.
+    `progress` is called after every batch, from the calling thread.
+    """
+    started = time.monotonic()
+    path = Path(path)
+    if fmt == "auto":
+        fmt = _detect(path)
+    if fmt not in FORMATS:
+        raise TransferError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    now = services.tasks.clock()
+    imported = invalid = ignored = records = 0
+    problems: list[Problem] = []
+    try:
+        raw = open(path, "rb")
+    except OSError as exc:
+        raise TransferError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
+    total = os.fstat(raw.fileno()).st_size
+    with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+        with services.db.session(write=True) as session:
+            if session.get(User, user.id) is None:
+                raise NotFound("This account no longer exists")
+            batch: list[tuple[dict[str, Any], tuple[str, ...]]] = []
+            for line, item in _decoded(reader(fmt)(text), path):
+                records += 1
+                if isinstance(item, Ignored):
+                    ignored += 1
+                    continue
+                try:
+                    if isinstance(item, Bad):
+                        raise ValidationError("record", item.reason)
+                    row = _row(user, item, now)
+                except ValidationError as exc:
+                    invalid += 1
+                    if len(problems) < PROBLEMS_KEPT:
+                        problems.append(Problem(line, exc.message))
+                    continue
+                if invalid and not skip_invalid:
+                    continue  # everything will be rolled back: keep reading only to report every problem
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    insert_tasks(session, batch)
+                    imported += len(batch)
+                    batch.clear()
+                    if progress is not None:
+                        progress(ImportProgress(records, raw.tell(), total))
+            if invalid and not skip_invalid:
+                raise InvalidRecords(invalid, tuple(problems))
+            if batch:
+                insert_tasks(session, batch)
+                imported += len(batch)
+    if imported >= BATCH:
+        services.db.refresh_statistics(full=True)  # a fresh bulk load misleads the planner until analysed
+    if progress is not None:
+        progress(ImportProgress(records, total, total))
+    return ImportResult(fmt, imported, invalid, ignored, tuple(problems), time.monotonic() - started)
+
+
+def _detect(path: Path) -> str:
+    try:
+        return detect_format(path)
+    except OSError as exc:
+        raise TransferError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def _decoded(items: Iterator[Any], path: Path) -> Iterator[Any]:
+    """The reader's items; a file that is not UTF-8 is one clear error."""
+    try:
+        yield from items
+    except UnicodeDecodeError as exc:
+        raise TransferError(f"{path} is not UTF-8 text ({exc.reason} near byte {exc.start})") from None
+
+
+# Export is in its own module; it is part of this API.
+from tui_tasks.services.export import export_tasks  # noqa: E402
