@@ -69,3 +69,13 @@ class TestDialogs:
             await settle(pilot)
 
         assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=size)
+
+    def test_import_dialog(self, snap_compare, snapshot_app, size):
+        """'Import tasks from': File field (focused, placeholder ~/tasks.json), Format 'auto', Import/Cancel."""
+
+        async def run_before(pilot) -> None:
+            await logged_in(pilot)
+            await pilot.app.screen.run_action("transfer(False)")
+            await settle(pilot)
+
+        assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=size)

@@ -121,12 +121,15 @@ class Database:
 
     def refresh_statistics(self, *, full: bool = False) -> None:
         """Let the query planner see the data as it is now: after a bulk import (`full`), and at close."""
-        sql = ("ANALYZE" if full else "PRAGMA optimize") if self.target.kind == "sqlite" else "ANALYZE task, task_tag"
+        # analysis_limit: sample each index instead of reading all of it (enough for the planner, ~10x faster)
+        sqlite_sql = "PRAGMA analysis_limit=1000; ANALYZE" if full else "PRAGMA optimize"
+        sql = sqlite_sql if self.target.kind == "sqlite" else "ANALYZE task, task_tag"
         if self.target.kind != "sqlite" and not full:
             return
         try:
             with self.engine.connect() as conn:
-                conn.exec_driver_sql(sql)
+                for statement in sql.split("; "):
+                    conn.exec_driver_sql(statement)
                 conn.commit()
         except DBAPIError:
             pass  # statistics are an optimisation: never a reason to fail

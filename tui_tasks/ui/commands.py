@@ -21,6 +21,8 @@ class ScreenCommands(Provider):
             if isinstance(binding, Binding) and binding.description:
                 key = self.app.get_key_display(Binding(binding.key.split(",")[0], binding.action))
                 yield f"{category}: {binding.description}", partial(screen.run_action, binding.action), f"key: {key}"
+        for description, action in getattr(screen, "PALETTE_ONLY", ()):
+            yield f"{category}: {description}", partial(screen.run_action, action), "no key"
 
     async def discover(self) -> Hits:
         for title, run, help_text in self._commands():

@@ -20,6 +20,7 @@ from tui_tasks.ui.screens.help import HelpScreen
 from tui_tasks.ui.screens.sort import SortScreen
 from tui_tasks.ui.screens.stats import StatsScreen
 from tui_tasks.ui.screens.task_form import TaskFormScreen
+from tui_tasks.ui.screens.transfer import TransferScreen
 from tui_tasks.ui.messages import CountsLoaded, PageLoaded, TaskChanged, TaskDeleted
 from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.status_bar import StatusBar
@@ -46,6 +47,7 @@ class TaskListScreen(Screen[None]):
 
     AUTO_FOCUS = "#tasks"
     COMMAND_CATEGORY = "Tasks"
+    PALETTE_ONLY = [("Import…", "transfer(False)"), ("Export…", "transfer(True)")]  # commands without a key
     BINDINGS = [
         Binding("a", "add", "Add", id="tasks.add"),
         Binding("enter,e", "edit", "Edit", id="tasks.edit", show=False),  # enter is what people try first
@@ -266,6 +268,15 @@ class TaskListScreen(Screen[None]):
         if event.tag == "undo":
             self.notify(event.error.message, title="Could not undo", severity="error")
             event.stop()
+
+    def action_transfer(self, exporting: bool) -> None:
+        def finished(summary: str | None) -> None:
+            if summary is not None:
+                self.notify(summary, title="Export" if exporting else "Import")
+                if not exporting:
+                    self.reload()
+
+        self.app.push_screen(TransferScreen(exporting), finished)
 
     # --- other screens --------------------------------------------------------------------------
     def action_stats(self) -> None:

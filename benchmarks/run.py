@@ -1,0 +1,263 @@
+"""Benchmarks of the targets in issue 4, on the real `tui-tasks` in a real terminal (tmux).
+
+    python benchmarks/run.py [--sizes 1000 10000 100000] [--repeat 5]
+
+Builds one database per size through the real import path (Taskwarrior JSON, `tui-tasks import`),
+then drives the installed app in tmux and times, from the key press to the screen showing the
+result (screen polled every few milliseconds): start-up, log-in, toggle, search, End, PgDn, stats.
+Also: import/export time and peak memory, the app's peak RSS, and `--check` against
+`python -c "import sqlmodel"`. Prints a table of medians and writes benchmarks/out/results.json.
+Needs tmux. Timings are wall-clock on a shared machine: read medians, not single runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).parent
+SCRIPT = Path(sys.executable).with_name("tui-tasks")
+EMAIL, PASSWORD = "bench@example.com", "bench-password"
+ROUNDS = 12  # the default cost: log-in is measured with the real bcrypt check
+POLL_S = 0.003
+
+
+def taskwarrior_file(path: Path, count: int) -> None:
+    """`count` tasks as `task export` writes them (one JSON array), seeded, spread over two years."""
+    rng = random.Random(count)
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    stamp = lambda moment: moment.strftime("%Y%m%dT%H%M%SZ")  # noqa: E731
+    with path.open("w") as out:
+        out.write("[\n")
+        for n in range(count):
+            entry = start + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
+            task = {
+                "uuid": str(uuid.UUID(int=rng.getrandbits(128))), "description": f"Task {n:06} {rng.choice(WORDS)} {rng.choice(WORDS)}",
+                "status": "completed" if rng.random() < 0.4 else "pending", "entry": stamp(entry), "modified": stamp(entry),
+            }  # fmt: skip
+            if task["status"] == "completed":
+                task["end"] = stamp(entry + timedelta(days=rng.randrange(30)))
+            if rng.random() < 0.6:
+                task["due"] = stamp(entry + timedelta(days=rng.randrange(-30, 90)))
+            if rng.random() < 0.5:
+                task["priority"] = rng.choice("HML")
+            if rng.random() < 0.7:
+                task["project"] = rng.choice(PROJECTS)
+            if rng.random() < 0.5:
+                task["tags"] = rng.sample(TAGS, rng.randrange(1, 3))
+            out.write(json.dumps(task) + (",\n" if n < count - 1 else "\n"))
+        out.write("]\n")
+
+
+WORDS = "report milk dentist passport garden invoice email review budget plan call book".split()
+PROJECTS = ["work", "home", "health", "admin", "garden", "travel"]
+TAGS = ["urgent", "errand", "phone", "reading", "waiting", "someday"]
+
+
+def environment(root: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TUI_TASKS_")}
+    env.update(
+        XDG_DATA_HOME=str(root / "data"), XDG_CONFIG_HOME=str(root / "config"), XDG_STATE_HOME=str(root / "state"),
+        TUI_TASKS_BCRYPT_ROUNDS=str(ROUNDS), TUI_TASKS_PASSWORD=PASSWORD, TERM="xterm-256color",
+    )  # fmt: skip
+    return env
+
+
+def measured(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one command run to completion."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, usage = os.wait4(process.pid, 0)[1:]
+    seconds = time.perf_counter() - started
+    if process.stderr:
+        process.stderr.close()
+    return seconds, usage.ru_maxrss / 1024
+
+
+def build_database(root: Path, count: int) -> dict[str, float]:
+    """Register the user, then import `count` Taskwarrior tasks with the real CLI; time it."""
+    env = environment(root)
+    register = (
+        "from tui_tasks.config import load_settings;"
+        "from tui_tasks.services.facade import open_services;"
+        f"s = open_services(load_settings()); s.accounts.register({EMAIL!r}, {PASSWORD!r}, 'Bench'); s.close()"
+    )
+    subprocess.run([sys.executable, "-c", register], env=env, check=True)
+    source = root / "tasks.json"
+    taskwarrior_file(source, count)
+    seconds, peak = measured([str(SCRIPT), "import", str(source), "--user", EMAIL, "--format", "taskwarrior"], env)
+    out = root / "export.json"
+    export_s, export_peak = measured([str(SCRIPT), "export", "--user", EMAIL, "--format", "taskwarrior", "-o", str(out)], env)
+    return {"import_s": seconds, "import_peak_mib": peak, "export_s": export_s, "export_peak_mib": export_peak}
+
+
+class Terminal:
+    """The app in a tmux session; `until` polls the screen for text and returns the seconds it took."""
+
+    def __init__(self, command: str, env: dict[str, str], size=(120, 40)) -> None:
+        self.name = f"bench-{uuid.uuid4().hex[:8]}"
+        exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith(("XDG_", "TUI_TASKS_", "TERM")))
+        self.started = time.perf_counter()
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
+                        f"env {exports} {command}; sleep 600"], check=True)  # fmt: skip
+
+    def screen(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+
+    def until(self, text: str, since: float, timeout: float = 60, absent: bool = False) -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if (text in self.screen()) != absent:
+                return time.perf_counter() - since
+            time.sleep(POLL_S)
+        raise TimeoutError(f"{text!r} {'stayed' if absent else 'never appeared'}:\n{self.screen()}")
+
+    def keys(self, *keys: str, literal: bool = False) -> float:
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), key], check=True)
+        return time.perf_counter()
+
+    def pid(self) -> int:
+        shell = subprocess.run(["tmux", "list-panes", "-t", self.name, "-F", "#{pane_pid}"], capture_output=True, text=True)
+        children = subprocess.run(["pgrep", "-P", shell.stdout.strip()], capture_output=True, text=True).stdout.split()
+        for child in children:  # env -> tui-tasks (python)
+            deeper = subprocess.run(["pgrep", "-P", child], capture_output=True, text=True).stdout.split()
+            return int(deeper[0]) if deeper else int(child)
+        raise RuntimeError("the app's process was not found")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Minimal(App):
+    def compose(self):
+        yield Static("Minimal app ready")
+Minimal().run()
+"""
+
+
+def startup(root: Path, env: dict[str, str]) -> dict[str, float]:
+    """Process start -> log-in screen painted, against a one-line Textual app (the floor)."""
+    minimal = root / "minimal.py"
+    minimal.write_text(MINIMAL_APP)
+    floor = Terminal(f"{sys.executable} {minimal}", env)
+    floor_s = floor.until("Minimal app ready", floor.started)
+    floor.close()
+    app = Terminal(str(SCRIPT), env)
+    app_s = app.until("Password", app.started)
+    app.close()
+    return {"startup_s": app_s, "minimal_app_s": floor_s}
+
+
+def session(root: Path, env: dict[str, str], count: int) -> dict[str, float]:
+    """One run of the app: log in, toggle, search, End, PgDn, stats; and its peak RSS."""
+    app = Terminal(str(SCRIPT), env)
+    results: dict[str, float] = {}
+    app.until("Password", app.started)
+    time.sleep(1.0)  # the database opens in the background while the log-in screen shows
+    if EMAIL not in app.screen():  # the first run: nothing remembered yet
+        app.keys(EMAIL, literal=True)
+        time.sleep(0.1)
+        app.keys("Tab")
+        time.sleep(0.2)
+    app.keys(PASSWORD, literal=True)
+    sent = app.keys("Enter")
+    results["login_to_rows_s"] = app.until("Task ", sent)
+    app.until("pending", sent)
+    header = next(line for line in app.screen().splitlines() if "pending" in line)
+    sent = app.keys("Space")
+    results["toggle_s"] = app.until(header, sent, absent=True)
+    app.keys("/")
+    app.keys("Task 00004", literal=True)  # several matches (words ANDed: 000040-000049, 000004, ...)
+    time.sleep(1.5)
+    sent = app.keys("2", literal=True)  # the keystroke measured: ten matches become one
+    results["search_s"] = app.until(" 1 shown", sent)  # the space: "11 shown" is not it
+    app.keys("Escape")
+    app.until(f"{count} shown", time.perf_counter())
+    before = app.screen()
+    sent = app.keys("End")
+    results["end_s"] = _changed(app, before, sent)
+    pages = []
+    app.keys("g")
+    time.sleep(0.3)
+    for _ in range(5):
+        before = app.screen()
+        sent = app.keys("PageDown")
+        pages.append(_changed(app, before, sent))
+    results["pgdn_s"] = statistics.median(pages)
+    sent = app.keys("t")
+    results["stats_s"] = app.until("% ", sent)  # the completion rate: the numbers have arrived
+    app.keys("Escape")
+    with open(f"/proc/{app.pid()}/status") as status:
+        peak = next(line for line in status if line.startswith("VmHWM"))
+    results["app_peak_rss_mib"] = int(peak.split()[1]) / 1024
+    app.keys("q")
+    app.close()
+    return results
+
+
+def _changed(app: Terminal, before: str, sent: float) -> float:
+    deadline = sent + 10
+    while time.perf_counter() < deadline:
+        if app.screen() != before:
+            return time.perf_counter() - sent
+        time.sleep(POLL_S)
+    return float("nan")
+
+
+def check_vs_sqlmodel(env: dict[str, str], repeat: int) -> dict[str, float]:
+    check = [measured([str(SCRIPT), "--check"], env)[0] for _ in range(repeat)]
+    floor = [measured([sys.executable, "-c", "import sqlmodel"], env)[0] for _ in range(repeat)]
+    return {"check_s": statistics.median(check), "import_sqlmodel_s": statistics.median(floor)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if shutil.which("tmux") is None or not SCRIPT.exists():
+        sys.exit("benchmarks need tmux and the installed tui-tasks script next to this python")
+    report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+              "sizes": {}}  # fmt: skip
+    for count in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"tui-tasks-bench-{count}-") as scratch:
+            root = Path(scratch)
+            env = environment(root)
+            print(f"{count} tasks: building through the import path…", file=sys.stderr)
+            row: dict[str, list[float]] = {}
+            for key, value in build_database(root, count).items():
+                row.setdefault(key, []).append(value)
+            for _ in range(args.repeat):
+                for key, value in {**startup(root, env), **session(root, env, count)}.items():
+                    row.setdefault(key, []).append(value)
+            for key, value in check_vs_sqlmodel(env, args.repeat).items():
+                row.setdefault(key, []).append(value)
+            report["sizes"][count] = {key: statistics.median(values) for key, values in row.items()}
+            print(json.dumps({count: report["sizes"][count]}, indent=1), file=sys.stderr)
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    (out / "results.json").write_text(json.dumps(report, indent=2))
+    keys = list(next(iter(report["sizes"].values())))
+    print(f"{'measure (median)':<22}" + "".join(f"{size:>12}" for size in report["sizes"]))
+    for key in keys:
+        print(f"{key:<22}" + "".join(f"{report['sizes'][size][key]:>12.3f}" for size in report["sizes"]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Import… and Export… from the command palette."""
+
+from __future__ import annotations
+
+import json
+
+from tests.ui.conftest import add_demo_tasks, log_in, make_app, settle
+from tui_tasks.ui.screens.transfer import TransferScreen
+from tui_tasks.ui.widgets.task_table import TaskTable
+
+
+async def run_palette(pilot, words: str) -> None:
+    await pilot.press("ctrl+p", *words)
+    await pilot.pause(0.4)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_export_then_import_through_the_palette(ui_settings, ui_services, demo_user, fixed_clock, tmp_path):
+    add_demo_tasks(ui_services, demo_user, fixed_clock)
+    target = tmp_path / "out" / "mine.json"
+    target.parent.mkdir()
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await log_in(pilot)
+        await run_palette(pilot, "tasks export")
+        assert isinstance(app.screen, TransferScreen) and app.screen.exporting
+        app.screen.query_one("#path").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"Exported 5 tasks to {target}" in [n.message for n in app._notifications]
+        assert len(json.loads(target.read_text())["tasks"]) == 5
+
+        await run_palette(pilot, "tasks import")
+        app.screen.query_one("#path").value = str(tmp_path / "missing.json")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TransferScreen)  # the error stays in the dialog, the path as typed
+        assert "cannot read" in str(app.screen.query_one("#path-error").render())
+        app.screen.query_one("#path").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any(n.message.startswith("Imported 5 tasks") for n in app._notifications)
+        assert app.screen.query_one(TaskTable).row_count == 10
