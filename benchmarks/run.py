@@ -186,7 +186,7 @@ def session(root: Path, env: dict[str, str], count: int) -> dict[str, float]:
     app.keys("Task 00004", literal=True)  # several matches (words ANDed: 000040-000049, 000004, ...)
     time.sleep(1.5)
     sent = app.keys("2", literal=True)  # the keystroke measured: ten matches become one
-    results["search_s"] = app.until(" 1 shown", sent)  # the space: "11 shown" is not it
+    results["search_s"] = app.until("Task 000040", sent, absent=True)  # the rows narrowed to Task 000042
     app.keys("Escape")
     app.until(f"{count} shown", time.perf_counter())
     before = app.screen()

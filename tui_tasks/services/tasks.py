@@ -171,7 +171,7 @@ class Tasks:
         today = local_date(self.clock())
         with self.db.session() as session:
             return session.exec(
-                select(func.count()).select_from(Task).where(*task_conditions(user, clean_query(query), today))
+                select(func.count()).select_from(Task).where(*task_conditions(user, clean_query(query), today, self.db.engine.dialect.name))
             ).one()
 
     def page(
@@ -187,7 +187,7 @@ class Tasks:
         column = SORT_COLUMNS[query.sort]
         order = (lambda c: c.desc()) if query.descending else (lambda c: c.asc())
         after = (lambda a, b: a < b) if query.descending else (lambda a, b: a > b)
-        base = select(Task).where(*task_conditions(user, query, local_date(self.clock())))
+        base = select(Task).where(*task_conditions(user, query, local_date(self.clock()), self.db.engine.dialect.name))
         nullable = query.sort is SortField.DUE
         in_null_part = nullable and cursor is not None and cursor.value is None
         with self.db.session() as session:

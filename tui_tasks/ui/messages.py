@@ -57,12 +57,13 @@ class CountsLoaded(Message):
 
 
 class TaskChanged(Message):
-    """A task was created, edited, toggled or restored."""
+    """A task was created, edited, toggled or restored; `counts` when they were read with it."""
 
-    def __init__(self, task: TaskView, created: bool = False) -> None:
+    def __init__(self, task: TaskView, created: bool = False, counts: CountsLoaded | None = None) -> None:
         super().__init__()
         self.task = task
         self.created = created
+        self.counts = counts
 
 
 class TaskDeleted(Message):

@@ -27,7 +27,7 @@ from tui_tasks.ui.widgets.status_bar import StatusBar
 from tui_tasks.ui.widgets.task_table import TaskTable
 
 PAGE_SIZE = 100
-SEARCH_DELAY_S = 0.15
+SEARCH_DELAY_S = 0.08  # long enough to skip the keystrokes of a fast typist, short enough not to be felt
 FILTERS = list(TaskFilter)
 
 
@@ -97,7 +97,7 @@ class TaskListScreen(Screen[None]):
 
     # --- loading --------------------------------------------------------------------------------
     def reload(self, focus_id: int | None = None) -> None:
-        """Fetch the first page of the current query, and the counts."""
+        """Fetch the first page of the current query; the counts follow once it is shown."""
         self.generation += 1
         self.loading_more = False  # a page still on its way belongs to the old list and is dropped
         self.focus_id = focus_id
@@ -106,7 +106,6 @@ class TaskListScreen(Screen[None]):
             self, lambda s: s.tasks.page(user, query, None, PAGE_SIZE),
             lambda page: PageLoaded(page, True, generation), exclusive=True, group="list",
         )  # fmt: skip
-        self.refresh_counts()
 
     def refresh_counts(self) -> None:
         user, query = self.user, self.query_options
@@ -130,7 +129,9 @@ class TaskListScreen(Screen[None]):
     def _page_loaded(self, event: PageLoaded) -> None:
         if event.generation != self.generation:
             return  # a page of a query that has since changed
-        if not event.reset:
+        if event.reset:
+            self.refresh_counts()  # after the rows, not beside them: the rows are what the user waits for
+        else:
             self.loading_more = False
         self.next_cursor = event.page.next_cursor
         today = local_date(self.app.clock())
@@ -223,9 +224,16 @@ class TaskListScreen(Screen[None]):
             self.reload(focus_id=task.id)
 
     def action_toggle(self) -> None:
+        """Toggle, and read the counts in the same worker: one round trip for the row and the header."""
         if (task := self._current()) is not None:
-            user = self.user
-            self.app.run_service(self, lambda s: s.tasks.toggle(user, task.id), TaskChanged, write=True)
+            user, query = self.user, self.query_options
+
+            def toggle(services) -> TaskChanged:
+                changed = services.tasks.toggle(user, task.id)
+                counts = CountsLoaded(services.stats.counts(user), services.tasks.count(user, query))
+                return TaskChanged(changed, counts=counts)
+
+            self.app.run_service(self, toggle, lambda message: message, write=True)
 
     @on(TaskChanged)
     def _task_changed(self, event: TaskChanged) -> None:
@@ -233,7 +241,10 @@ class TaskListScreen(Screen[None]):
             self.reload(focus_id=event.task.id)
         else:
             self.table.update_task(event.task)
-            self.refresh_counts()
+            if event.counts is not None:
+                self._counts_loaded(event.counts)
+            else:
+                self.refresh_counts()
 
     def action_delete(self) -> None:
         if (task := self._current()) is None:
