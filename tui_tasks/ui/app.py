@@ -95,6 +95,7 @@ class TasksApp(App[None]):
         return self.services
 
     def on_unmount(self) -> None:
+        self._writes.close()
         if self.services is not None:
             self.services.close()
 
@@ -135,7 +136,10 @@ class TasksApp(App[None]):
             if message is not None:
                 target.post_message(message)
 
-        return target.run_worker(work, thread=True, exit_on_error=False, exclusive=exclusive, group=group)
+        # A write's worker belongs to the app, not to the screen that asked: closing the screen (log out)
+        # must not cancel a write that has its ticket, or every later write would wait for it forever.
+        owner = self if write else target
+        return owner.run_worker(work, thread=True, exit_on_error=False, exclusive=exclusive, group=group)
 
     def _refuse_if_down(self) -> None:
         """While the last health report says the database is down, look again before writing, and

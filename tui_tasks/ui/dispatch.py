@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from textual.message import Message
 
-from tui_tasks.errors import TasksError
+from tui_tasks.errors import StorageError, TasksError
 
 
 class ServiceFailed(Message):
@@ -29,6 +29,7 @@ class WriteQueue:
         self._turn = threading.Condition()
         self._issued = 0
         self._serving = 0
+        self._closed = False
 
     def take(self) -> int:
         self._issued += 1
@@ -36,11 +37,21 @@ class WriteQueue:
 
     @contextmanager
     def turn(self, ticket: int) -> Iterator[None]:
+        """Wait for `ticket`'s turn; raise StorageError if the queue closed first (the app is exiting
+        and an earlier write will never run: waiting would hang the exit)."""
         with self._turn:
-            self._turn.wait_for(lambda: self._serving == ticket)
+            self._turn.wait_for(lambda: self._serving == ticket or self._closed)
+            if self._closed:
+                raise StorageError("Not saved: tui-tasks was closing")
         try:
             yield
         finally:
             with self._turn:
                 self._serving += 1
                 self._turn.notify_all()
+
+    def close(self) -> None:
+        """Release every write still waiting (each gives up without writing)."""
+        with self._turn:
+            self._closed = True
+            self._turn.notify_all()
