@@ -42,3 +42,20 @@ async def test_export_then_import_through_the_palette(ui_settings, ui_services, 
         await settle(pilot)
         assert any(n.message.startswith("Imported 5 tasks") for n in app._notifications)
         assert app.screen.query_one(TaskTable).row_count == 10
+
+
+async def test_a_failed_export_keeps_the_dialog_usable(ui_settings, ui_services, demo_user, fixed_clock, tmp_path):
+    """Exporting onto a folder fails; the reason shows in the dialog, which can then be closed."""
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await log_in(pilot)
+        await run_palette(pilot, "tasks export")
+        app.screen.query_one("#path").value = str(tmp_path)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TransferScreen)
+        assert str(app.screen.query_one("#path-error").render())
+        assert not app.screen.running
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, TransferScreen)

@@ -89,13 +89,15 @@ class TasksApp(App[None]):
         self.check_health()
 
     def wait_for_services(self) -> Services:
-        """The services, once open (call from a worker thread only)."""
+        """The services, once open (call from a worker thread only); StorageError if they never will be."""
         self._services_ready.wait()
-        assert self.services is not None
+        if self.services is None:
+            raise StorageError("the database could not be opened")
         return self.services
 
     def on_unmount(self) -> None:
         self._writes.close()
+        self._services_ready.set()  # a worker still waiting for the database must not hold up the exit
         if self.services is not None:
             self.services.close()
 
@@ -119,8 +121,9 @@ class TasksApp(App[None]):
         ticket = self._writes.take() if write else None
 
         def work() -> None:
-            services = self.wait_for_services()
+            failure: TasksError | None = None
             try:
+                services = self.wait_for_services()
                 if ticket is None:
                     result = call(services)
                 else:
@@ -128,11 +131,16 @@ class TasksApp(App[None]):
                         self._refuse_if_down()
                         result = call(services)
             except TasksError as error:
-                target.post_message(ServiceFailed(error, tag))
+                failure = error
+            except Exception as error:  # a bug, or an OS error no service expected: logged, then shown
+                log.error("unexpected error in a %s call", group, exc_info=error)
+                failure = TasksError(f"Unexpected error: {type(error).__name__} (details in the log)")
+            if get_current_worker().is_cancelled:
+                return  # superseded: its answer, or its error, is of no use any more
+            if failure is not None:
+                target.post_message(ServiceFailed(failure, tag))
                 return
-            if get_current_worker().is_cancelled or done is None:
-                return
-            message = done(result)
+            message = done(result) if done is not None else None
             if message is not None:
                 target.post_message(message)
 
@@ -177,6 +185,7 @@ class TasksApp(App[None]):
         if event.worker.group == "open":
             from tui_tasks.ui.screens.problem import ProblemScreen
 
+            self._services_ready.set()  # anything waiting for the database gives up (services stay None)
             message = error.message if isinstance(error, TasksError) else f"unexpected error ({error!r})"
             if not isinstance(error, TasksError):
                 log.error("opening the database failed", exc_info=error)
@@ -256,4 +265,6 @@ class TasksApp(App[None]):
         """Remember a theme chosen in the palette for the next start."""
         if self._saved_theme is not None and theme != self._saved_theme:
             self._saved_theme = theme
-            self.run_worker(lambda: save_setting("theme", theme, self.settings.config_file), thread=True)
+            self.run_worker(
+                lambda: save_setting("theme", theme, self.settings.config_file), thread=True, exit_on_error=False
+            )  # a config file it cannot write is reported by the worker-error handler, not fatal

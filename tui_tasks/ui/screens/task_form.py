@@ -154,9 +154,12 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
         self.action_cancel()
 
     def action_cancel(self) -> None:
-        """Close; if anything was typed, ask first."""
+        """Close; if anything was typed, ask first. Not while saving: the save would land unseen."""
         from tui_tasks.ui.screens.confirm import ConfirmScreen
 
+        if self.saving:
+            self.notify("Saving…", timeout=2)
+            return
         if self._values() == self.initial:
             self.dismiss(None)
             return

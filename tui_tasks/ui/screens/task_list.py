@@ -71,6 +71,7 @@ class TaskListScreen(Screen[None]):
         self.generation = 0  # which list load the pages belong to
         self.loading_more = False
         self.undo_stack: list[TaskView] = []
+        self._undoing: dict[int, TaskView] = {}  # restores on their way, by the deleted task's id
         self.focus_id: int | None = None
         self.next_cursor: PageCursor | None = None
         self._search_timer: Timer | None = None
@@ -84,22 +85,21 @@ class TaskListScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#list-header", Static).update(self.app.user.display_name)
+        self.user = self.app.user  # kept: after log-out the app has none, and late messages may still come
+        self.query_one("#list-header", Static).update(self.user.display_name)
         self.reload()
 
     @property
     def table(self) -> TaskTable:
         return self.query_one(TaskTable)
 
-    @property
-    def user(self):
-        return self.app.user
-
     # --- loading --------------------------------------------------------------------------------
     def reload(self, focus_id: int | None = None) -> None:
         """Fetch the first page of the current query; the counts follow once it is shown."""
         self.generation += 1
         self.loading_more = False  # a page still on its way belongs to the old list and is dropped
+        self.next_cursor = None  # the old list's cursor means nothing in the new order
+        self.table.has_more = False
         self.focus_id = focus_id
         generation, user, query = self.generation, self.user, self.query_options
         self.app.run_service(
@@ -122,7 +122,7 @@ class TaskListScreen(Screen[None]):
         generation, user, query, cursor = self.generation, self.user, self.query_options, self.next_cursor
         self.app.run_service(
             self, lambda s: s.tasks.page(user, query, cursor, PAGE_SIZE),
-            lambda page: PageLoaded(page, False, generation), group="more",
+            lambda page: PageLoaded(page, False, generation), group="more", tag="more",
         )  # fmt: skip
 
     @on(PageLoaded)
@@ -269,14 +269,18 @@ class TaskListScreen(Screen[None]):
             self.notify("Nothing to undo", severity="warning")
             return
         task, user = self.undo_stack.pop(), self.user
+        self._undoing[task.id] = task
         self.app.run_service(
             self, lambda s: s.tasks.restore(user, task), lambda restored: TaskChanged(restored, created=True),
-            write=True, tag="undo",
+            write=True, tag=f"undo:{task.id}",
         )  # fmt: skip
 
     @on(ServiceFailed)
     def _failed(self, event: ServiceFailed) -> None:
-        if event.tag == "undo":
+        if event.tag == "more":
+            self.loading_more = False  # the next move near the end tries again
+        elif event.tag.startswith("undo:"):
+            self.undo_stack.append(self._undoing.pop(int(event.tag[5:])))  # keep it for another try
             self.notify(event.error.message, title="Could not undo", severity="error")
             event.stop()
 
