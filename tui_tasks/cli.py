@@ -109,6 +109,16 @@ def _progress_bar(progress) -> None:
     sys.stderr.flush()
 
 
+def _report_problems(problems, invalid: int, prefix: str, *, clear_bar: bool) -> None:
+    """One stderr line per bad record kept, and how many more there were."""
+    if clear_bar:
+        sys.stderr.write("\r\033[K")
+    for problem in problems:
+        print(f"tui-tasks: {prefix}{problem}", file=sys.stderr)
+    if invalid > len(problems):
+        print(f"tui-tasks: {prefix}{invalid - len(problems)} more invalid records", file=sys.stderr)
+
+
 def run_import(settings: Settings, args: argparse.Namespace) -> ExitCode:
     """Import FILE; list bad records; one summary line on stderr."""
     from tui_tasks.services.transfer import InvalidRecords, import_tasks
@@ -119,22 +129,12 @@ def run_import(settings: Settings, args: argparse.Namespace) -> ExitCode:
         result = import_tasks(services, user, args.file, args.format, skip_invalid=args.skip_invalid,
                               progress=_progress_bar if bar else None)  # fmt: skip
     except InvalidRecords as exc:
-        if bar:
-            sys.stderr.write("\r\033[K")
-        for problem in exc.problems:
-            print(f"tui-tasks: {problem}", file=sys.stderr)
-        if exc.invalid > len(exc.problems):
-            print(f"tui-tasks: ... and {exc.invalid - len(exc.problems)} more", file=sys.stderr)
+        _report_problems(exc.problems, exc.invalid, "", clear_bar=bar)
         print(f"tui-tasks: {exc.message} (fix them, or import the others with --skip-invalid)", file=sys.stderr)
         return ExitCode.FAILED
     finally:
         services.close()
-    if bar:
-        sys.stderr.write("\r\033[K")
-    for problem in result.problems:
-        print(f"tui-tasks: skipped {problem}", file=sys.stderr)
-    if result.invalid > len(result.problems):
-        print(f"tui-tasks: skipped {result.invalid - len(result.problems)} more invalid records", file=sys.stderr)
+    _report_problems(result.problems, result.invalid, "skipped ", clear_bar=bar)
     why = [f"{result.invalid} invalid"] if result.invalid else []
     why += [f"{result.ignored} deleted or recurring templates"] if result.ignored else []
     detail = f" ({', '.join(why)})" if why else ""
