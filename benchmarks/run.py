@@ -34,8 +34,11 @@ ROUNDS = 12  # the default cost: log-in is measured with the real bcrypt check
 POLL_S = 0.003
 
 
-def taskwarrior_file(path: Path, count: int) -> None:
-    """`count` tasks as `task export` writes them (one JSON array), seeded, spread over two years."""
+def taskwarrior_file(path: Path, count: int) -> str:
+    """`count` tasks as `task export` writes them (one JSON array), seeded, spread over two years.
+
+    Returns the start of the title the default list (newest first) ends with: what `End` must show."""
+    oldest = (datetime.max.replace(tzinfo=timezone.utc), 0)
     rng = random.Random(count)
     start = datetime(2024, 1, 1, tzinfo=timezone.utc)
     stamp = lambda moment: moment.strftime("%Y%m%dT%H%M%SZ")  # noqa: E731
@@ -43,6 +46,7 @@ def taskwarrior_file(path: Path, count: int) -> None:
         out.write("[\n")
         for n in range(count):
             entry = start + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
+            oldest = min(oldest, (entry, n))  # ties: the lowest id comes last
             task = {
                 "uuid": str(uuid.UUID(int=rng.getrandbits(128))), "description": f"Task {n:06} {rng.choice(WORDS)} {rng.choice(WORDS)}",
                 "status": "completed" if rng.random() < 0.4 else "pending", "entry": stamp(entry), "modified": stamp(entry),
@@ -59,6 +63,7 @@ def taskwarrior_file(path: Path, count: int) -> None:
                 task["tags"] = rng.sample(TAGS, rng.randrange(1, 3))
             out.write(json.dumps(task) + (",\n" if n < count - 1 else "\n"))
         out.write("]\n")
+    return f"Task {oldest[1]:06} "
 
 
 WORDS = "report milk dentist passport garden invoice email review budget plan call book".split()
@@ -86,7 +91,7 @@ def measured(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def build_database(root: Path, count: int) -> dict[str, float]:
+def build_database(root: Path, count: int) -> tuple[dict[str, float], str]:
     """Register the user, then import `count` Taskwarrior tasks with the real CLI; time it."""
     env = environment(root)
     register = (
@@ -96,11 +101,11 @@ def build_database(root: Path, count: int) -> dict[str, float]:
     )
     subprocess.run([sys.executable, "-c", register], env=env, check=True)
     source = root / "tasks.json"
-    taskwarrior_file(source, count)
+    last_title = taskwarrior_file(source, count)
     seconds, peak = measured([str(SCRIPT), "import", str(source), "--user", EMAIL, "--format", "taskwarrior"], env)
     out = root / "export.json"
     export_s, export_peak = measured([str(SCRIPT), "export", "--user", EMAIL, "--format", "taskwarrior", "-o", str(out)], env)
-    return {"import_s": seconds, "import_peak_mib": peak, "export_s": export_s, "export_peak_mib": export_peak}
+    return {"import_s": seconds, "import_peak_mib": peak, "export_s": export_s, "export_peak_mib": export_peak}, last_title
 
 
 class Terminal:
@@ -164,7 +169,7 @@ def startup(root: Path, env: dict[str, str]) -> dict[str, float]:
     return {"startup_s": app_s, "minimal_app_s": floor_s}
 
 
-def session(root: Path, env: dict[str, str], count: int) -> dict[str, float]:
+def session(root: Path, env: dict[str, str], count: int, last_title: str) -> dict[str, float]:
     """One run of the app: log in, toggle, search, End, PgDn, stats; and its peak RSS."""
     app = Terminal(str(SCRIPT), env)
     results: dict[str, float] = {}
@@ -190,9 +195,8 @@ def session(root: Path, env: dict[str, str], count: int) -> dict[str, float]:
     results["search_s"] = app.until("Task 000040", sent, absent=True)  # the rows narrowed to Task 000042
     app.keys("Escape")
     app.until(f"{count} shown", time.perf_counter())
-    before = app.screen()
     sent = app.keys("End")
-    results["end_s"] = _changed(app, before, sent)
+    results["end_s"] = app.until(last_title, sent)  # the list's last task, read directly
     pages = []
     app.keys("g")
     time.sleep(0.3)
@@ -227,6 +231,25 @@ def check_vs_sqlmodel(env: dict[str, str], repeat: int) -> dict[str, float]:
     return {"check_s": statistics.median(check), "import_sqlmodel_s": statistics.median(floor)}
 
 
+def run_sizes(sizes: list[int], repeat: int, report: dict) -> None:
+    for count in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"tui-tasks-bench-{count}-") as scratch:
+            root = Path(scratch)
+            env = environment(root)
+            print(f"{count} tasks: building through the import path…", file=sys.stderr)
+            row: dict[str, list[float]] = {}
+            built, last_title = build_database(root, count)
+            for key, value in built.items():
+                row.setdefault(key, []).append(value)
+            for _ in range(repeat):
+                for key, value in {**startup(root, env), **session(root, env, count, last_title)}.items():
+                    row.setdefault(key, []).append(value)
+            for key, value in check_vs_sqlmodel(env, repeat).items():
+                row.setdefault(key, []).append(value)
+            report["sizes"][count] = {key: statistics.median(values) for key, values in row.items()}
+            print(json.dumps({count: report["sizes"][count]}, indent=1), file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
@@ -236,21 +259,14 @@ def main() -> None:
         sys.exit("benchmarks need tmux and the installed tui-tasks script next to this python")
     report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
               "sizes": {}}  # fmt: skip
-    for count in args.sizes:
-        with tempfile.TemporaryDirectory(prefix=f"tui-tasks-bench-{count}-") as scratch:
-            root = Path(scratch)
-            env = environment(root)
-            print(f"{count} tasks: building through the import path…", file=sys.stderr)
-            row: dict[str, list[float]] = {}
-            for key, value in build_database(root, count).items():
-                row.setdefault(key, []).append(value)
-            for _ in range(args.repeat):
-                for key, value in {**startup(root, env), **session(root, env, count)}.items():
-                    row.setdefault(key, []).append(value)
-            for key, value in check_vs_sqlmodel(env, args.repeat).items():
-                row.setdefault(key, []).append(value)
-            report["sizes"][count] = {key: statistics.median(values) for key, values in row.items()}
-            print(json.dumps({count: report["sizes"][count]}, indent=1), file=sys.stderr)
+    # One session lives throughout: when the last one closes, the tmux server exits, and a session
+    # started in that moment fails with "server exited unexpectedly".
+    keeper = f"bench-keeper-{os.getpid()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", keeper, "sleep 86400"], check=True)
+    try:
+        run_sizes(args.sizes, args.repeat, report)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", keeper], check=False)
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(report, indent=2))

@@ -160,7 +160,8 @@ class PageCursor:
 
 @dataclass(frozen=True, slots=True)
 class TaskPage:
-    """A page of tasks and the cursor of the next page (None at the end)."""
+    """A page of tasks, in list order, and the cursor of the next page (None at the end; for a page read
+    backwards, the cursor of the page before it, None at the start)."""
 
     tasks: tuple[TaskView, ...]
     next_cursor: PageCursor | None

@@ -324,11 +324,61 @@ async def test_the_list_fetches_pages_as_the_cursor_nears_the_end(ui_settings, u
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
         table = app.screen.query_one(TaskTable)
         assert table.row_count == PAGE_SIZE  # only the first page is held
-        for _ in range(3):
-            await pilot.press("end")
+        for _ in range(20):
+            await pilot.press("pagedown")
             await settle(pilot)
         assert table.row_count == PAGE_SIZE * 2 + 30
-        assert titles(app)[-1] == "task 000" and len(set(titles(app))) == table.row_count
+        assert titles(app) == [f"task {n:03}" for n in reversed(range(PAGE_SIZE * 2 + 30))]
+
+
+async def test_end_shows_the_last_page_directly_and_the_list_pages_back_from_there(
+    ui_settings, ui_services, demo_user, fixed_clock
+):
+    from tui_tasks.domain import TaskDraft
+    from tui_tasks.ui.screens.task_list import PAGE_SIZE
+
+    total = PAGE_SIZE * 3 + 30
+    for n in range(total):
+        ui_services.tasks.create(demo_user, TaskDraft(f"task {n:03}"))
+    everything = [f"task {n:03}" for n in reversed(range(total))]  # newest first
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        table = app.screen.query_one(TaskTable)
+        await pilot.press("end")
+        await settle(pilot)
+        assert titles(app) == everything[-PAGE_SIZE:]  # the last page, nothing between
+        assert table.current_task().title == "task 000" and table.cursor_row == PAGE_SIZE - 1
+        await pilot.press("end")  # already at the end: stays
+        await settle(pilot)
+        assert table.current_task().title == "task 000" and table.row_count == PAGE_SIZE
+        for _ in range(3):  # up through the list: earlier pages go in above, the cursor stays on its task
+            await pilot.press("pageup")
+            await settle(pilot)
+            task = table.current_task()
+            assert titles(app)[table.cursor_row] == task.title
+        for _ in range(20):
+            await pilot.press("pageup")
+            await settle(pilot)
+        assert titles(app) == everything and table.current_task().title == everything[0]
+        await pilot.press("end", "home")  # the whole list is held: both keys move within it
+        await settle(pilot)
+        assert table.current_task().title == everything[0] and table.row_count == total
+
+
+async def test_home_after_end_goes_back_to_the_first_page(ui_settings, ui_services, demo_user, fixed_clock):
+    from tui_tasks.domain import TaskDraft
+    from tui_tasks.ui.screens.task_list import PAGE_SIZE
+
+    for n in range(PAGE_SIZE * 3):
+        ui_services.tasks.create(demo_user, TaskDraft(f"task {n:03}"))
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        table = app.screen.query_one(TaskTable)
+        await pilot.press("G")
+        await settle(pilot)
+        assert table.current_task().title == "task 000"
+        await pilot.press("g")
+        await settle(pilot)
+        assert table.row_count == PAGE_SIZE and table.cursor_row == 0
+        assert table.current_task().title == f"task {PAGE_SIZE * 3 - 1:03}"
 
 
 async def test_enter_in_search_goes_to_the_results_and_escape_there_clears(ui_settings, ui_services, demo_user, fixed_clock):

@@ -224,8 +224,12 @@ def test_list_query_reads_the_users_tasks_through_an_index(big, task_filter, sor
         first = big.services.tasks.page(big.owner, query)
         if first.next_cursor is not None:
             big.services.tasks.page(big.owner, query, first.next_cursor)
-        if sort is SortField.DUE:  # a page inside the undated part of the list
+        last = big.services.tasks.page(big.owner, query, backward=True)  # what End shows
+        if last.next_cursor is not None:
+            big.services.tasks.page(big.owner, query, last.next_cursor, backward=True)
+        if sort is SortField.DUE:  # a page inside the undated part of the list, both ways
             big.services.tasks.page(big.owner, query, PageCursor(None, OWNER_TASKS // 2))
+            big.services.tasks.page(big.owner, query, PageCursor(None, OWNER_TASKS // 2), backward=True)
 
     plans = big.plans(list_pages)
     assert plans

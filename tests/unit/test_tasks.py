@@ -51,6 +51,21 @@ def all_pages(services, user: UserView, query: TaskQuery = TaskQuery(), limit: i
     raise AssertionError("paging did not end")
 
 
+def all_pages_backward(services, user: UserView, query: TaskQuery = TaskQuery(), limit: int = 50) -> list[TaskView]:
+    """Every task of the query read from the end (as `End` then scrolling up does), put back in list order."""
+    pages: list[tuple[TaskView, ...]] = []
+    cursor: PageCursor | None = None
+    for _ in range(1000):
+        page = services.tasks.page(user, query, cursor, limit, backward=True)
+        assert len(page.tasks) <= limit
+        pages.insert(0, page.tasks)
+        if page.next_cursor is None:
+            return [task for tasks in pages for task in tasks]
+        assert page.tasks, "a page with a next cursor must not be empty"
+        cursor = page.next_cursor
+    raise AssertionError("paging did not end")
+
+
 def ids(tasks) -> list[int]:
     return [task.id for task in tasks]
 
@@ -643,6 +658,25 @@ def test_cursor_at_the_end_of_the_dated_part_continues_with_undated_tasks(servic
     assert second.next_cursor is None
 
 
+@pytest.mark.parametrize("descending", [False, True], ids=["ascending", "descending"])
+def test_the_last_page_is_read_directly_and_pages_back_to_the_first(services, alice, clock, descending):
+    """`End` shows the list's last tasks without reading the rest; from there the list pages backwards."""
+    today = today_of(clock)
+    tasks = [add(services, alice, f"t{n}", due=None if n % 3 == 0 else today + timedelta(days=n % 4)) for n in range(11)]
+    query = TaskQuery(sort=SortField.DUE, descending=descending)
+    expected = expected_order(tasks, SortField.DUE, descending)
+    last = services.tasks.page(alice, query, limit=4, backward=True)
+    assert ids(last.tasks) == expected[-4:]
+    before = services.tasks.page(alice, query, last.next_cursor, 4, backward=True)
+    assert ids(before.tasks) == expected[-8:-4]
+    # a forward cursor read backwards gives what comes before that task, and the other way round
+    first = services.tasks.page(alice, query, limit=5)
+    middle = services.tasks.page(alice, query, first.next_cursor, 3)
+    assert ids(services.tasks.page(alice, query, middle.next_cursor, 50, backward=True).tasks) == expected[:7]
+    for limit in (1, 2, 5, 11, 12):
+        assert ids(all_pages_backward(services, alice, query, limit)) == expected, limit
+
+
 def test_page_limit_is_kept_between_1_and_500(services, alice):
     for n in range(3):
         add(services, alice, f"t{n}")
@@ -698,6 +732,7 @@ def test_paging_returns_every_task_exactly_once_in_every_order_and_filter(servic
         for descending in (False, True):
             listed = all_pages(services, user, TaskQuery(sort=sort, descending=descending), limit)
             assert ids(listed) == expected_order(tasks.values(), sort, descending), (sort, descending)
+            assert ids(all_pages_backward(services, user, TaskQuery(sort=sort, descending=descending), limit)) == ids(listed)
             assert listed == [tasks[t.id] for t in listed]  # every field, tags included, as stored
     for task_filter in TaskFilter:
         query = TaskQuery(filter=task_filter, sort=SortField.DUE, descending=False)

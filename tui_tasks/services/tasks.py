@@ -175,9 +175,14 @@ class Tasks:
             ).one()
 
     def page(
-        self, user: UserView, query: TaskQuery = TaskQuery(), cursor: PageCursor | None = None, limit: int = 50
+        self, user: UserView, query: TaskQuery = TaskQuery(), cursor: PageCursor | None = None, limit: int = 50,
+        *, backward: bool = False,
     ) -> TaskPage:
-        """One page of the query's tasks, in order, starting after `cursor` (keyset paging).
+        """One page of the query's tasks, in list order, starting after `cursor` (keyset paging).
+
+        `backward` reads the other way: the tasks just before `cursor`, or the last page of the list
+        without one (what `End` shows), and `next_cursor` then continues backwards. Either way the
+        cost is one index range, however long the list.
 
         Tasks without a due date come last when sorting by due, in either direction: that part of
         the list is a second index range read after the first, so both stay index scans.
@@ -185,25 +190,35 @@ class Tasks:
         limit = max(1, min(int(limit), PAGE_MAX))
         query = clean_query(query)
         column = SORT_COLUMNS[query.sort]
-        order = (lambda c: c.desc()) if query.descending else (lambda c: c.asc())
-        after = (lambda a, b: a < b) if query.descending else (lambda a, b: a > b)
+        descending = query.descending != backward  # the direction of this scan
+        order = (lambda c: c.desc()) if descending else (lambda c: c.asc())
+        after = (lambda a, b: a < b) if descending else (lambda a, b: a > b)
         base = select(Task).where(*task_conditions(user, query, local_date(self.clock()), self.db.engine.dialect.name))
-        nullable = query.sort is SortField.DUE
-        in_null_part = nullable and cursor is not None and cursor.value is None
+        # The list is (dated, undated) when sorting by due; a backward scan reads the parts in reverse.
+        parts = [True, False] if query.sort is SortField.DUE else [None]  # True: dated part, None: one part
+        if backward:
+            parts.reverse()
+        if cursor is not None and parts != [None]:
+            parts = parts[parts.index(cursor.value is not None) :]  # skip the parts already passed
+        rows: list[Task] = []
         with self.db.session() as session:
-            rows: list[Task] = []
-            if not in_null_part:
-                stmt = base.where(column.is_not(None)) if nullable else base
-                if cursor is not None:
-                    stmt = stmt.where(after(tuple_(column, col(Task.id)), tuple_(literal(cursor.value, column.type), literal(cursor.id))))
-                rows = list(session.exec(stmt.order_by(order(column), order(col(Task.id))).limit(limit + 1)))
-            if nullable and len(rows) <= limit:
-                stmt = base.where(column.is_(None))
-                if in_null_part:
-                    stmt = stmt.where(after(col(Task.id), cursor.id))
-                rows += session.exec(stmt.order_by(order(col(Task.id))).limit(limit + 1 - len(rows)))
-            tags = _tags_of(session, [row.id for row in rows[:limit]])
-            tasks = tuple(_view(row, tags.get(row.id, ())) for row in rows[:limit])
+            for dated in parts:
+                stmt = base if dated is None else base.where(column.is_not(None) if dated else column.is_(None))
+                keys = (col(Task.id),) if dated is False else (column, col(Task.id))  # undated: by id alone
+                if cursor is not None and (dated is None or dated == (cursor.value is not None)):
+                    if dated is False:
+                        stmt = stmt.where(after(col(Task.id), cursor.id))
+                    else:
+                        bound = tuple_(literal(cursor.value, column.type), literal(cursor.id))
+                        stmt = stmt.where(after(tuple_(column, col(Task.id)), bound))
+                rows += session.exec(stmt.order_by(*map(order, keys)).limit(limit + 1 - len(rows)))
+                if len(rows) > limit:
+                    break
+            shown = rows[:limit]
+            tags = _tags_of(session, [row.id for row in shown])
+        tasks = tuple(_view(row, tags.get(row.id, ())) for row in shown)
+        if backward:
+            tasks = tasks[::-1]
         if len(rows) <= limit:
             return TaskPage(tasks, None)
         last = rows[limit - 1]

@@ -40,13 +40,18 @@ class HealthChecked(Message):
 
 
 class PageLoaded(Message):
-    """A page of the task list arrived; `reset` means it starts a new list."""
+    """A page of the task list arrived; `reset` means it starts a new list (at its "first" or "last" task
+    when `edge` says so), `before` that it was read backwards and goes before the rows held."""
 
-    def __init__(self, page: TaskPage, reset: bool, generation: int) -> None:
+    def __init__(
+        self, page: TaskPage, reset: bool, generation: int, *, before: bool = False, edge: str | None = None
+    ) -> None:
         super().__init__()
         self.page = page
         self.reset = reset
         self.generation = generation
+        self.before = before
+        self.edge = edge
 
 
 class CountsLoaded(Message):

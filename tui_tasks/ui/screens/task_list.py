@@ -69,11 +69,12 @@ class TaskListScreen(Screen[None]):
         super().__init__()
         self.query_options = remembered_query()
         self.generation = 0  # which list load the pages belong to
-        self.loading_more = False
+        self.loading: set[bool] = set()  # the ends (before: True, after: False) whose next page is on its way
         self.undo_stack: list[TaskView] = []
         self._undoing: dict[int, TaskView] = {}  # restores on their way, by the deleted task's id
         self.focus_id: int | None = None
-        self.next_cursor: PageCursor | None = None
+        self.next_cursor: PageCursor | None = None  # where the rows after those held start
+        self.prev_cursor: PageCursor | None = None  # and the rows before them (after End), read backwards
         self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -94,17 +95,18 @@ class TaskListScreen(Screen[None]):
         return self.query_one(TaskTable)
 
     # --- loading --------------------------------------------------------------------------------
-    def reload(self, focus_id: int | None = None) -> None:
-        """Fetch the first page of the current query; the counts follow once it is shown."""
+    def reload(self, focus_id: int | None = None, *, edge: str | None = None) -> None:
+        """Fetch the first page of the current query, or its last with edge="last" (the cursor then goes to
+        that end); the counts follow."""
         self.generation += 1
-        self.loading_more = False  # a page still on its way belongs to the old list and is dropped
-        self.next_cursor = None  # the old list's cursor means nothing in the new order
-        self.table.has_more = False
+        self.loading.clear()  # a page still on its way belongs to the old list and is dropped
+        self.next_cursor = self.prev_cursor = None  # the old list's cursors mean nothing in the new order
+        self.table.has_more = self.table.has_before = False
         self.focus_id = focus_id
         generation, user, query = self.generation, self.user, self.query_options
         self.app.run_service(
-            self, lambda s: s.tasks.page(user, query, None, PAGE_SIZE),
-            lambda page: PageLoaded(page, True, generation), exclusive=True, group="list",
+            self, lambda s: s.tasks.page(user, query, None, PAGE_SIZE, backward=edge == "last"),
+            lambda page: PageLoaded(page, True, generation, edge=edge), exclusive=True, group="list",
         )  # fmt: skip
 
     def refresh_counts(self) -> None:
@@ -115,29 +117,49 @@ class TaskListScreen(Screen[None]):
         )  # fmt: skip
 
     @on(TaskTable.MoreWanted)
-    def _more_wanted(self) -> None:
-        if self.loading_more or self.next_cursor is None:
+    def _more_wanted(self, event: TaskTable.MoreWanted) -> None:
+        before = event.before
+        cursor = self.prev_cursor if before else self.next_cursor
+        if before in self.loading or cursor is None:
             return
-        self.loading_more = True
-        generation, user, query, cursor = self.generation, self.user, self.query_options, self.next_cursor
+        self.loading.add(before)
+        generation, user, query = self.generation, self.user, self.query_options
         self.app.run_service(
-            self, lambda s: s.tasks.page(user, query, cursor, PAGE_SIZE),
-            lambda page: PageLoaded(page, False, generation), group="more", tag="more",
+            self, lambda s: s.tasks.page(user, query, cursor, PAGE_SIZE, backward=before),
+            lambda page: PageLoaded(page, False, generation, before=before), group="more", tag="more",
         )  # fmt: skip
+
+    @on(TaskTable.EdgeWanted)
+    def _edge_wanted(self, event: TaskTable.EdgeWanted) -> None:
+        """Home or End beyond the rows held: read that end of the list directly, not everything between."""
+        self.reload(edge="last" if event.last else "first")
 
     @on(PageLoaded)
     def _page_loaded(self, event: PageLoaded) -> None:
         if event.generation != self.generation:
             return  # a page of a query that has since changed
+        page, focus_id = event.page, self.focus_id
         if event.reset:
             self.refresh_counts()  # after the rows, not beside them: the rows are what the user waits for
+            if event.edge == "last":
+                self.prev_cursor = page.next_cursor
+            else:
+                self.next_cursor = page.next_cursor
+            if event.edge and page.tasks:
+                focus_id = page.tasks[-1 if event.edge == "last" else 0].id
         else:
-            self.loading_more = False
-        self.next_cursor = event.page.next_cursor
+            self.loading.discard(event.before)
+            if event.before:
+                self.prev_cursor = page.next_cursor
+            else:
+                self.next_cursor = page.next_cursor
+        table = self.table
         today = local_date(self.app.clock())
-        self.table.show_page(event.page, reset=event.reset, today=today, focus_id=self.focus_id)
+        table.show_page(page.tasks, reset=event.reset, today=today, focus_id=focus_id, before=event.before)
+        table.has_more, table.has_before = self.next_cursor is not None, self.prev_cursor is not None  # after: the
+        # cursor moves while the rows go in, and must not ask for pages on the way
         self.focus_id = None
-        empty = self.table.row_count == 0
+        empty = table.row_count == 0
         self.query_one("#empty", Static).display = empty
         if empty and self.query_options != TaskQuery():
             self.query_one("#empty", Static).update("No tasks match. Press [b]escape[/] in search or [b]f[/] to change the filter.")
@@ -278,7 +300,7 @@ class TaskListScreen(Screen[None]):
     @on(ServiceFailed)
     def _failed(self, event: ServiceFailed) -> None:
         if event.tag == "more":
-            self.loading_more = False  # the next move near the end tries again
+            self.loading.clear()  # the next move near either end tries again
         elif event.tag.startswith("undo:"):
             self.undo_stack.append(self._undoing.pop(int(event.tag[5:])))  # keep it for another try
             self.notify(event.error.message, title="Could not undo", severity="error")

@@ -1,4 +1,4 @@
-"""The task list: a DataTable that holds only the pages fetched so far and asks for more near the end."""
+"""The task list: a DataTable that holds only the pages fetched so far and asks for more near either end."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from tui_tasks.domain import Priority, TaskPage, TaskView
+from tui_tasks.domain import Priority, TaskView
 
 NEAR_END = 15  # rows from the end at which the next page is asked for
 PRIORITY_LABELS = {Priority.NONE: "", Priority.LOW: "low", Priority.MEDIUM: "medium", Priority.HIGH: "high"}
@@ -28,12 +28,24 @@ class TaskTable(DataTable):
     ]
 
     class MoreWanted(Message):
-        """The cursor is near the last row fetched and there are more tasks."""
+        """The cursor is near the first (`before`) or last row fetched, and the list goes on that way."""
+
+        def __init__(self, before: bool = False) -> None:
+            super().__init__()
+            self.before = before
+
+    class EdgeWanted(Message):
+        """Home or End was pressed and that end of the list is not fetched: show its first or last page."""
+
+        def __init__(self, last: bool) -> None:
+            super().__init__()
+            self.last = last
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.tasks: dict[int, TaskView] = {}
-        self.has_more = False
+        self.has_more = False  # tasks after the last row held
+        self.has_before = False  # tasks before the first row held (after End)
         self.today = date.today()
 
     def on_mount(self) -> None:
@@ -68,21 +80,39 @@ class TaskTable(DataTable):
             Text(" ".join(f"#{tag}" for tag in task.tags), overflow="ellipsis"),
         )
 
-    def show_page(self, page: TaskPage, *, reset: bool, today: date, focus_id: int | None = None) -> None:
-        """Start the list afresh with `page` (the cursor stays on the same task if it is there), or append it."""
+    def show_page(
+        self, tasks: tuple[TaskView, ...], *, reset: bool, today: date, focus_id: int | None = None, before: bool = False
+    ) -> None:
+        """Start the list afresh with `tasks` (the cursor goes to `focus_id`, or stays on the same task if it
+        is there), or add them after the rows held, or `before` them."""
         self.today = today
         if reset:
             current = self.current_task()
             focus_id = focus_id if focus_id is not None else current.id if current else None
             self.clear()
             self.tasks.clear()
-        for task in page.tasks:
+        elif before:
+            self._prepend(tasks)
+            return
+        self._add(tasks)
+        if reset and focus_id in self.tasks:
+            self.move_cursor(row=self.get_row_index(str(focus_id)), animate=False, scroll=True)
+
+    def _add(self, tasks: tuple[TaskView, ...]) -> None:
+        for task in tasks:
             if task.id not in self.tasks:
                 self.tasks[task.id] = task
                 self.add_row(*self._cells(task), key=str(task.id))
-        self.has_more = page.next_cursor is not None
-        if reset and focus_id in self.tasks:
-            self.move_cursor(row=self.get_row_index(str(focus_id)), animate=False)
+
+    def _prepend(self, tasks: tuple[TaskView, ...]) -> None:
+        """A DataTable only appends: rebuild the rows with the new ones first, the cursor and view unmoved."""
+        added = tuple(task for task in tasks if task.id not in self.tasks)
+        held, row, scroll_y = tuple(self.tasks.values()), self.cursor_row, self.scroll_y
+        self.clear()
+        self.tasks.clear()
+        self._add(added + held)
+        self.move_cursor(row=row + len(added), animate=False, scroll=False)
+        self.scroll_to(y=scroll_y + len(added), animate=False, immediate=True)
 
     def update_task(self, task: TaskView) -> None:
         """Redraw one task's row (nothing else is touched)."""
@@ -106,3 +136,17 @@ class TaskTable(DataTable):
         super().watch_cursor_coordinate(old, new)
         if self.has_more and new.row >= self.row_count - NEAR_END:
             self.post_message(self.MoreWanted())
+        if self.has_before and new.row < NEAR_END:
+            self.post_message(self.MoreWanted(before=True))
+
+    def action_scroll_top(self) -> None:
+        if self.has_before:
+            self.post_message(self.EdgeWanted(last=False))
+        else:
+            super().action_scroll_top()
+
+    def action_scroll_bottom(self) -> None:
+        if self.has_more:
+            self.post_message(self.EdgeWanted(last=True))
+        else:
+            super().action_scroll_bottom()
