@@ -71,6 +71,18 @@ class TaskFilter(StrEnum):
     OVERDUE = "overdue"
     TODAY = "today"
 
+    def accepts(self, task: TaskView, today: date) -> bool:
+        """Whether the filter lists `task` (the same rule as its SQL in the task queries)."""
+        match self:
+            case TaskFilter.ALL:
+                return True
+            case TaskFilter.PENDING | TaskFilter.DONE:
+                return task.completed == (self is TaskFilter.DONE)
+            case TaskFilter.OVERDUE:
+                return task.is_overdue(today)
+            case TaskFilter.TODAY:
+                return not task.completed and task.due == today
+
 
 class SortField(StrEnum):
     """What a list is ordered by (ties are always broken by task id)."""
@@ -176,6 +188,15 @@ class TaskCounts:
     done: int
     overdue: int
     due_today: int
+
+    def after_toggle(self, task: TaskView, today: date) -> TaskCounts:
+        """The counts once `task` (as it was before) is toggled: known without counting again."""
+        gained = 1 if task.completed else -1  # pending gains one when a done task is reopened
+        return TaskCounts(
+            self.total, self.pending + gained, self.done - gained,
+            self.overdue + (gained if task.due is not None and task.due < today else 0),
+            self.due_today + (gained if task.due == today else 0),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from contextlib import asynccontextmanager
 
+import pytest
+
 from tests.ui.conftest import TODAY, add_demo_tasks, log_in, make_app, settle
 from tui_tasks.domain import Priority, SortField, TaskFilter, TaskQuery
 from tui_tasks.ui.screens.confirm import ConfirmScreen
@@ -135,11 +137,34 @@ async def test_toggle_updates_the_row_the_counts_and_the_database(ui_settings, u
         assert table.current_task().title == "Buy milk" and table.current_task().completed
         assert str(table.get_cell(str(table.current_task().id), "done")) == "✓"
         assert header(app) == "Ada Lovelace  ·  3 pending · 2 done · 1 overdue"
+        drawn = lambda row: table.render_line(row + 1).text  # noqa: E731  (below the header row)
+        assert drawn(table.cursor_row).startswith(" ✓  Buy milk")  # the row is drawn anew, not only stored
+        assert all("✓" not in drawn(row) for row in range(table.row_count) if titles(app)[row] != "Book dentist appointment" and row != table.cursor_row)
         stored = ui_services.tasks.get(demo_user, table.current_task().id)
         assert stored.completed and stored.completed_at == fixed_clock.now
         await pilot.press("space", "space")  # two more toggles, applied in order: pending, then done
         await settle(pilot)
         assert ui_services.tasks.get(demo_user, stored.id).completed
+
+
+@pytest.mark.parametrize("task_filter", [TaskFilter.ALL, TaskFilter.PENDING, TaskFilter.OVERDUE, TaskFilter.TODAY])
+async def test_counts_after_toggles_equal_a_fresh_count(ui_settings, ui_services, demo_user, fixed_clock, task_filter):
+    """A toggle works the counts out from the change, without counting: they must equal what SQL counts."""
+    from tui_tasks.ui.widgets.filter_bar import FilterBar
+
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        while app.screen.query_options.filter is not task_filter:
+            await pilot.press("f")
+            await settle(pilot)
+        for title in titles(app) * 2:  # every task listed, done and undone
+            await select(pilot, title)
+            await pilot.press("space")
+            await settle(pilot)
+            c = ui_services.stats.counts(demo_user)
+            expected = f"Ada Lovelace  ·  {c.pending} pending · {c.done} done"
+            expected += f" · {c.overdue} overdue" * bool(c.overdue) + f" · {c.due_today} due today" * bool(c.due_today)
+            assert header(app) == expected, title
+            assert app.screen.query_one(FilterBar).matching == ui_services.tasks.count(demo_user, app.screen.query_options)
 
 
 async def test_delete_asks_first_and_undo_brings_the_task_back(ui_settings, ui_services, demo_user, fixed_clock):

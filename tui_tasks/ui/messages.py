@@ -62,13 +62,13 @@ class CountsLoaded(Message):
 
 
 class TaskChanged(Message):
-    """A task was created, edited, toggled or restored; `counts` when they were read with it."""
+    """A task was created, edited, toggled or restored; `before` is how it was, for a toggle."""
 
-    def __init__(self, task: TaskView, created: bool = False, counts: CountsLoaded | None = None) -> None:
+    def __init__(self, task: TaskView, created: bool = False, before: TaskView | None = None) -> None:
         super().__init__()
         self.task = task
         self.created = created
-        self.counts = counts
+        self.before = before
 
 
 class TaskDeleted(Message):

@@ -73,6 +73,7 @@ class TaskListScreen(Screen[None]):
         self.undo_stack: list[TaskView] = []
         self._undoing: dict[int, TaskView] = {}  # restores on their way, by the deleted task's id
         self.focus_id: int | None = None
+        self.counts: TaskCounts | None = None  # as the header shows them
         self.next_cursor: PageCursor | None = None  # where the rows after those held start
         self.prev_cursor: PageCursor | None = None  # and the rows before them (after End), read backwards
         self._search_timer: Timer | None = None
@@ -168,14 +169,17 @@ class TaskListScreen(Screen[None]):
 
     @on(CountsLoaded)
     def _counts_loaded(self, event: CountsLoaded) -> None:
-        c: TaskCounts = event.counts
+        self._show_counts(event.counts, event.matching)
+
+    def _show_counts(self, c: TaskCounts, matching: int) -> None:
+        self.counts = c
         parts = [f"{c.pending} pending", f"{c.done} done"]
         if c.overdue:
             parts.append(f"{c.overdue} overdue")
         if c.due_today:
             parts.append(f"{c.due_today} due today")
         self.query_one("#list-header", Static).update(f"{self.user.display_name}  ·  " + " · ".join(parts))
-        self.query_one(FilterBar).matching = event.matching
+        self.query_one(FilterBar).matching = matching
 
     # --- search, filter, sort -------------------------------------------------------------------
     def set_query(self, **changes) -> None:
@@ -246,27 +250,25 @@ class TaskListScreen(Screen[None]):
             self.reload(focus_id=task.id)
 
     def action_toggle(self) -> None:
-        """Toggle, and read the counts in the same worker: one round trip for the row and the header."""
+        """One write and nothing else: the row is redrawn and the counts follow from the change itself."""
         if (task := self._current()) is not None:
-            user, query = self.user, self.query_options
-
-            def toggle(services) -> TaskChanged:
-                changed = services.tasks.toggle(user, task.id)
-                counts = CountsLoaded(services.stats.counts(user), services.tasks.count(user, query))
-                return TaskChanged(changed, counts=counts)
-
-            self.app.run_service(self, toggle, lambda message: message, write=True)
+            user = self.user
+            self.app.run_service(self, lambda s: s.tasks.toggle(user, task.id), lambda changed: TaskChanged(changed, before=task), write=True)
 
     @on(TaskChanged)
     def _task_changed(self, event: TaskChanged) -> None:
         if event.created:
             self.reload(focus_id=event.task.id)
-        else:
-            self.table.update_task(event.task)
-            if event.counts is not None:
-                self._counts_loaded(event.counts)
-            else:
-                self.refresh_counts()
+            return
+        self.table.update_task(event.task)
+        before, counts, matching = event.before, self.counts, self.query_one(FilterBar).matching
+        if before is not None and counts is not None and matching is not None and event.task.version == before.version + 1:
+            today = local_date(self.app.clock())
+            in_list = self.query_options.filter.accepts
+            matching += in_list(event.task, today) - in_list(before, today)
+            self._show_counts(counts.after_toggle(before, today), matching)
+        else:  # the counts are not known yet, or the task also changed elsewhere: count again
+            self.refresh_counts()
 
     def action_delete(self) -> None:
         if (task := self._current()) is None:

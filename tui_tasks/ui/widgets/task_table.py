@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from tui_tasks.domain import Priority, TaskView
 
@@ -115,12 +116,29 @@ class TaskTable(DataTable):
         self.scroll_to(y=scroll_y + len(added), animate=False, immediate=True)
 
     def update_task(self, task: TaskView) -> None:
-        """Redraw one task's row (nothing else is touched)."""
+        """Redraw one task's row, and only that row.
+
+        DataTable.update_cell drops the rendering of every row (its caches are keyed by an update
+        count), so a toggle re-rendered the whole visible page: ~30 ms of a 45 ms toggle at 120×40.
+        Here the new cells replace the old ones and only this row's cached rendering is dropped.
+        """
         if task.id not in self.tasks:
             return
         self.tasks[task.id] = task
+        row_key = RowKey(str(task.id))
+        row = self._data[row_key]
         for (key, _label, _width), cell in zip(COLUMNS, self._cells(task)):
-            self.update_cell(str(task.id), key, cell)
+            row[ColumnKey(key)] = cell
+        row_index = self._row_locations.get(row_key)
+        for cache, is_row in (
+            (self._cell_render_cache, lambda k: k[0] == row_key),
+            (self._row_render_cache, lambda k: k[0] == row_key),
+            (self._row_renderable_cache, lambda k: k[1] == row_index),
+        ):
+            for cache_key in [k for k in cache.keys() if is_row(k)]:
+                cache.discard(cache_key)
+        self._line_cache.clear()  # lines are cheap to put together again from the rows' renderings
+        self.refresh()
 
     def remove_task(self, task_id: int) -> None:
         if self.tasks.pop(task_id, None) is not None:
