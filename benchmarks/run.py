@@ -195,6 +195,7 @@ def session(root: Path, env: dict[str, str], count: int, last_title: str) -> dic
     results["search_s"] = app.until("Task 000040", sent, absent=True)  # the rows narrowed to Task 000042
     app.keys("Escape")
     app.until(f"{count} shown", time.perf_counter())
+    time.sleep(0.3)  # the list settles (focus back from the search box) before End
     sent = app.keys("End")
     results["end_s"] = app.until(last_title, sent)  # the list's last task, read directly
     pages = []

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from tests.ui.conftest import TODAY, add_demo_tasks, log_in, make_app, settle
 from tui_tasks.domain import TaskDraft
-from tui_tasks.ui.screens.stats import StatsScreen
+from tui_tasks.ui.screens.stats import LOADING_DELAY_S, StatsScreen
 from tui_tasks.ui.screens.task_list import TaskListScreen
 from tui_tasks.ui.widgets.stats_panel import ActivityChart, CompletionBar, RankedBars, StatsPanel
 
@@ -110,7 +110,7 @@ async def test_r_loads_the_stats_again(ui_settings, ui_services, demo_user, fixe
         assert ranked(screen, "#top-tags")[0] == ("#errand", 2)
 
 
-async def test_stats_show_a_loading_indicator_until_they_arrive(ui_settings, ui_services, demo_user, fixed_clock):
+async def test_slow_stats_show_a_loading_indicator_until_they_arrive(ui_settings, ui_services, demo_user, fixed_clock):
     release = threading.Event()
     summary = ui_services.stats.summary
 
@@ -125,6 +125,8 @@ async def test_stats_show_a_loading_indicator_until_they_arrive(ui_settings, ui_
         await pilot.press("t")
         await pilot.pause()
         panel = app.screen.query_one(StatsPanel)
+        assert not panel.loading  # not for a moment: most loads are quicker than the indicator's delay
+        await pilot.pause(LOADING_DELAY_S + 0.1)
         assert panel.loading and panel.stats is None and tiles(app.screen)["total"] == "–"
         release.set()
         await settle(pilot)
