@@ -149,6 +149,29 @@ class TaskView:
     def is_overdue(self, today: date) -> bool:
         return not self.completed and self.due is not None and self.due < today
 
+    def changes_to(self, newer: TaskView) -> list[str]:
+        """What differs in `newer`, a line a field, for people: `title: “a” → “b”`."""
+        shown = {
+            "title": lambda t: f"“{t.title}”",
+            "description": lambda t: "(empty)" if not t.description else f"{len(t.description.splitlines()) or 1} line(s)",
+            "done": lambda t: "yes" if t.completed else "no",
+            "priority": lambda t: t.priority.label,
+            "due": lambda t: t.due.isoformat() if t.due else "none",
+            "project": lambda t: t.project or "none",
+            "tags": lambda t: " ".join(f"#{tag}" for tag in t.tags) or "none",
+        }
+        changed = {
+            "title": self.title != newer.title, "description": self.description != newer.description,
+            "done": self.completed != newer.completed, "priority": self.priority != newer.priority,
+            "due": self.due != newer.due, "project": self.project != newer.project, "tags": self.tags != newer.tags,
+        }  # fmt: skip
+        lines = []
+        for name, show in shown.items():
+            if changed[name]:
+                before, after = show(self), show(newer)
+                lines.append(f"{name}: changed" if before == after else f"{name}: {before} → {after}")
+        return lines
+
 
 @dataclass(frozen=True, slots=True)
 class TaskQuery:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui_tasks.domain import HealthReport, TaskCounts, TaskPage, TaskView, UserView
+from tui_tasks.domain import HealthReport, TaskCounts, TaskDraft, TaskPage, TaskView, UserView
 
 if TYPE_CHECKING:
     from tui_tasks.services.facade import Services
@@ -69,6 +69,15 @@ class TaskChanged(Message):
         self.task = task
         self.created = created
         self.before = before
+
+
+class SaveConflicted(Message):
+    """An edit was not saved: the task had changed elsewhere; `current` is how it is now."""
+
+    def __init__(self, current: TaskView, draft: TaskDraft) -> None:
+        super().__init__()
+        self.current = current
+        self.draft = draft
 
 
 class TaskDeleted(Message):

@@ -10,10 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from tui_tasks.domain import Priority, TaskDraft, TaskView, local_date, parse_due
-from tui_tasks.errors import ValidationError
+from tui_tasks.errors import NotFound, StaleTask, ValidationError
 from tui_tasks.ui.dispatch import ServiceFailed
+from tui_tasks.ui.messages import SaveConflicted, TaskChanged
+from tui_tasks.ui.screens.conflict import ConflictScreen
 from tui_tasks.ui.widgets.error_label import ErrorLabel
-from tui_tasks.ui.messages import TaskChanged
 
 LINE_FIELDS = ("title", "due", "project", "tags")
 
@@ -114,25 +115,81 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
             project=project,
             tags=tuple(tags.replace(",", " ").split()),
         )
+        self._save(draft, self.task_view.version if self.task_view else None)
+
+    def _save(self, draft: TaskDraft, version: int | None) -> None:
+        """Create, or update if the task is still at `version`; a newer version comes back as a conflict."""
         user, task = self.app.user, self.task_view
-        if task is None:
-            call = lambda s: s.tasks.create(user, draft)  # noqa: E731
-        else:
-            call = lambda s: s.tasks.update(user, task.id, draft, expected_version=task.version)  # noqa: E731
+
+        def save(services) -> TaskChanged | SaveConflicted:
+            if task is None:
+                return TaskChanged(services.tasks.create(user, draft))
+            try:
+                return TaskChanged(services.tasks.update(user, task.id, draft, expected_version=version))
+            except StaleTask:
+                return SaveConflicted(services.tasks.get(user, task.id), draft)
+
         self.saving = True
-        self.app.run_service(self, call, TaskChanged, write=True, tag="save")
+        self.app.run_service(self, save, lambda message: message, write=True, tag="save")
 
     @on(TaskChanged)
     def _saved(self, event: TaskChanged) -> None:
         event.stop()
         self.dismiss(event.task)
 
+    @on(SaveConflicted)
+    def _conflicted(self, event: SaveConflicted) -> None:
+        """Someone saved this task since the form opened: show what changed, and let the user choose."""
+        self.saving = False
+        opened, current = self.task_view, event.current
+
+        def chosen(choice: str | None) -> None:
+            if choice == "overwrite":
+                self._save(event.draft, current.version)
+            elif choice == "reload":
+                self.task_view = current
+                self._fill(current)
+            else:
+                self.show_error("form", "Not saved: this task was changed elsewhere (save again to choose)")
+
+        self.app.push_screen(ConflictScreen(opened, current), chosen)
+
+    def _fill(self, task: TaskView) -> None:
+        """Show `task` in the fields, as if the form had just been opened on it."""
+        for name, value in zip(LINE_FIELDS, (task.title, task.due.isoformat() if task.due else "", task.project or "",
+                                             " ".join(task.tags))):  # fmt: skip
+            self.query_one(f"#{name}", Input).value = value
+        self.query_one(TextArea).text = task.description
+        self.query_one(Select).value = task.priority
+        self._clear_errors()
+        self.initial = self._values()
+
     @on(ServiceFailed)
     def _failed(self, event: ServiceFailed) -> None:
         event.stop()
         self.saving = False
+        if isinstance(event.error, NotFound) and self.task_view is not None:
+            self._deleted_elsewhere()
+            return
         field = event.error.field if isinstance(event.error, ValidationError) else "form"
         self.show_error(field, event.error.message)
+
+    def _deleted_elsewhere(self) -> None:
+        """The task was deleted elsewhere while being edited: what was typed can still be kept, as a new task."""
+        from tui_tasks.ui.screens.confirm import ConfirmScreen
+
+        def chosen(as_new: bool | None) -> None:
+            if as_new:
+                self.task_view = None
+                self.action_save()
+            else:
+                self.show_error("form", "Not saved: this task was deleted elsewhere")
+
+        self.app.push_screen(
+            ConfirmScreen("Deleted elsewhere", "This task was deleted in another window or by another client "
+                          "since you opened it. Save what you typed as a new task?", "Save as new"),
+            chosen,
+        )  # fmt: skip
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:

@@ -12,6 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tui_tasks.domain import PageCursor, SortField, TaskCounts, TaskFilter, TaskQuery, TaskView, local_date
+from tui_tasks.errors import NotFound, StaleTask
 from tui_tasks.state import load_state, save_state
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.screens.account import AccountScreen
@@ -74,6 +75,7 @@ class TaskListScreen(Screen[None]):
         self._undoing: dict[int, TaskView] = {}  # restores on their way, by the deleted task's id
         self.focus_id: int | None = None
         self.counts: TaskCounts | None = None  # as the header shows them
+        self._versions: dict[int, int] = {}  # task id -> its version once our writes on their way have run
         self.next_cursor: PageCursor | None = None  # where the rows after those held start
         self.prev_cursor: PageCursor | None = None  # and the rows before them (after End), read backwards
         self._search_timer: Timer | None = None
@@ -178,7 +180,7 @@ class TaskListScreen(Screen[None]):
             parts.append(f"{c.overdue} overdue")
         if c.due_today:
             parts.append(f"{c.due_today} due today")
-        self.query_one("#list-header", Static).update(f"{self.user.display_name}  ·  " + " · ".join(parts))
+        self.query_one("#list-header", Static).update(f"{self.user.display_name}  ·  " + " · ".join(parts), layout=False)  # one line, full width
         self.query_one(FilterBar).matching = matching
 
     # --- search, filter, sort -------------------------------------------------------------------
@@ -249,17 +251,29 @@ class TaskListScreen(Screen[None]):
         else:
             self.reload(focus_id=task.id)
 
+    def _expect_write(self, task: TaskView) -> int:
+        """The version `task` will have when the writes already asked for have run (each adds one): what
+        the next write expects, so that only a change made elsewhere is refused as stale."""
+        version = self._versions.get(task.id, task.version)
+        self._versions[task.id] = version + 1
+        return version
+
     def action_toggle(self) -> None:
         """One write and nothing else: the row is redrawn and the counts follow from the change itself."""
         if (task := self._current()) is not None:
-            user = self.user
-            self.app.run_service(self, lambda s: s.tasks.toggle(user, task.id), lambda changed: TaskChanged(changed, before=task), write=True)
+            user, version = self.user, self._expect_write(task)
+            self.app.run_service(
+                self, lambda s: s.tasks.toggle(user, task.id, version), lambda changed: TaskChanged(changed, before=task),
+                write=True, tag=f"task:{task.id}",
+            )  # fmt: skip
 
     @on(TaskChanged)
     def _task_changed(self, event: TaskChanged) -> None:
         if event.created:
             self.reload(focus_id=event.task.id)
             return
+        if self._versions.get(event.task.id, 0) <= event.task.version:
+            self._versions.pop(event.task.id, None)  # no write of ours is still on its way
         self.table.update_task(event.task)
         before, counts, matching = event.before, self.counts, self.query_one(FilterBar).matching
         if before is not None and counts is not None and matching is not None and event.task.version == before.version + 1:
@@ -277,13 +291,17 @@ class TaskListScreen(Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.app.run_service(self, lambda s: s.tasks.delete(user, task.id), TaskDeleted, write=True)
+                version = self._expect_write(task)
+                self.app.run_service(
+                    self, lambda s: s.tasks.delete(user, task.id, version), TaskDeleted, write=True, tag=f"task:{task.id}"
+                )  # fmt: skip
 
         self.app.push_screen(ConfirmScreen("Delete task?", task.title, "Delete"), confirmed)
 
     @on(TaskDeleted)
     def _task_deleted(self, event: TaskDeleted) -> None:
         self.undo_stack.append(event.task)
+        self._versions.pop(event.task.id, None)
         self.table.remove_task(event.task.id)
         self.refresh_counts()
         self.notify(f"Deleted “{event.task.title}” — press u to undo", timeout=4)
@@ -301,12 +319,30 @@ class TaskListScreen(Screen[None]):
 
     @on(ServiceFailed)
     def _failed(self, event: ServiceFailed) -> None:
-        if event.tag == "more":
+        if event.tag.startswith("task:"):
+            self._task_failed(int(event.tag[5:]), event)
+        elif event.tag == "more":
             self.loading.clear()  # the next move near either end tries again
         elif event.tag.startswith("undo:"):
             self.undo_stack.append(self._undoing.pop(int(event.tag[5:])))  # keep it for another try
             self.notify(event.error.message, title="Could not undo", severity="error")
             event.stop()
+
+    def _task_failed(self, task_id: int, event: ServiceFailed) -> None:
+        """A toggle or delete was refused: a task changed or deleted elsewhere is shown as it now is."""
+        self._versions.pop(task_id, None)
+        task, user = self.table.tasks.get(task_id), self.user
+        title = f"“{task.title}”" if task else "This task"
+        if isinstance(event.error, StaleTask):
+            event.stop()
+            self.notify(f"{title} was changed elsewhere; it now shows the latest. Nothing was changed here.",
+                        title="Changed elsewhere", severity="warning", timeout=6)  # fmt: skip
+            self.app.run_service(self, lambda s: s.tasks.get(user, task_id), TaskChanged)
+        elif isinstance(event.error, NotFound):
+            event.stop()
+            self.table.remove_task(task_id)
+            self.refresh_counts()
+            self.notify(f"{title} was deleted elsewhere.", title="Deleted elsewhere", severity="warning", timeout=6)
 
     def action_transfer(self, exporting: bool) -> None:
         def finished(summary: str | None) -> None:

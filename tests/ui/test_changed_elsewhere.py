@@ -1,0 +1,165 @@
+"""Two clients on one database: what the app does when a task changed or went away behind its back.
+
+"Elsewhere" is a second set of services on its own engine and connections, as another tui-tasks
+process would be.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tests.ui.conftest import settle
+from tests.ui.test_task_list import messages, select, task_list, titles
+from tui_tasks.domain import TaskDraft
+from tui_tasks.services.facade import open_services
+from tui_tasks.ui.screens.confirm import ConfirmScreen
+from tui_tasks.ui.screens.conflict import ConflictScreen
+from tui_tasks.ui.screens.task_form import TaskFormScreen
+from tui_tasks.ui.screens.task_list import TaskListScreen
+from tui_tasks.ui.widgets.task_table import TaskTable
+
+
+@pytest.fixture
+def elsewhere(ui_settings, fixed_clock):
+    services = open_services(ui_settings, fixed_clock)
+    yield services
+    services.close()
+
+
+def current(app):
+    return app.screen.query_one(TaskTable).current_task()
+
+
+async def edit_title(pilot, new_title: str) -> None:
+    await pilot.press("e")
+    assert isinstance(pilot.app.screen, TaskFormScreen)
+    pilot.app.screen.query_one("#title").value = new_title
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def test_saving_over_a_newer_version_shows_what_changed_and_overwrite_saves_mine(
+    ui_settings, ui_services, demo_user, fixed_clock, elsewhere
+):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        task = current(app)
+        await pilot.press("e")
+        form = app.screen
+        elsewhere.tasks.update(demo_user, task.id, TaskDraft("Buy oat milk", priority=task.priority, due=None))
+        form.query_one("#title").value = "Buy milk and eggs"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        shown = str(app.screen.query(".dialog-detail").first().render())
+        assert "title: “Buy milk” → “Buy oat milk”" in shown and "due:" in shown
+        assert ui_services.tasks.get(demo_user, task.id).title == "Buy oat milk"  # nothing overwritten yet
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen)
+        stored = ui_services.tasks.get(demo_user, task.id)
+        assert stored.title == "Buy milk and eggs" and stored.due == task.due  # all of my form, not a mix
+        assert current(app).title == "Buy milk and eggs" and current(app).version == stored.version
+
+
+async def test_reload_shows_the_newer_version_and_keep_editing_loses_nothing(
+    ui_settings, ui_services, demo_user, fixed_clock, elsewhere
+):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        task = current(app)
+        await pilot.press("e")
+        form = app.screen
+        elsewhere.tasks.update(demo_user, task.id, TaskDraft("Buy oat milk", project="shop"))
+        form.query_one("#title").value = "Mine"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")  # keep editing: the form is as I left it, and says why nothing was saved
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#title").value == "Mine"
+        assert "changed elsewhere" in str(form.query_one("#form-error").render())
+        await pilot.press("ctrl+s")  # asking again shows the choice again
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#title").value == "Buy oat milk" and form.query_one("#project").value == "shop"
+        form.query_one("#title").value = "Buy oat milk, 2 litres"  # edits on the newer version save cleanly
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen)
+        stored = ui_services.tasks.get(demo_user, task.id)
+        assert stored.title == "Buy oat milk, 2 litres" and stored.project == "shop"
+
+
+async def test_a_task_deleted_while_edited_can_be_saved_as_a_new_one(
+    ui_settings, ui_services, demo_user, fixed_clock, elsewhere
+):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        task = current(app)
+        await pilot.press("e")
+        elsewhere.tasks.delete(demo_user, task.id)
+        app.screen.query_one("#title").value = "Buy milk, really"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen)
+        assert "Buy milk, really" in titles(app) and "Buy milk" not in titles(app)
+        assert ui_services.tasks.count(demo_user) == 5
+
+
+async def test_toggle_of_a_task_changed_elsewhere_is_refused_and_the_row_shows_the_latest(
+    ui_settings, ui_services, demo_user, fixed_clock, elsewhere
+):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        task = current(app)
+        elsewhere.tasks.update(demo_user, task.id, TaskDraft("Buy oat milk"))
+        await pilot.press("space")
+        await settle(pilot)
+        stored = ui_services.tasks.get(demo_user, task.id)
+        assert not stored.completed  # not applied to what the user could not see
+        assert current(app).title == "Buy oat milk" and current(app).version == stored.version
+        assert any("changed elsewhere" in m for m in messages(app))
+        await pilot.press("space")  # now it is what the user sees, and it goes through
+        await settle(pilot)
+        assert ui_services.tasks.get(demo_user, task.id).completed
+
+
+async def test_toggle_or_delete_of_a_task_deleted_elsewhere_removes_its_row(
+    ui_settings, ui_services, demo_user, fixed_clock, elsewhere
+):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        elsewhere.tasks.delete(demo_user, current(app).id)
+        await pilot.press("space")
+        await settle(pilot)
+        assert "Buy milk" not in titles(app) and any("deleted elsewhere" in m for m in messages(app))
+        await select(pilot, "Read “Dune”")
+        elsewhere.tasks.delete(demo_user, current(app).id)
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert "Read “Dune”" not in titles(app)
+        assert sum("deleted elsewhere" in m for m in messages(app)) == 2
+        assert ui_services.tasks.count(demo_user) == 3
+
+
+async def test_quick_toggles_of_ones_own_never_count_as_changed_elsewhere(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        task = current(app)
+        answer = threading.Event()
+        toggle = ui_services.tasks.toggle
+        ui_services.tasks.toggle = lambda *args: (answer.wait(5), toggle(*args))[1]
+        await pilot.press(*["space"] * 5)  # all sent before the first write has answered
+        answer.set()
+        await settle(pilot)
+        stored = ui_services.tasks.get(demo_user, task.id)
+        assert stored.completed and stored.version == task.version + 5
+        assert not any("elsewhere" in m for m in messages(app))
+        assert current(app).completed and current(app).version == stored.version
