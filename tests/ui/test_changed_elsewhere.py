@@ -163,3 +163,68 @@ async def test_quick_toggles_of_ones_own_never_count_as_changed_elsewhere(ui_set
         assert stored.completed and stored.version == task.version + 5
         assert not any("elsewhere" in m for m in messages(app))
         assert current(app).completed and current(app).version == stored.version
+
+
+# --- the list follows changes made elsewhere -------------------------------------------------------
+
+
+async def poll(pilot) -> None:
+    """What the list's timer does every few seconds (timers are off in tests)."""
+    pilot.app.screen.poll_changes()
+    await settle(pilot)
+
+
+async def test_the_list_picks_up_tasks_added_changed_and_deleted_elsewhere_keeping_the_cursor(
+    ui_settings, ui_services, demo_user, fixed_clock, elsewhere
+):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Read “Dune”")
+        fixed_clock.advance(seconds=1)
+        elsewhere.tasks.create(demo_user, TaskDraft("Added elsewhere"))
+        renamed = next(t for t in app.screen.query_one(TaskTable).tasks.values() if t.title == "Buy milk")
+        elsewhere.tasks.update(demo_user, renamed.id, TaskDraft("Buy oat milk"))
+        await poll(pilot)
+        assert titles(app)[0] == "Added elsewhere" and "Buy oat milk" in titles(app) and "Buy milk" not in titles(app)
+        assert current(app).title == "Read “Dune”"  # the cursor stayed on its task, one row lower
+        assert "5 pending · 1 done" in str(app.screen.query_one("#list-header").render())  # was 4 pending
+        row = app.screen.query_one(TaskTable).cursor_row
+        elsewhere.tasks.delete(demo_user, current(app).id)
+        await poll(pilot)
+        assert "Read “Dune”" not in titles(app) and app.screen.query_one(TaskTable).cursor_row == row  # same place
+
+
+async def test_ones_own_changes_do_not_redraw_the_list_when_polled(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        table = app.screen.query_one(TaskTable)
+        redrawn = []
+        replace_rows = table.replace_rows
+        table.replace_rows = lambda tasks: (redrawn.append(len(tasks)), replace_rows(tasks))
+        await poll(pilot)
+        await select(pilot, "Buy milk")
+        await pilot.press("space")
+        await settle(pilot)
+        await poll(pilot)
+        assert redrawn == []  # the counter moved, the rows read again equal those shown
+        await poll(pilot)
+        assert redrawn == []
+        ui_services.tasks.create(demo_user, TaskDraft("From another window"))
+        await poll(pilot)
+        assert redrawn == [6]
+
+
+async def test_after_end_the_list_follows_changes_in_its_tail_window(
+    ui_settings, ui_services, demo_user, fixed_clock, elsewhere
+):
+    from tui_tasks.ui.screens.task_list import PAGE_SIZE
+
+    for n in range(PAGE_SIZE * 3):
+        ui_services.tasks.create(demo_user, TaskDraft(f"task {n:03}"))
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        await poll(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        oldest = current(app)
+        elsewhere.tasks.update(demo_user, oldest.id, TaskDraft("task 000, renamed"))
+        await poll(pilot)
+        assert titles(app)[-1] == "task 000, renamed" and current(app).id == oldest.id
+        assert len(titles(app)) == PAGE_SIZE and titles(app)[0] == f"task {PAGE_SIZE - 1:03}"

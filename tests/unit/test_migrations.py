@@ -35,8 +35,8 @@ REBUILD_USER = '''
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "{next}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -52,8 +52,8 @@ FAILING = '''
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "{next}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -67,11 +67,15 @@ def upgrade() -> None:
 '''
 
 
+NEXT = f"{len(migrations.REVISIONS) + 1:04d}"  # the revision a test script adds after the packaged ones
+
+
 def scripts_with(tmp_path: Path, source: str) -> Path:
     """A copy of the packaged migrations with one more revision."""
     location = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, location, ignore=shutil.ignore_patterns("__pycache__"))
-    (location / "versions" / "0002_test.py").write_text(textwrap.dedent(source))
+    source = source.replace("{next}", NEXT).replace("{head}", migrations.HEAD)
+    (location / "versions" / f"{NEXT}_test.py").write_text(textwrap.dedent(source))
     return location
 
 
@@ -128,15 +132,33 @@ def test_upgrade_keeps_every_row_and_backs_up_first(db, target, tmp_path):
     fill(db)
     before = table_counts(target)
     location = scripts_with(tmp_path, REBUILD_USER)
-    backup = ensure_schema(db, location, (*migrations.REVISIONS, "0002"))
+    backup = ensure_schema(db, location, (*migrations.REVISIONS, NEXT))
     assert table_counts(target) == before == {"user": 2, "task": 6, "task_tag": 12}
     with db.engine.connect() as conn:
         assert "nickname" in {c["name"] for c in inspect(conn).get_columns("user")}
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == NEXT
     if target.path is not None:
         assert backup is not None and backup in list_backups(target.path)
         assert backup.stat().st_mode & 0o777 == 0o600
         assert table_counts(parse_database(str(backup))) == before
+
+
+def test_upgrading_a_0001_database_keeps_its_rows_and_starts_the_change_counters_at_zero(db, target):
+    upgrade(target, MIGRATIONS_DIR, "0001")
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO \"user\" (email, display_name, password_hash, created_at, failed_logins)"
+            " VALUES ('ann@example.com', 'Ann', :hash, '2026-01-01 00:00:00.000000', 0)"
+        ), {"hash": b"not a real hash"})  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO task (user_id, title, description, completed, priority, created_at, updated_at, version)"
+            " SELECT id, 'kept', '', false, 0, created_at, created_at, 1 FROM \"user\""
+        ))  # fmt: skip
+    ensure_schema(db)
+    with db.engine.connect() as conn:
+        assert conn.execute(text('SELECT task_changes FROM "user"')).all() == [(0,)]
+        assert conn.execute(text("SELECT title FROM task")).all() == [("kept",)]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD
 
 
 def test_rebuilding_a_parent_table_with_foreign_keys_on_would_lose_tasks(tmp_path):
@@ -150,7 +172,7 @@ def test_rebuilding_a_parent_table_with_foreign_keys_on_would_lose_tasks(tmp_pat
     config.set_main_option("script_location", str(location))
     with db.engine.begin() as conn:  # the app engine: PRAGMA foreign_keys=ON
         config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
+        command.upgrade(config, NEXT)
     db.close()
     assert table_counts(target)["task"] == 0
 
@@ -161,7 +183,7 @@ def test_a_failing_migration_changes_nothing(db, target, tmp_path):
     before = table_counts(target)
     location = scripts_with(tmp_path, FAILING)
     with pytest.raises(RuntimeError, match="fails half-way"):
-        upgrade(target, location, "0002")
+        upgrade(target, location, NEXT)
     with db.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD

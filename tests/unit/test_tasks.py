@@ -787,3 +787,34 @@ def test_a_query_with_text_no_database_can_compare_is_refused(services, alice, q
         services.tasks.page(alice, query)
     with pytest.raises(ValidationError):
         services.tasks.count(alice, query)
+
+
+# --- the change counter other windows poll ----------------------------------------------------------
+
+
+def test_every_write_to_a_users_tasks_counts_one_change_and_nothing_else_does(services, alice, bob):
+    changes = lambda: services.tasks.changes(alice)  # noqa: E731
+    assert changes() == 0
+    task = add(services, alice, "one")
+    assert changes() == 1
+    task = services.tasks.update(alice, task.id, TaskDraft("one, edited"))
+    task = services.tasks.toggle(alice, task.id)
+    assert changes() == 3
+    services.tasks.page(alice), services.tasks.count(alice), services.tasks.get(alice, task.id), services.stats.summary(alice)
+    assert changes() == 3  # reads change nothing
+    with pytest.raises(StaleTask):
+        services.tasks.toggle(alice, task.id, task.version - 1)
+    with pytest.raises(NotFound):
+        services.tasks.delete(bob, task.id)  # another user's id: refused, and not counted for anyone
+    assert changes() == 3 and services.tasks.changes(bob) == 0
+    add(services, bob, "bob's")
+    assert changes() == 3 and services.tasks.changes(bob) == 1
+    deleted = services.tasks.delete(alice, task.id)
+    services.tasks.restore(alice, deleted)
+    assert changes() == 5
+
+
+def test_the_change_counter_of_a_deleted_account_is_not_found(services, alice):
+    services.accounts.delete_account(alice, alice.email)
+    with pytest.raises(NotFound):
+        services.tasks.changes(alice)

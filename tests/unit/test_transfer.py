@@ -164,6 +164,14 @@ def test_bad_records_are_reported_by_line_and_nothing_is_written(
     assert all_tasks(services, alice) == []
 
 
+def test_an_import_counts_one_change_and_a_refused_one_none(services, alice, tmp_path):
+    with pytest.raises(InvalidRecords):
+        import_tasks(services, alice, write(tmp_path, "bad.json", BAD_JSON))
+    assert services.tasks.changes(alice) == 0
+    import_tasks(services, alice, write(tmp_path, "bad.json", BAD_JSON), skip_invalid=True)
+    assert services.tasks.changes(alice) == 1  # other windows look again once, however many tasks came in
+
+
 def test_skip_invalid_imports_the_good_records_and_lists_the_others(
     services: Services, alice: UserView, tmp_path: Path
 ) -> None:

@@ -36,6 +36,9 @@ class User(SQLModel, table=True):
     last_login_at: datetime | None = None
     failed_logins: int = Field(default=0)
     locked_until: datetime | None = None
+    # One more with every write to the user's tasks, in the same transaction: another window or client
+    # learns that the list changed from one primary-key read, on SQLite and PostgreSQL alike.
+    task_changes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Task(SQLModel, table=True):

@@ -10,11 +10,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, tuple_
+from sqlalchemy import delete, func, insert, literal, tuple_, update
 from sqlmodel import Session, col, select
 
 from tui_tasks.db.engine import Database
-from tui_tasks.db.tables import Task, TaskTag
+from tui_tasks.db.tables import Task, TaskTag, User
 from tui_tasks.domain import (
     PageCursor,
     Priority,
@@ -51,6 +51,11 @@ def _set_tags(session: Session, task_id: int, tags: tuple[str, ...]) -> None:
     session.exec(delete(TaskTag).where(col(TaskTag.task_id) == task_id))
     if tags:
         session.exec(insert(TaskTag), params=[{"task_id": task_id, "tag": tag} for tag in tags])
+
+
+def note_change(session: Session, user_id: int) -> None:
+    """Count a change to the user's tasks, in the transaction that makes it (see `Tasks.changes`)."""
+    session.exec(update(User).where(col(User.id) == user_id).values(task_changes=col(User.task_changes) + 1))
 
 
 def _view(task: Task, tags: tuple[str, ...]) -> TaskView:
@@ -102,6 +107,7 @@ class Tasks:
                 session.add(row)
                 session.flush()
                 _set_tags(session, row.id, clean.tags)
+                note_change(session, user.id)
                 return _view(row, clean.tags)
         except Conflict:  # the only rule an insert can break: the user row is gone
             raise NotFound("This account no longer exists") from None
@@ -129,6 +135,7 @@ class Tasks:
             task.version += 1
             session.flush()
             _set_tags(session, task.id, clean.tags)
+            note_change(session, user.id)
             view = _view(task, clean.tags)
         log.info("task updated user_id=%s task_id=%s", user.id, task_id)
         return view
@@ -143,6 +150,7 @@ class Tasks:
             task.updated_at = now
             task.version += 1
             session.flush()
+            note_change(session, user.id)
             view = _view(task, _tags_of(session, [task.id]).get(task.id, ()))
         log.info("task toggled user_id=%s task_id=%s completed=%s", user.id, task_id, view.completed)
         return view
@@ -153,6 +161,7 @@ class Tasks:
             task = self._owned(session, user, task_id, expected_version)
             view = _view(task, _tags_of(session, [task.id]).get(task.id, ()))
             session.delete(task)
+            note_change(session, user.id)
         log.info("task deleted user_id=%s task_id=%s", user.id, task_id)
         return view
 
@@ -165,6 +174,15 @@ class Tasks:
         )  # fmt: skip
         log.info("task restored user_id=%s task_id=%s", user.id, view.id)
         return view
+
+    def changes(self, user: UserView) -> int:
+        """How many changes the user's tasks have had, from any window or client: poll it, and look
+        again at the list when it moves. One primary-key read; NotFound once the account is gone."""
+        with self.db.session() as session:
+            changes = session.exec(select(User.task_changes).where(User.id == user.id)).first()
+        if changes is None:
+            raise NotFound("This account no longer exists")
+        return changes
 
     def count(self, user: UserView, query: TaskQuery = TaskQuery()) -> int:
         """How many tasks the query matches."""

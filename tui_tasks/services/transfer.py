@@ -24,6 +24,7 @@ from tui_tasks.errors import NotFound, ValidationError
 from tui_tasks.services.facade import Services
 from tui_tasks.services.formats import FORMATS, Bad, Ignored, TaskRecord, TransferError, reader
 from tui_tasks.services.bulk_insert import insert_tasks
+from tui_tasks.services.tasks import note_change
 from tui_tasks.services.validation import clean_draft
 
 __all__ = ["FORMATS", "ImportProgress", "ImportResult", "InvalidRecords", "Problem", "TransferError",
@@ -193,6 +194,8 @@ def import_tasks(
             if batch:
                 insert_tasks(session, batch)
                 imported += len(batch)
+            if imported:
+                note_change(session, user.id)
     if imported >= BATCH:
         services.db.refresh_statistics(full=True)  # a fresh bulk load misleads the planner until analysed
     if progress is not None:

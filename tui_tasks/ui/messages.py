@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui_tasks.domain import HealthReport, TaskCounts, TaskDraft, TaskPage, TaskView, UserView
+from tui_tasks.domain import HealthReport, PageCursor, TaskCounts, TaskDraft, TaskPage, TaskView, UserView
 
 if TYPE_CHECKING:
     from tui_tasks.services.facade import Services
@@ -52,6 +52,25 @@ class PageLoaded(Message):
         self.generation = generation
         self.before = before
         self.edge = edge
+
+
+class ChangesPolled(Message):
+    """How many changes the user's tasks have had so far (from any window or client)."""
+
+    def __init__(self, changes: int) -> None:
+        super().__init__()
+        self.changes = changes
+
+
+class WindowReloaded(Message):
+    """The rows the list holds, read again; `cursor` continues past them (backwards when `tail`)."""
+
+    def __init__(self, tasks: tuple[TaskView, ...], cursor: PageCursor | None, tail: bool, generation: int) -> None:
+        super().__init__()
+        self.tasks = tasks
+        self.cursor = cursor
+        self.tail = tail
+        self.generation = generation
 
 
 class CountsLoaded(Message):

@@ -22,12 +22,13 @@ from tui_tasks.ui.screens.sort import SortScreen
 from tui_tasks.ui.screens.stats import StatsScreen
 from tui_tasks.ui.screens.task_form import TaskFormScreen
 from tui_tasks.ui.screens.transfer import TransferScreen
-from tui_tasks.ui.messages import CountsLoaded, PageLoaded, TaskChanged, TaskDeleted
+from tui_tasks.ui.messages import ChangesPolled, CountsLoaded, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
 from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.status_bar import StatusBar
 from tui_tasks.ui.widgets.task_table import TaskTable
 
 PAGE_SIZE = 100
+POLL_S = 2.0  # how often to ask whether the tasks changed elsewhere: one primary-key read
 SEARCH_DELAY_S = 0.08  # long enough to skip the keystrokes of a fast typist, short enough not to be felt
 FILTERS = list(TaskFilter)
 
@@ -75,6 +76,7 @@ class TaskListScreen(Screen[None]):
         self._undoing: dict[int, TaskView] = {}  # restores on their way, by the deleted task's id
         self.focus_id: int | None = None
         self.counts: TaskCounts | None = None  # as the header shows them
+        self.seen_changes: int | None = None  # the user's change counter when last polled
         self._versions: dict[int, int] = {}  # task id -> its version once our writes on their way have run
         self.next_cursor: PageCursor | None = None  # where the rows after those held start
         self.prev_cursor: PageCursor | None = None  # and the rows before them (after End), read backwards
@@ -92,6 +94,9 @@ class TaskListScreen(Screen[None]):
         self.user = self.app.user  # kept: after log-out the app has none, and late messages may still come
         self.query_one("#list-header", Static).update(self.user.display_name)
         self.reload()
+        self.poll_changes()
+        if self.app.live:
+            self.set_interval(POLL_S, self.poll_changes)
 
     @property
     def table(self) -> TaskTable:
@@ -111,6 +116,53 @@ class TaskListScreen(Screen[None]):
             self, lambda s: s.tasks.page(user, query, None, PAGE_SIZE, backward=edge == "last"),
             lambda page: PageLoaded(page, True, generation, edge=edge), exclusive=True, group="list",
         )  # fmt: skip
+
+    # --- changes made elsewhere -----------------------------------------------------------------
+    def poll_changes(self) -> None:
+        """Ask how many changes the user's tasks have had; when that moved, the list looks again."""
+        user = self.user
+        self.app.run_service(self, lambda s: s.tasks.changes(user), ChangesPolled, exclusive=True, group="poll", tag="poll")
+
+    @on(ChangesPolled)
+    def _changes_polled(self, event: ChangesPolled) -> None:
+        seen, self.seen_changes = self.seen_changes, event.changes
+        if seen is not None and event.changes != seen:
+            self.reload_window()
+
+    def reload_window(self) -> None:
+        """Read the rows held again (our own writes moved the counter too: if nothing differs, nothing
+        is redrawn) and the counts."""
+        held, tail = self.table.row_count, self.prev_cursor is not None
+        generation, user, query = self.generation, self.user, self.query_options
+
+        def read(services) -> WindowReloaded:
+            tasks: list[TaskView] = []
+            cursor = None
+            while True:
+                page = services.tasks.page(user, query, cursor, max(PAGE_SIZE, held - len(tasks)), backward=tail)
+                tasks = [*page.tasks, *tasks] if tail else [*tasks, *page.tasks]
+                cursor = page.next_cursor
+                if cursor is None or len(tasks) >= held:
+                    return WindowReloaded(tuple(tasks), cursor, tail, generation)
+
+        self.app.run_service(self, read, lambda message: message, exclusive=True, group="window", tag="poll")
+        self.refresh_counts()
+
+    @on(WindowReloaded)
+    def _window_reloaded(self, event: WindowReloaded) -> None:
+        if event.generation != self.generation or self.loading:
+            return  # the list changed meanwhile, or is growing: the next change poll looks again
+        table = self.table
+        if [(t.id, t.version) for t in event.tasks] == [(t.id, t.version) for t in table.tasks.values()]:
+            return
+        if event.tail:
+            self.prev_cursor = event.cursor
+        else:
+            self.next_cursor = event.cursor
+        table.today = local_date(self.app.clock())
+        table.replace_rows(event.tasks)
+        table.has_more, table.has_before = self.next_cursor is not None, self.prev_cursor is not None
+        self.query_one("#empty", Static).display = table.row_count == 0
 
     def refresh_counts(self) -> None:
         user, query = self.user, self.query_options
@@ -319,7 +371,9 @@ class TaskListScreen(Screen[None]):
 
     @on(ServiceFailed)
     def _failed(self, event: ServiceFailed) -> None:
-        if event.tag.startswith("task:"):
+        if event.tag == "poll":
+            event.stop()  # a poll that fails says nothing: the status bar already says what is wrong
+        elif event.tag.startswith("task:"):
             self._task_failed(int(event.tag[5:]), event)
         elif event.tag == "more":
             self.loading.clear()  # the next move near either end tries again

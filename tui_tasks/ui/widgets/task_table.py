@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from rich.text import Text
@@ -47,6 +49,7 @@ class TaskTable(DataTable):
         self.tasks: dict[int, TaskView] = {}
         self.has_more = False  # tasks after the last row held
         self.has_before = False  # tasks before the first row held (after End)
+        self._quiet = False
         self.today = date.today()
 
     def on_mount(self) -> None:
@@ -99,6 +102,28 @@ class TaskTable(DataTable):
         if reset and focus_id in self.tasks:
             self.move_cursor(row=self.get_row_index(str(focus_id)), animate=False, scroll=True)
 
+    def replace_rows(self, tasks: tuple[TaskView, ...]) -> None:
+        """The same window of the list, read again: the cursor stays on its task (or its row, if the
+        task went) and the view does not move."""
+        current, row, scroll_y = self.current_task(), self.cursor_row, self.scroll_y
+        with self._rebuilding():
+            self.clear()
+            self.tasks.clear()
+            self._add(tasks)
+            self.scroll_to(y=scroll_y, animate=False, immediate=True)
+            if self.row_count:
+                kept = current is not None and current.id in self.tasks
+                self.move_cursor(row=self.get_row_index(str(current.id)) if kept else min(row, self.row_count - 1))
+
+    @contextmanager
+    def _rebuilding(self) -> Iterator[None]:
+        """While the rows are put in again the cursor passes row 0: that must not ask for pages."""
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
     def _add(self, tasks: tuple[TaskView, ...]) -> None:
         for task in tasks:
             if task.id not in self.tasks:
@@ -109,11 +134,12 @@ class TaskTable(DataTable):
         """A DataTable only appends: rebuild the rows with the new ones first, the cursor and view unmoved."""
         added = tuple(task for task in tasks if task.id not in self.tasks)
         held, row, scroll_y = tuple(self.tasks.values()), self.cursor_row, self.scroll_y
-        self.clear()
-        self.tasks.clear()
-        self._add(added + held)
-        self.move_cursor(row=row + len(added), animate=False, scroll=False)
-        self.scroll_to(y=scroll_y + len(added), animate=False, immediate=True)
+        with self._rebuilding():
+            self.clear()
+            self.tasks.clear()
+            self._add(added + held)
+            self.move_cursor(row=row + len(added), animate=False, scroll=False)
+            self.scroll_to(y=scroll_y + len(added), animate=False, immediate=True)
 
     def update_task(self, task: TaskView) -> None:
         """Redraw one task's row, and only that row.
@@ -152,6 +178,8 @@ class TaskTable(DataTable):
 
     def watch_cursor_coordinate(self, old, new) -> None:
         super().watch_cursor_coordinate(old, new)
+        if self._quiet:
+            return
         if self.has_more and new.row >= self.row_count - NEAR_END:
             self.post_message(self.MoreWanted())
         if self.has_before and new.row < NEAR_END:
