@@ -104,3 +104,40 @@ def test_first_day_account_task_toggle_quit_and_back(tmp_path):
         second.close()
     remembered = [p.read_text(errors="replace") for p in (tmp_path / "state").rglob("*") if p.is_file()]
     assert remembered and not any("sams-password" in text for text in remembered)
+
+
+def test_two_windows_on_one_database_see_each_others_changes(tmp_path):
+    """Two real tui-tasks processes, one account: what one saves or toggles, the other shows within seconds."""
+    env = {
+        "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"), "TUI_TASKS_BCRYPT_ROUNDS": "4", "TERM": "xterm-256color",
+    }  # fmt: skip
+    register = (
+        "from tui_tasks.config import load_settings; from tui_tasks.services.facade import open_services;"
+        "s = open_services(load_settings()); s.accounts.register('kim@example.com', 'kims-password', 'Kim'); s.close()"
+    )
+    subprocess.run([sys.executable, "-c", register], env={**env, "PATH": "/usr/bin:/bin"}, check=True)
+    windows = [Terminal(f"{SCRIPT}; sleep 30", env) for _ in range(2)]
+    try:
+        for window in windows:
+            window.wait_for("Log in")
+            window.type("kim@example.com")
+            window.keys("Tab")
+            window.type("kims-password")
+            window.keys("Enter")
+            window.wait_for("No tasks yet")
+        first, second = windows
+        first.keys("a")
+        first.wait_for("New task")
+        first.type("Written in the first window")
+        first.keys("Enter")
+        first.wait_for("1 pending · 0 done")
+        second.wait_for("Written in the first window", timeout=8)  # polled every 2 s
+        second.wait_for("1 pending · 0 done")
+        second.keys("Space")
+        second.wait_for("0 pending · 1 done")
+        first.wait_for("0 pending · 1 done", timeout=8)
+        assert "✓" in next(line for line in first.screen().splitlines() if "Written in the first window" in line)
+    finally:
+        for window in windows:
+            window.close()
