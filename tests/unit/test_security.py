@@ -1,0 +1,154 @@
+"""Security promises, each a test that could fail: users cannot reach each other's data through any
+service function, hostile text in every list input is only ever text, and log-in timing does not tell
+an unknown email from a wrong password."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import json
+import statistics
+import time
+
+import pytest
+
+from tui_tasks.config import Settings
+from tui_tasks.domain import SortField, TaskDraft, TaskFilter, TaskQuery
+from tui_tasks.errors import AuthError, NotFound, TasksError, ValidationError
+from tui_tasks.services.accounts import Accounts
+from tui_tasks.services.facade import open_services
+from tui_tasks.services.stats import Stats
+from tui_tasks.services.tasks import Tasks
+from tui_tasks.services.transfer import export_tasks, import_tasks
+
+
+def public_methods(cls) -> set[str]:
+    return {name for name, _ in inspect.getmembers(cls, inspect.isfunction) if not name.startswith("_")}
+
+
+# --- every service function, called by bob with alice's ids -------------------------------------------
+
+# How bob calls each public function with what he could know of alice's data (her task ids, her task as
+# a view, her email): each must act on bob's own data only. A new public function fails the coverage
+# test below until it has a case here.
+TASK_CASES = {
+    "get": lambda s, bob, mine: s.tasks.get(bob, mine.id),
+    "update": lambda s, bob, mine: s.tasks.update(bob, mine.id, TaskDraft("hijacked")),
+    "toggle": lambda s, bob, mine: s.tasks.toggle(bob, mine.id),
+    "delete": lambda s, bob, mine: s.tasks.delete(bob, mine.id),
+}
+LIST_CASES = {  # bob sees only his own (nothing): never a task, a count or a tag of alice's
+    "page": lambda s, bob, mine: [t.id for t in s.tasks.page(bob, TaskQuery(search="private")).tasks],
+    "count": lambda s, bob, mine: s.tasks.count(bob, TaskQuery(search="private")),
+    "changes": lambda s, bob, mine: s.tasks.changes(bob),
+    "counts": lambda s, bob, mine: s.stats.counts(bob).total,
+    "summary": lambda s, bob, mine: (s.stats.summary(bob).counts.total, s.stats.summary(bob).top_tags),
+}
+LIST_EMPTY = {"page": [], "count": 0, "changes": 0, "counts": 0, "summary": (0, ())}
+OWN_DATA_CASES = {  # functions that take data, not ids: they act on bob's account whatever he passes
+    "create": lambda s, bob, mine: s.tasks.create(bob, TaskDraft("bob's")).id,
+    "restore": lambda s, bob, mine: s.tasks.restore(bob, mine).id,  # a copy into bob's own list
+}
+
+
+def test_every_public_service_function_is_walked():
+    assert public_methods(Tasks) == set(TASK_CASES) | set(OWN_DATA_CASES) | {"page", "count", "changes"}
+    assert public_methods(Stats) == {"counts", "summary"}
+    assert public_methods(Accounts) == {"register", "log_in", "me", "change_password", "delete_account"}
+
+
+def test_another_users_ids_are_not_found_and_nothing_of_theirs_is_seen_or_changed(services, alice, bob, tmp_path):
+    mine = services.tasks.create(alice, TaskDraft("private", description="private notes", project="secret",
+                                                  tags=("private",)))  # fmt: skip
+    before = services.tasks.get(alice, mine.id)
+    for name, call in TASK_CASES.items():
+        with pytest.raises(NotFound):
+            call(services, bob, mine)
+    for name, call in LIST_CASES.items():
+        assert call(services, bob, mine) == LIST_EMPTY[name], name
+    for name, call in OWN_DATA_CASES.items():
+        assert call(services, bob, mine) != mine.id
+    out = io.StringIO()
+    export_tasks(services, bob, out, "json")
+    exported = json.loads(out.getvalue())
+    assert {task["title"] for task in exported["tasks"]} == {"bob's", "private"}  # bob's own two (one restored)
+    imported = tmp_path / "mine.json"
+    imported.write_text(out.getvalue())
+    import_tasks(services, bob, imported)
+    assert services.tasks.count(alice) == 1 and services.tasks.get(alice, mine.id) == before  # alice untouched
+    assert services.tasks.changes(alice) == 1
+    # accounts: every function takes the acting user; none reaches another account
+    assert services.accounts.me(bob).email == "bob@example.com"
+    with pytest.raises(TasksError):
+        services.accounts.change_password(bob, "alice-password", "new-password-1")  # alice's password: no
+    with pytest.raises(ValidationError):
+        services.accounts.delete_account(bob, alice.email)
+    assert services.accounts.log_in("alice@example.com", "alice-password").id == alice.id
+
+
+# --- hostile text in every list input -------------------------------------------------------------------
+
+HOSTILE = [
+    "' OR 1=1 --", "'; DROP TABLE task; --", '" OR ""="', "1); DELETE FROM \"user\"; --",
+    "%' UNION SELECT password_hash FROM \"user\" --", "%", "_", "\\", "\\%", "%%", "a_b", "100%", "'", "''",
+    "#' OR '1'='1", "#%", "#_", "x' AND sleep(5) --", "$$; DROP TABLE task_tag; $$", "\u202etxt.exe",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_text_in_search_project_and_tag_filters_is_only_text(services, alice, bob, text):
+    titles = ["plain task", "100% done", "a_b c", "back\\slash", "it's here", "' OR 1=1 --"]
+    for title in titles:
+        services.tasks.create(alice, TaskDraft(title, tags=("tag",)))
+    services.tasks.create(bob, TaskDraft(text.strip() or "x"))
+    search = [t.title for t in services.tasks.page(alice, TaskQuery(search=text), limit=500).tasks]
+    words = text.split()
+    plain = [w for w in words if not (w.startswith("#") and len(w) > 1)]
+    expected = [t for t in reversed(titles) if all(w.lower() in t.lower() for w in plain)]
+    if len(plain) == len(words):  # no tag words: exactly the titles holding every word, literally
+        assert search == expected
+    else:
+        assert set(search) <= set(expected)  # tag words narrow it to tasks with such a tag (none here)
+    assert services.tasks.count(alice, TaskQuery(search=text)) == len(search)
+    for query in (TaskQuery(project=text), TaskQuery(tag=text)):
+        try:
+            assert services.tasks.page(alice, query).tasks == ()
+        except ValidationError:
+            pass  # refused as an input (a tag of only "#"), with a message
+    assert services.tasks.count(alice) == len(titles) and services.tasks.count(bob) == 1  # nothing dropped
+
+
+@pytest.mark.parametrize("bad", ["title; DROP TABLE task", "created_at DESC, (SELECT 1)", "id", "", None])
+def test_sort_and_filter_accept_only_their_own_values(services, alice, bad):
+    services.tasks.create(alice, TaskDraft("kept"))
+    for query in (TaskQuery(sort=bad), TaskQuery(filter=bad)):
+        with pytest.raises(ValidationError) as refused:
+            services.tasks.page(alice, query)
+        assert refused.value.message == "Unknown filter or sort"
+    assert {SortField(s) for s in SortField} and {TaskFilter(f) for f in TaskFilter}
+    assert services.tasks.count(alice) == 1
+
+
+# --- log-in timing ---------------------------------------------------------------------------------------
+
+
+def test_an_unknown_email_takes_as_long_as_a_wrong_password(settings, clock):
+    """Medians of real bcrypt checks at cost 10 (tens of ms each, so the database's share is noise)
+    differ by less than 10 %: the time does not tell whether an account exists."""
+    services = open_services(Settings(db=settings.db, bcrypt_rounds=10), clock)
+    try:
+        services.accounts.register("known@example.com", "the-right-password")
+        timings: dict[str, list[float]] = {"known@example.com": [], "unknown@example.com": []}
+        for _ in range(9):
+            for email, seconds in timings.items():
+                clock.advance(days=1)  # past any lock, which would otherwise be the same cost anyway
+                started = time.perf_counter()
+                with pytest.raises(AuthError):
+                    services.accounts.log_in(email, "a-wrong-password")
+                seconds.append(time.perf_counter() - started)
+    finally:
+        services.close()
+    known, unknown = (statistics.median(t) for t in timings.values())
+    assert abs(known - unknown) / max(known, unknown) < 0.10, (known, unknown)
+    assert min(known, unknown) > 0.01  # a real check ran on both paths
+
