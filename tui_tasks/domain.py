@@ -102,6 +102,21 @@ class Status(StrEnum):
     FAIL = "fail"
 
 
+# Control characters as the symbols Unicode has for them (ESC as ␛, DEL as ␡; C1 as �).
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"} | dict.fromkeys(range(0x80, 0xA0), "\ufffd")
+_PICTURES_KEEPING_LINES = {code: picture for code, picture in _PICTURES.items() if chr(code) not in "\n\t"}
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """`text` with every control character shown as a symbol, so that stored text can never act as a
+    terminal command (an escape sequence that retitles the window or clears the screen). The services
+    refuse control characters in what they write; this covers what they read, whoever wrote it.
+    `lines` keeps newlines and tabs (a description)."""
+    if text.isprintable():
+        return text
+    return text.translate(_PICTURES_KEEPING_LINES if lines else _PICTURES)
+
+
 @dataclass(frozen=True, slots=True)
 class UserView:
     """The logged-in user: the session passed to every service call."""

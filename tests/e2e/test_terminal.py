@@ -141,3 +141,50 @@ def test_two_windows_on_one_database_see_each_others_changes(tmp_path):
     finally:
         for window in windows:
             window.close()
+
+
+def test_stored_escape_sequences_are_shown_as_text_and_wide_characters_keep_the_columns(tmp_path):
+    """Text in the database that did not come through tui-tasks (another client, an old version, a hand
+    edit) can hold terminal escapes: they must be drawn as symbols, never obeyed by the terminal."""
+    import sqlite3
+
+    from rich.cells import cell_len
+
+    env = {
+        "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"), "TUI_TASKS_BCRYPT_ROUNDS": "4", "TERM": "xterm-256color",
+    }  # fmt: skip
+    setup = (
+        "from tui_tasks.config import load_settings; from tui_tasks.services.facade import open_services;"
+        "from tui_tasks.domain import TaskDraft;"
+        "s = open_services(load_settings()); u = s.accounts.register('eve@example.com', 'eves-password', 'Eve');"
+        "[s.tasks.create(u, TaskDraft(t, project='proj')) for t in ('日本語のタスク', 'e\u0301clair au cafe\u0301', "
+        "'party 🎉🎉 time', 'escapes')]; print(s.db.target.path); s.close()"
+    )
+    path = subprocess.run([sys.executable, "-c", setup], env={**env, "PATH": "/usr/bin:/bin"}, check=True,
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    with sqlite3.connect(path) as conn:  # what tui-tasks itself would refuse to write
+        conn.execute(
+            "UPDATE task SET title = ?, project = ? WHERE title = 'escapes'",
+            ("A\x1b[31mRED\x1b[0m \x1b]0;PWNED\x07 \x1b[2J \x9b31m end", "p\x1b[5mX"),
+        )
+    window = Terminal(f"{SCRIPT}; sleep 30", env)
+    try:
+        window.wait_for("Log in")
+        window.type("eve@example.com")
+        window.keys("Tab")
+        window.type("eves-password")
+        window.keys("Enter")
+        screen = window.wait_for("4 pending")
+        title = subprocess.run(["tmux", "display", "-p", "-t", window.name, "#{pane_title}"], capture_output=True,
+                               text=True).stdout  # fmt: skip
+        assert "PWNED" not in title  # the window title was not set by the task's text
+        assert "A␛[31mRED" in screen and "p␛[5mX" in screen  # (the rest of that title is cut to the column)
+        assert "Eve" in screen.splitlines()[0]  # and the screen was not cleared
+        rows = [line for line in screen.splitlines() if line.startswith(" · ")]
+        assert len(rows) == 4
+        columns = {cell_len(line[: line.index("p")]) if "p␛" in line else cell_len(line[: line.index("proj")])
+                   for line in rows}  # fmt: skip
+        assert len(columns) == 1, rows  # wide and combining characters keep the Project column aligned
+    finally:
+        window.close()

@@ -9,6 +9,7 @@ import io
 import json
 import statistics
 import time
+import unicodedata
 
 import pytest
 
@@ -152,3 +153,33 @@ def test_an_unknown_email_takes_as_long_as_a_wrong_password(settings, clock):
     assert abs(known - unknown) / max(known, unknown) < 0.10, (known, unknown)
     assert min(known, unknown) > 0.01  # a real check ran on both paths
 
+
+
+# --- stored text is never a terminal command ------------------------------------------------------------
+
+
+def test_visible_shows_every_control_character_as_a_symbol():
+    from tui_tasks.domain import visible
+
+    assert visible("plain — ünïcode 日本 🎉") == "plain — ünïcode 日本 🎉"
+    assert visible("\x1b[2J\x07\x00\x7f\x9b") == "␛[2J␇␀␡\ufffd"
+    assert visible("two\nlines\tand\x1b", lines=True) == "two\nlines\tand␛"
+    assert visible("two\nlines") == "two␊lines"
+    every = "".join(map(chr, range(0x100)))
+    assert not [c for c in visible(every) if unicodedata.category(c) == "Cc"]  # (NBSP, soft hyphen stay)
+
+
+def test_text_written_behind_the_services_back_is_read_back_visible(services, alice):
+    from sqlalchemy import text as sql
+
+    task = services.tasks.create(alice, TaskDraft("clean", project="p", tags=("t",)))
+    with services.db.engine.begin() as conn:
+        conn.execute(sql("UPDATE task SET title = :t, description = :d, project = :p WHERE id = :id"),
+                     {"t": "a\x1b]0;x\x07", "d": "l1\nl2\x1b[2J", "p": "p\x1b", "id": task.id})  # fmt: skip
+        conn.execute(sql("UPDATE task_tag SET tag = :t"), {"t": "t\x1b"})
+        conn.execute(sql('UPDATE "user" SET display_name = :n'), {"n": "Al\x1b[5mice"})
+    shown = services.tasks.get(alice, task.id)
+    assert (shown.title, shown.description, shown.project, shown.tags) == ("a␛]0;x␇", "l1\nl2␛[2J", "p␛", ("t␛",))
+    assert services.accounts.me(alice).display_name == "Al␛[5mice"
+    assert services.stats.summary(alice).top_tags == (("t␛", 1),)
+    assert services.tasks.page(alice).tasks == (shown,)

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from tui_tasks.db.engine import Database
 from tui_tasks.db.tables import User
-from tui_tasks.domain import UserView, utcnow
+from tui_tasks.domain import UserView, utcnow, visible
 from tui_tasks.errors import AccountLocked, AuthError, Conflict, NotFound, ValidationError
 from tui_tasks.services.validation import (
     PASSWORD_MAX_BYTES,
@@ -83,7 +83,7 @@ def _typed_password(password: str, field: str) -> bytes:
 
 
 def _view(user: User) -> UserView:
-    return UserView(user.id, user.email, user.display_name, user.created_at, user.last_login_at)
+    return UserView(user.id, visible(user.email), visible(user.display_name), user.created_at, user.last_login_at)
 
 
 class Accounts:

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from tui_tasks.db.engine import Database
 from tui_tasks.db.tables import Task, TaskTag
-from tui_tasks.domain import DayCount, Priority, TaskCounts, TaskStats, UserView, local_date, utcnow
+from tui_tasks.domain import DayCount, Priority, TaskCounts, TaskStats, UserView, local_date, utcnow, visible
 
 DAYS = 30
 TOP = 5
@@ -99,6 +99,6 @@ class Stats:
             done_per_day=done_per_day,
             created_per_day=created_per_day,
             by_priority=tuple((p, by_priority.get(int(p), 0)) for p in sorted(Priority, reverse=True)),
-            top_projects=tuple((name, count) for name, count in top_projects),
-            top_tags=tuple((name, count) for name, count in top_tags),
+            top_projects=tuple((visible(name), count) for name, count in top_projects),
+            top_tags=tuple((visible(name), count) for name, count in top_tags),
         )

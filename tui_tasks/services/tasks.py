@@ -26,6 +26,7 @@ from tui_tasks.domain import (
     UserView,
     local_date,
     utcnow,
+    visible,
 )
 from tui_tasks.errors import Conflict, NotFound, StaleTask
 from tui_tasks.services.task_queries import SORT_COLUMNS, task_conditions
@@ -43,7 +44,7 @@ def _tags_of(session: Session, task_ids: Sequence[int]) -> dict[int, tuple[str, 
             select(TaskTag.task_id, TaskTag.tag).where(col(TaskTag.task_id).in_(task_ids)).order_by(TaskTag.tag)
         )
         for task_id, tag in rows:
-            tags.setdefault(task_id, []).append(tag)
+            tags.setdefault(task_id, []).append(visible(tag))
     return {task_id: tuple(values) for task_id, values in tags.items()}
 
 
@@ -59,15 +60,16 @@ def note_change(session: Session, user_id: int) -> None:
 
 
 def _view(task: Task, tags: tuple[str, ...]) -> TaskView:
+    """The read model of a row; its text made `visible` (see there)."""
     return TaskView(
         id=task.id,
-        title=task.title,
-        description=task.description,
+        title=visible(task.title),
+        description=visible(task.description, lines=True),
         completed=task.completed,
         completed_at=task.completed_at,
         priority=Priority(task.priority),
         due=task.due,
-        project=task.project,
+        project=None if task.project is None else visible(task.project),
         tags=tags,
         created_at=task.created_at,
         updated_at=task.updated_at,
