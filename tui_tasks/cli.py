@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH|URL", help="database file or URL (default: tasks.db in the data folder)")
     parser.add_argument("--check", action="store_true", help="report the database's health and exit (0 healthy, 1 not)")
     parser.add_argument("--json", action="store_true", help="with --check: print the report as one JSON object")
+    parser.add_argument("--upgrade", action="store_true",
+                        help="create or upgrade the database's schema and exit (the app also does this at start)")
     parser.add_argument("--debug", action="store_true", help="show a traceback when something goes wrong")
     parser.add_argument("--version", action="version", version=f"tui-tasks {__version__}")
     # Also accepted after the command (`tui-tasks import FILE --db X`), without overriding one given before it.
@@ -182,6 +184,23 @@ def run_check(settings: Settings, as_json: bool) -> ExitCode:
     return ExitCode.FAILED if report.status is Status.FAIL else ExitCode.OK
 
 
+def run_upgrade(settings: Settings) -> ExitCode:
+    """Create or upgrade the schema, as the app does at start: for a team server, run once by the role
+    that owns the tables, so that people's everyday role needs no right to change them."""
+    from tui_tasks.db.engine import Database
+    from tui_tasks.db.migrate import ensure_schema
+    from tui_tasks.db.migrations import HEAD
+
+    db = Database(settings.db)
+    try:
+        backup = ensure_schema(db)
+    finally:
+        db.close()
+    saved = f" (the old one was backed up to {backup})" if backup else ""
+    print(f"tui-tasks: {settings.db.display} has schema revision {HEAD}{saved}")
+    return ExitCode.OK
+
+
 def run_app(settings: Settings) -> ExitCode:
     """Run the full-screen app; it opens (creates, upgrades) the database while the log-in screen shows."""
     from tui_tasks.logs import setup_logging
@@ -200,12 +219,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--json goes with --check")
     if args.check and args.command:
         parser.error(f"--check does not go with {args.command}")
+    if args.upgrade and (args.check or args.command):
+        parser.error(f"--upgrade does not go with {'--check' if args.check else args.command}")
     try:
         settings = load_settings({"db": args.db})
         if args.command == "import":
             return run_import(settings, args)
         if args.command == "export":
             return run_export(settings, args)
+        if args.upgrade:
+            return run_upgrade(settings)
         return run_check(settings, args.json) if args.check else run_app(settings)
     except ConfigError as exc:
         print(f"tui-tasks: {exc.message}", file=sys.stderr)

@@ -243,7 +243,7 @@ def test_check_on_a_fresh_machine_says_where_the_database_will_be_created_and_cr
     report = parse_text(result.stdout)
     assert report.header == str(cli.db_path)
     assert report.checks["database"] == ("ok", f"not created yet: will be created at {cli.db_path}")
-    assert list(report.checks) == ["database", "data_folder", "disk_space", "permissions", "log_file"]
+    assert list(report.checks) == ["database", "data_folder", "disk_space", "permissions", "log_file"]  # no backups yet: no file
     assert report.status == "ok"
     assert folder_snapshot(cli.root) == before
 
@@ -313,7 +313,8 @@ def test_the_app_creates_a_private_database_that_checks_healthy(cli: Cli) -> Non
     checks = json_checks(parse_json(as_json.stdout))
     assert isinstance(checks["database"]["latency_ms"], float)
     assert [name for name in checks] == [
-        "database", "schema", "integrity", "journal_mode", "data_folder", "disk_space", "permissions", "log_file",
+        "database", "schema", "integrity", "journal_mode", "data_folder", "disk_space", "permissions", "backups",
+        "log_file",
     ]  # fmt: skip
 
 

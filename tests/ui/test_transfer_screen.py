@@ -59,3 +59,23 @@ async def test_a_failed_export_keeps_the_dialog_usable(ui_settings, ui_services,
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, TransferScreen)
+
+
+async def test_back_up_now_from_the_palette_writes_a_consistent_copy(ui_settings, ui_services, demo_user, fixed_clock):
+    import sqlite3
+
+    from tui_tasks.db.backup import list_backups
+
+    add_demo_tasks(ui_services, demo_user, fixed_clock)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await log_in(pilot)
+        await run_palette(pilot, "back up now")
+        await settle(pilot)
+        [backup] = list_backups(ui_settings.db.path)
+        assert any(backup.name in n.message for n in app._notifications)
+    assert backup.stat().st_mode & 0o777 == 0o600
+    copy = sqlite3.connect(backup)
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert copy.execute("SELECT count(*) FROM task").fetchone() == (5,)
+    copy.close()

@@ -15,7 +15,8 @@ from tui_tasks import __version__
 from tui_tasks.config import Settings, parse_database
 from tui_tasks.db.migrations import HEAD
 from tui_tasks.domain import CheckResult, HealthReport, Status
-from tui_tasks.services.facade import Services
+from tui_tasks.db.backup import list_backups
+from tui_tasks.services.facade import Services, open_services
 from tui_tasks.services.health import check_health
 
 SQLITE_CHECKS = [
@@ -26,6 +27,7 @@ SQLITE_CHECKS = [
     "data_folder",
     "disk_space",
     "permissions",
+    "backups",
     "log_file",
 ]
 
@@ -55,7 +57,7 @@ def test_a_healthy_database_reports_ok_with_a_measured_latency(services: Service
     assert checks_of(report)["schema"].message == f"current (revision {HEAD})"
     assert report.version == __version__
     assert report.database == settings.db.display
-    expected = SQLITE_CHECKS if settings.db.kind == "sqlite" else ["database", "schema", "log_file"]
+    expected = SQLITE_CHECKS if settings.db.kind == "sqlite" else ["database", "schema", "credentials", "log_file"]
     assert [check.name for check in report.checks] == expected
 
 
@@ -206,6 +208,52 @@ def test_a_database_readable_by_others_is_a_warning_naming_the_modes(tmp_path: P
     assert permissions.status is Status.WARN
     assert f"{path} is readable by others (mode 0644)" in permissions.message
     assert f"{path.parent} is readable by others (mode 0750)" in permissions.message
+
+
+def test_backups_report_the_age_of_the_newest_and_warn_when_it_is_old(tmp_path: Path) -> None:
+    path = app_database(tmp_path / "data" / "tasks.db")
+    assert checks_of(check_health(sqlite_settings(path)))["backups"] == CheckResult(
+        "backups", Status.OK, "none yet: one is made before each upgrade, or with “Back up now”"
+    )
+    services = open_services(sqlite_settings(path))
+    made = [services.back_up() for _ in range(7)]
+    services.close()
+    assert list_backups(path) == sorted(made[-5:], reverse=True)  # the newest five are kept
+    backups = checks_of(check_health(sqlite_settings(path)))["backups"]
+    assert backups == CheckResult("backups", Status.OK, f"newest 0 minutes old (5 kept): {made[-1].name}")
+    old = time.time() - 40 * 86400
+    for backup in made[-5:]:
+        os.utime(backup, (old, old))
+    report = check_health(sqlite_settings(path))
+    assert checks_of(report)["backups"].status is Status.WARN and "newest 40 days old" in checks_of(report)["backups"].message
+    assert report.status is Status.WARN
+
+
+def test_a_password_in_the_server_url_or_a_password_file_others_can_read_is_a_warning(tmp_path, monkeypatch) -> None:
+    from tui_tasks.services.health import _credentials
+
+    passfile = tmp_path / "pgpass"
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    with_password = Settings(db=parse_database("postgresql://kim:s3cret@db.example.com/tasks"))
+    without = Settings(db=parse_database("postgresql://kim@db.example.com/tasks"))
+    assert _credentials(without) == CheckResult("credentials", Status.OK, "no password in the database URL")
+    warned = _credentials(with_password)
+    assert warned.status is Status.WARN and str(passfile) in warned.message and "s3cret" not in warned.message
+    passfile.write_text("db.example.com:5432:tasks:kim:s3cret\n")
+    passfile.chmod(0o644)
+    warned = _credentials(without)
+    assert warned.status is Status.WARN and "mode 0644" in warned.message and "s3cret" not in warned.message
+    passfile.chmod(0o600)
+    assert _credentials(without).status is Status.OK
+
+
+def test_back_up_now_on_postgresql_says_how_instead(tmp_path) -> None:
+    from tui_tasks.db.engine import Database
+    from tui_tasks.errors import TasksError
+
+    services = Services(Database(parse_database("postgresql://kim@localhost/tasks")), None, None, None)
+    with pytest.raises(TasksError, match="pg_dump"):
+        services.back_up()
 
 
 def test_a_data_folder_that_is_a_file_fails(tmp_path: Path) -> None:

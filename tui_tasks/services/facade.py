@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from tui_tasks.config import Settings
-from tui_tasks.db.engine import Database
+from tui_tasks.db.backup import backup_sqlite
+from tui_tasks.db.engine import Database, describe_error
 from tui_tasks.db.migrate import ensure_schema
 from tui_tasks.domain import utcnow
+from tui_tasks.errors import StorageError, TasksError
 from tui_tasks.services.accounts import Accounts
 from tui_tasks.services.stats import Stats
 from tui_tasks.services.tasks import Tasks
@@ -23,6 +27,16 @@ class Services:
     accounts: Accounts
     tasks: Tasks
     stats: Stats
+
+    def back_up(self) -> Path:
+        """A consistent copy of the SQLite database next to it (the newest 5 are kept)."""
+        path = self.db.target.path
+        if path is None:
+            raise TasksError("A PostgreSQL database is backed up on its server, with pg_dump (see the README)")
+        try:
+            return backup_sqlite(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"Not backed up: {describe_error(exc)}") from None
 
     def close(self) -> None:
         self.db.close()

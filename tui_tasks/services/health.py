@@ -19,7 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from tui_tasks import __version__, locations
-from tui_tasks.config import Settings
+from tui_tasks.config import Settings, mask_password
+from tui_tasks.db.backup import list_backups
 from tui_tasks.db.engine import BUSY_TIMEOUT_S, describe_error, make_engine
 from tui_tasks.db.migrate import check_revision, schema_state
 from tui_tasks.db.migrations import HEAD
@@ -71,6 +72,8 @@ def _schema_result(current: str | None, has_tables: bool) -> CheckResult:
 
 def _sqlite_checks(path: Path, integrity: bool, expect_database: bool) -> list[CheckResult]:
     files = [_data_folder(path.parent), _disk_space(path.parent), _permissions(path)]
+    if path.is_file():
+        files.append(_backups(path))
     if not path.exists():
         if expect_database:
             return [CheckResult("database", Status.FAIL, f"{path} is missing"), *files]
@@ -175,7 +178,36 @@ def _server_checks(settings: Settings, engine: Engine | None) -> list[CheckResul
         if own:
             engine.dispose()
     reached = CheckResult("database", Status.OK, f"PostgreSQL server answered in {latency} ms", latency)
-    return [reached, _schema_result(*state)]
+    return [reached, _schema_result(*state), _credentials(settings)]
+
+
+def _credentials(settings: Settings) -> CheckResult:
+    """Where the server password lives: a URL in config.toml or the environment is readable by whatever
+    reads those; libpq's password file is the place for it (and is ignored if others can read it)."""
+    passfile = Path(os.environ.get("PGPASSFILE") or Path.home() / ".pgpass")
+    if passfile.is_file() and passfile.stat().st_mode & 0o077:
+        mode = stat.S_IMODE(passfile.stat().st_mode)
+        return CheckResult("credentials", Status.WARN, f"{passfile} is readable by others (mode {mode:04o}): "
+                           "libpq ignores it until you chmod 600 it")  # fmt: skip
+    if mask_password(settings.db.url) != settings.db.url:
+        return CheckResult("credentials", Status.WARN, "the database URL holds a password in clear text: put it "
+                           f"in {passfile} (mode 0600) or a pg_service.conf entry, and leave it out of the URL")  # fmt: skip
+    return CheckResult("credentials", Status.OK, "no password in the database URL")
+
+
+BACKUP_OLD_DAYS = 30
+
+
+def _backups(path: Path) -> CheckResult:
+    """How old the newest backup next to the database is (one is made before every upgrade, and by
+    "Back up now" in the app)."""
+    backups = list_backups(path)
+    if not backups:
+        return CheckResult("backups", Status.OK, "none yet: one is made before each upgrade, or with “Back up now”")
+    age_s = max(0.0, time.time() - backups[0].stat().st_mtime)
+    age = f"{age_s / 86400:.0f} days" if age_s >= 2 * 86400 else f"{age_s / 3600:.0f} hours" if age_s >= 7200 else f"{age_s / 60:.0f} minutes"
+    status = Status.WARN if age_s > BACKUP_OLD_DAYS * 86400 else Status.OK
+    return CheckResult("backups", status, f"newest {age} old ({len(backups)} kept): {backups[0].name}")
 
 
 def _permissions(path: Path) -> CheckResult:

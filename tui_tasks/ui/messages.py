@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -52,6 +53,14 @@ class PageLoaded(Message):
         self.generation = generation
         self.before = before
         self.edge = edge
+
+
+class BackedUp(Message):
+    """A backup of the database was written to `path`."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
 
 
 class ChangesPolled(Message):

@@ -22,7 +22,7 @@ from tui_tasks.ui.screens.sort import SortScreen
 from tui_tasks.ui.screens.stats import StatsScreen
 from tui_tasks.ui.screens.task_form import TaskFormScreen
 from tui_tasks.ui.screens.transfer import TransferScreen
-from tui_tasks.ui.messages import ChangesPolled, CountsLoaded, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
+from tui_tasks.ui.messages import BackedUp, ChangesPolled, CountsLoaded, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
 from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.status_bar import StatusBar
 from tui_tasks.ui.widgets.task_table import TaskTable
@@ -49,7 +49,7 @@ class TaskListScreen(Screen[None]):
 
     AUTO_FOCUS = "#tasks"
     COMMAND_CATEGORY = "Tasks"
-    PALETTE_ONLY = [("Import…", "transfer(False)"), ("Export…", "transfer(True)")]  # commands without a key
+    PALETTE_ONLY = [("Import…", "transfer(False)"), ("Export…", "transfer(True)"), ("Back up now", "back_up")]  # no key
     BINDINGS = [
         Binding("a", "add", "Add", id="tasks.add"),
         Binding("enter,e", "edit", "Edit", id="tasks.edit", show=False),  # enter is what people try first
@@ -406,6 +406,14 @@ class TaskListScreen(Screen[None]):
                     self.reload()
 
         self.app.push_screen(TransferScreen(exporting), finished)
+
+    def action_back_up(self) -> None:
+        """A consistent copy of the database next to it, now (one is also made before every upgrade)."""
+        self.app.run_service(self, lambda s: s.back_up(), BackedUp)
+
+    @on(BackedUp)
+    def _backed_up(self, event: BackedUp) -> None:
+        self.notify(f"Saved {event.path.name} next to the database (the newest 5 are kept)", title="Backed up")
 
     # --- other screens --------------------------------------------------------------------------
     def action_stats(self) -> None:
