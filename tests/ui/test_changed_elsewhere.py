@@ -228,3 +228,33 @@ async def test_after_end_the_list_follows_changes_in_its_tail_window(
         await poll(pilot)
         assert titles(app)[-1] == "task 000, renamed" and current(app).id == oldest.id
         assert len(titles(app)) == PAGE_SIZE and titles(app)[0] == f"task {PAGE_SIZE - 1:03}"
+
+
+async def test_a_save_blocked_by_another_writer_keeps_the_form_and_goes_through_once_it_lets_go(
+    ui_settings, ui_services, demo_user, fixed_clock
+):
+    """Another process holds the write lock beyond the busy timeout: the save is refused with the
+    reason, what was typed stays in the form, nothing claims to be saved; saving again works later."""
+    import sqlite3
+
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        task = current(app)
+        await pilot.press("e")
+        form = app.screen
+        form.query_one("#title").value = "Buy milk, typed while locked"
+        holder = sqlite3.connect(ui_settings.db.path)
+        holder.execute("BEGIN IMMEDIATE")  # another writer, in the middle of a long transaction
+        try:
+            await pilot.press("ctrl+s")
+            await settle(pilot)  # the busy timeout (5 s) runs out
+            assert app.screen is form and form.query_one("#title").value == "Buy milk, typed while locked"
+            assert "locked by another process" in str(form.query_one("#form-error").render())
+        finally:
+            holder.rollback()
+            holder.close()
+        assert ui_services.tasks.get(demo_user, task.id).title == "Buy milk"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen)
+        assert ui_services.tasks.get(demo_user, task.id).title == "Buy milk, typed while locked"
