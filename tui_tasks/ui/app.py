@@ -120,16 +120,11 @@ class TasksApp(App[None]):
         """
         ticket = self._writes.take() if write else None
 
-        def work() -> None:
+        def attempt(run: Callable[[], T]) -> None:
+            """Run, then post the answer or the error (unless superseded meanwhile)."""
             failure: TasksError | None = None
             try:
-                services = self.wait_for_services()
-                if ticket is None:
-                    result = call(services)
-                else:
-                    with self._writes.turn(ticket):
-                        self._refuse_if_down()
-                        result = call(services)
+                result = run()
             except TasksError as error:
                 failure = error
             except Exception as error:  # a bug, or an OS error no service expected: logged, then shown
@@ -143,6 +138,17 @@ class TasksApp(App[None]):
             message = done(result) if done is not None else None
             if message is not None:
                 target.post_message(message)
+
+        def work() -> None:
+            if ticket is None:
+                attempt(lambda: call(self.wait_for_services()))
+                return
+            try:
+                with self._writes.turn(ticket):
+                    # The answer is posted before the turn passes on: answers arrive in the order of the writes.
+                    attempt(lambda: (self._refuse_if_down(), call(self.wait_for_services()))[1])
+            except TasksError as error:  # the queue closed before this write's turn came
+                target.post_message(ServiceFailed(error, tag))
 
         # A write's worker belongs to the app, not to the screen that asked: closing the screen (log out)
         # must not cancel a write that has its ticket, or every later write would wait for it forever.
@@ -161,7 +167,7 @@ class TasksApp(App[None]):
 
     @on(ServiceFailed)
     def _service_failed(self, event: ServiceFailed) -> None:
-        self.notify(event.error.message, title="Could not do that", severity="error")
+        self.notify(event.error.message, title="Could not do that", severity="error", markup=False)
 
     def _fatal_error(self) -> None:
         """A bug in a handler ends the app (Textual stops the failing message loop); the user gets one
@@ -192,7 +198,7 @@ class TasksApp(App[None]):
             self.push_screen(ProblemScreen(self.settings.db.display, message))
             return
         log.error("unexpected error in %s", event.worker.name, exc_info=error)
-        self.notify(f"{type(error).__name__}: {error} (details in the log)", title="Unexpected error", severity="error")
+        self.notify(f"{type(error).__name__}: {error} (details in the log)", title="Unexpected error", severity="error", markup=False)
 
     # --- session --------------------------------------------------------------------------------
     @on(LoggedIn)

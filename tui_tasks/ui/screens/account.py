@@ -200,4 +200,4 @@ class AccountScreen(Screen[None]):
     def _deleted(self) -> None:
         email = self.app.user.email
         self.app.action_log_out()
-        self.app.notify(f"Account {email} and all its tasks were deleted", title="Account deleted")
+        self.app.notify(f"Account {email} and all its tasks were deleted", title="Account deleted", markup=False)

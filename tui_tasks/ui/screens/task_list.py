@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,6 +29,10 @@ from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.status_bar import StatusBar
 from tui_tasks.ui.widgets.task_table import TaskTable
 
+if TYPE_CHECKING:
+    from tui_tasks.services.facade import Services
+
+T = TypeVar("T")
 PAGE_SIZE = 100
 POLL_S = 2.0  # how often to ask whether the tasks changed elsewhere: one primary-key read
 SEARCH_DELAY_S = 0.08  # long enough to skip the keystrokes of a fast typist, short enough not to be felt
@@ -78,6 +84,7 @@ class TaskListScreen(Screen[None]):
         self.counts: TaskCounts | None = None  # as the header shows them
         self.seen_changes: int | None = None  # the user's change counter when last polled
         self._versions: dict[int, int] = {}  # task id -> its version once our writes on their way have run
+        self._confirmed: dict[int, int] = {}  # task id -> the version our last write made (write workers only)
         self.next_cursor: PageCursor | None = None  # where the rows after those held start
         self.prev_cursor: PageCursor | None = None  # and the rows before them (after End), read backwards
         self._search_timer: Timer | None = None
@@ -151,16 +158,20 @@ class TaskListScreen(Screen[None]):
     @on(WindowReloaded)
     def _window_reloaded(self, event: WindowReloaded) -> None:
         if event.generation != self.generation or self.loading:
-            return  # the list changed meanwhile, or is growing: the next change poll looks again
+            self.seen_changes = -1  # the list changed meanwhile, or is growing: the next poll looks again
+            return
         table = self.table
-        if [(t.id, t.version) for t in event.tasks] == [(t.id, t.version) for t in table.tasks.values()]:
+        # A row our own writes moved past the version read (they ran after the read) stays as it is.
+        held = table.tasks
+        tasks = tuple(held[t.id] if t.id in held and held[t.id].version > t.version else t for t in event.tasks)
+        if [(t.id, t.version) for t in tasks] == [(t.id, t.version) for t in held.values()]:
             return
         if event.tail:
             self.prev_cursor = event.cursor
         else:
             self.next_cursor = event.cursor
         table.today = local_date(self.app.clock())
-        table.replace_rows(event.tasks)
+        table.replace_rows(tasks)
         table.has_more, table.has_before = self.next_cursor is not None, self.prev_cursor is not None
         self.query_one("#empty", Static).display = table.row_count == 0
 
@@ -286,8 +297,12 @@ class TaskListScreen(Screen[None]):
         self.app.push_screen(TaskFormScreen(None), self._form_closed)
 
     def action_edit(self) -> None:
-        if (task := self._current()) is not None:
-            self.app.push_screen(TaskFormScreen(task), self._form_closed)
+        if (task := self._current()) is None:
+            return
+        if task.id in self._versions:  # the form would open on a version about to change
+            self.notify("Saving the last change to this task… try again in a moment", severity="warning")
+            return
+        self.app.push_screen(TaskFormScreen(task), self._form_closed)
 
     @on(TaskTable.RowSelected)
     def _row_selected(self) -> None:
@@ -303,20 +318,37 @@ class TaskListScreen(Screen[None]):
         else:
             self.reload(focus_id=task.id)
 
-    def _expect_write(self, task: TaskView) -> int:
+    def _expect_write(self, task: TaskView) -> tuple[int, bool]:
         """The version `task` will have when the writes already asked for have run (each adds one): what
-        the next write expects, so that only a change made elsewhere is refused as stale."""
+        the next write expects, so that only a change made elsewhere is refused as stale; and whether
+        that is a guess resting on a write of ours still on its way (see `_guarded`)."""
+        guess = task.id in self._versions
         version = self._versions.get(task.id, task.version)
         self._versions[task.id] = version + 1
-        return version
+        return version, guess
+
+    def _guarded(self, task_id: int, version: int, guess: bool, write: Callable[[Services], T]) -> Callable[[Services], T]:
+        """`write` as its worker runs it: a guessed version is sent only if our own previous write on the
+        task made exactly that version. (Had that write been refused, the guess could match a version
+        written elsewhere, and this write would act on a change the user never saw.) Write workers
+        run one at a time, in order, so `_confirmed` needs no lock."""
+
+        def run(services: Services) -> T:
+            if guess and self._confirmed.get(task_id) != version:
+                raise StaleTask("Not sent: an earlier change to this task was not saved", version)
+            result = write(services)
+            self._confirmed[task_id] = version + 1
+            return result
+
+        return run
 
     def action_toggle(self) -> None:
         """One write and nothing else: the row is redrawn and the counts follow from the change itself."""
         if (task := self._current()) is not None:
-            user, version = self.user, self._expect_write(task)
+            user, (version, guess) = self.user, self._expect_write(task)
+            toggle = self._guarded(task.id, version, guess, lambda s: s.tasks.toggle(user, task.id, version))
             self.app.run_service(
-                self, lambda s: s.tasks.toggle(user, task.id, version), lambda changed: TaskChanged(changed, before=task),
-                write=True, tag=f"task:{task.id}",
+                self, toggle, lambda changed: TaskChanged(changed, before=task), write=True, tag=f"task:{task.id}"
             )  # fmt: skip
 
     @on(TaskChanged)
@@ -343,10 +375,9 @@ class TaskListScreen(Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                version = self._expect_write(task)
-                self.app.run_service(
-                    self, lambda s: s.tasks.delete(user, task.id, version), TaskDeleted, write=True, tag=f"task:{task.id}"
-                )  # fmt: skip
+                version, guess = self._expect_write(task)
+                delete = self._guarded(task.id, version, guess, lambda s: s.tasks.delete(user, task.id, version))
+                self.app.run_service(self, delete, TaskDeleted, write=True, tag=f"task:{task.id}")
 
         self.app.push_screen(ConfirmScreen("Delete task?", task.title, "Delete"), confirmed)
 
@@ -356,7 +387,7 @@ class TaskListScreen(Screen[None]):
         self._versions.pop(event.task.id, None)
         self.table.remove_task(event.task.id)
         self.refresh_counts()
-        self.notify(f"Deleted “{event.task.title}” — press u to undo", timeout=4)
+        self.notify(f"Deleted “{event.task.title}” — press u to undo", timeout=4, markup=False)
 
     def action_undo(self) -> None:
         if not self.undo_stack:
@@ -379,7 +410,7 @@ class TaskListScreen(Screen[None]):
             self.loading.clear()  # the next move near either end tries again
         elif event.tag.startswith("undo:"):
             self.undo_stack.append(self._undoing.pop(int(event.tag[5:])))  # keep it for another try
-            self.notify(event.error.message, title="Could not undo", severity="error")
+            self.notify(event.error.message, title="Could not undo", severity="error", markup=False)
             event.stop()
 
     def _task_failed(self, task_id: int, event: ServiceFailed) -> None:
@@ -390,18 +421,18 @@ class TaskListScreen(Screen[None]):
         if isinstance(event.error, StaleTask):
             event.stop()
             self.notify(f"{title} was changed elsewhere; it now shows the latest. Nothing was changed here.",
-                        title="Changed elsewhere", severity="warning", timeout=6)  # fmt: skip
+                        title="Changed elsewhere", severity="warning", timeout=6, markup=False)  # fmt: skip
             self.app.run_service(self, lambda s: s.tasks.get(user, task_id), TaskChanged)
         elif isinstance(event.error, NotFound):
             event.stop()
             self.table.remove_task(task_id)
             self.refresh_counts()
-            self.notify(f"{title} was deleted elsewhere.", title="Deleted elsewhere", severity="warning", timeout=6)
+            self.notify(f"{title} was deleted elsewhere.", title="Deleted elsewhere", severity="warning", timeout=6, markup=False)
 
     def action_transfer(self, exporting: bool) -> None:
         def finished(summary: str | None) -> None:
             if summary is not None:
-                self.notify(summary, title="Export" if exporting else "Import")
+                self.notify(summary, title="Export" if exporting else "Import", markup=False)
                 if not exporting:
                     self.reload()
 
@@ -413,7 +444,7 @@ class TaskListScreen(Screen[None]):
 
     @on(BackedUp)
     def _backed_up(self, event: BackedUp) -> None:
-        self.notify(f"Saved {event.path.name} next to the database (the newest 5 are kept)", title="Backed up")
+        self.notify(f"Saved {event.path.name} next to the database (the newest 5 are kept)", title="Backed up", markup=False)
 
     # --- other screens --------------------------------------------------------------------------
     def action_stats(self) -> None:

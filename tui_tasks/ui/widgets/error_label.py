@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.widgets import Label
 
 
@@ -11,5 +12,5 @@ class ErrorLabel(Label):
     DEFAULT_CSS = "ErrorLabel { color: $text-error; width: 100%; height: auto; display: none; }"
 
     def show(self, message: str) -> None:
-        self.update(message)
+        self.update(Content(message))  # messages quote paths and input: never markup
         self.display = bool(message)

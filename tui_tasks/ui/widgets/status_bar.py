@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Label
@@ -36,9 +37,9 @@ class StatusBar(Horizontal):
 
     def on_mount(self) -> None:
         settings = self.app.settings
-        self.query_one("#status-place", Label).update(f"{settings.db.kind} {settings.db.display}")
+        self.query_one("#status-place", Label).update(Content(f"{settings.db.kind} {settings.db.display}"))  # not markup
         user = self.app.user
-        self.query_one("#status-user", Label).update(user.display_name if user else "")
+        self.query_one("#status-user", Label).update(Content(user.display_name if user else ""))
         self.report = self.app.health
         self.app.health_signal.subscribe(self, self._health_changed)
 
@@ -60,4 +61,4 @@ class StatusBar(Horizontal):
             text += f" {latency:.0f} ms" if latency >= 1 else f" {latency:.1f} ms"
         if problem is not None:
             text += f" · {problem.message}"
-        health.update(text)
+        health.update(Content(text))  # messages hold paths: never markup

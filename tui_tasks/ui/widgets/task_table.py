@@ -148,8 +148,8 @@ class TaskTable(DataTable):
         count), so a toggle re-rendered the whole visible page: ~30 ms of a 45 ms toggle at 120×40.
         Here the new cells replace the old ones and only this row's cached rendering is dropped.
         """
-        if task.id not in self.tasks:
-            return
+        if task.id not in self.tasks or task.version < self.tasks[task.id].version:
+            return  # not held, or older than what is shown
         self.tasks[task.id] = task
         row_key = RowKey(str(task.id))
         row = self._data[row_key]
