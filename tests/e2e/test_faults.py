@@ -99,3 +99,43 @@ def test_a_postgresql_restart_is_reported_then_the_pool_reconnects_by_itself():
     finally:
         services.close()
 
+
+
+@pytest.mark.skipif(not (PG_URL and os.environ.get("PGBIN")) and not REQUIRE_POSTGRES,
+                    reason="needs the throwaway server of .ci/with-postgres")  # fmt: skip
+async def test_the_app_on_postgresql_says_the_server_is_down_saves_nothing_and_recovers():
+    from tests.conftest import Clock
+    from tests.ui.conftest import NOW, PASSWORD, log_in, make_app, settle
+    from tui_tasks.ui.widgets.status_bar import StatusBar
+    from tui_tasks.ui.widgets.task_table import TaskTable
+
+    reset_postgres(PG_URL)
+    settings = Settings(db=parse_database(PG_URL), bcrypt_rounds=BCRYPT_TEST_ROUNDS)
+    services = open_services(settings)
+    user = services.accounts.register("ada@example.com", PASSWORD, "Ada")
+    task = services.tasks.create(user, TaskDraft("Buy milk"))
+    app = make_app(settings, services, Clock(NOW))
+    try:
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await log_in(pilot)
+            bar = app.screen.query_one(StatusBar)
+            pg_ctl("stop")
+            try:
+                app.check_health()
+                await settle(pilot)
+                assert bar.has_class("-down")
+                assert "cannot reach the PostgreSQL server" in str(bar.query_one("#status-health").render())
+                await pilot.press("space")
+                await settle(pilot)
+                assert any(n.message.startswith("Not saved:") for n in app._notifications)
+                assert not app.screen.query_one(TaskTable).current_task().completed  # nothing claims to be saved
+            finally:
+                pg_ctl("restart")
+            app.check_health()
+            await settle(pilot)
+            assert bar.has_class("-ok")
+            await pilot.press("space")
+            await settle(pilot)
+            assert services.tasks.get(user, task.id).completed
+    finally:
+        services.close()

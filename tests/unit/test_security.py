@@ -183,3 +183,11 @@ def test_text_written_behind_the_services_back_is_read_back_visible(services, al
     assert services.accounts.me(alice).display_name == "Al␛[5mice"
     assert services.stats.summary(alice).top_tags == (("t␛", 1),)
     assert services.tasks.page(alice).tasks == (shown,)
+
+
+def test_no_export_format_carries_a_password_or_its_hash(services, alice):
+    services.tasks.create(alice, TaskDraft("a task", description="notes", project="p", tags=("t",)))
+    for fmt in ("json", "csv", "taskwarrior", "todotxt"):
+        out = io.StringIO()
+        export_tasks(services, alice, out, fmt)
+        assert "alice-password" not in out.getvalue() and "$2b$" not in out.getvalue(), fmt
