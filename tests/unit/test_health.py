@@ -303,7 +303,9 @@ def test_the_app_engine_is_reused_instead_of_connecting_afresh(services: Service
 
     report = check_health(elsewhere, engine=services.db.engine)
 
-    assert statuses(report) == {"database": "ok", "schema": "ok", "log_file": "ok"}
+    # (and the password in that URL is worth a warning)
+    assert statuses(report) == {"database": "ok", "schema": "ok", "credentials": "warn", "log_file": "ok"}
+    assert "secretpw" not in checks_of(report)["credentials"].message
     assert isinstance(checks_of(report)["database"].latency_ms, float)
     # The engine is the app's: it is left open, its connection back in the pool.
     assert services.db.engine.pool.checkedin() >= 1

@@ -306,3 +306,45 @@ def test_timestamps_are_stored_in_utc_whatever_offset_the_file_gives(
     assert task.created_at == datetime(2026, 3, 1, 10, tzinfo=timezone.utc)
     assert task.updated_at == task.created_at + timedelta(microseconds=500000)
     assert replace(task, id=0).created_at.tzinfo == timezone.utc
+
+
+def _indexes(services) -> set[str]:
+    from sqlalchemy import inspect
+
+    with services.db.engine.connect() as conn:
+        return {index["name"] for index in inspect(conn).get_indexes("task")}
+
+
+@pytest.mark.parametrize("bad_last", [False, True], ids=["whole", "refused"])
+def test_a_large_import_builds_the_indexes_once_and_a_refused_one_keeps_them(services, alice, tmp_path, bad_last):
+    """Large imports into a small table drop the task indexes and build them at the end (SQLite): after
+    the import, or after one refused at its last record, every index is there and in use."""
+    from tui_tasks.services.transfer import DEFER_INDEXES_BYTES
+
+    indexes = _indexes(services)
+    records = [{"description": f"task {n}", "annotations": [{"description": "x" * 250}], "status": "pending",
+                "entry": "20260101T000000Z"} for n in range(10_000)]  # fmt: skip
+    if bad_last:
+        records[-1]["status"] = "bogus"
+    path = tmp_path / "large.json"
+    path.write_text(json.dumps(records))
+    assert path.stat().st_size > DEFER_INDEXES_BYTES
+    from sqlalchemy import event
+
+    ddl: list[str] = []
+    record = lambda conn, cursor, statement, *args: ddl.append(statement.split()[0])  # noqa: E731
+    event.listen(services.db.engine, "before_cursor_execute", record)
+    try:
+        if bad_last:
+            with pytest.raises(InvalidRecords):
+                import_tasks(services, alice, path, "taskwarrior")
+        else:
+            assert import_tasks(services, alice, path, "taskwarrior").imported == 10_000
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", record)
+    deferred = services.db.target.kind == "sqlite"
+    assert ddl.count("DROP") == (len(indexes) if deferred else 0)
+    assert ddl.count("CREATE") == (len(indexes) if deferred and not bad_last else 0)
+    assert _indexes(services) == indexes and len(indexes) >= 8
+    assert services.tasks.count(alice) == (0 if bad_last else 10_000)
+    assert [t.title for t in services.tasks.page(alice, limit=2).tasks] == ([] if bad_last else ["task 9999", "task 9998"])
