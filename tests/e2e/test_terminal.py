@@ -51,11 +51,37 @@ class Terminal:
     def type(self, text: str) -> None:
         self.keys(text, literal=True)
 
+    def log_in(self, email: str, password: str) -> None:
+        self.wait_for("Log in")
+        self.type(email)
+        self.keys("Tab")
+        self.type(password)
+        self.keys("Enter")
+
     def alive(self) -> bool:
         return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def terminal_env(tmp_path: Path) -> dict[str, str]:
+    """A fresh machine's folders under tmp_path, and the cheapest bcrypt cost."""
+    return {
+        "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"), "TUI_TASKS_BCRYPT_ROUNDS": "4", "TERM": "xterm-256color",
+    }  # fmt: skip
+
+
+def with_services(env: dict[str, str], code: str) -> str:
+    """Run `code` in a child process with `s`, the services of env's database, open; what it prints."""
+    script = (
+        "from tui_tasks.config import load_settings; from tui_tasks.services.facade import open_services;"
+        f"from tui_tasks.domain import TaskDraft; s = open_services(load_settings()); {code}; s.close()"
+    )
+    done = subprocess.run([sys.executable, "-c", script], env={**env, "PATH": "/usr/bin:/bin"}, check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    return done.stdout.strip()
 
 
 def test_first_day_account_task_toggle_quit_and_back(tmp_path):
@@ -108,23 +134,12 @@ def test_first_day_account_task_toggle_quit_and_back(tmp_path):
 
 def test_two_windows_on_one_database_see_each_others_changes(tmp_path):
     """Two real tui-tasks processes, one account: what one saves or toggles, the other shows within seconds."""
-    env = {
-        "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"), "TUI_TASKS_BCRYPT_ROUNDS": "4", "TERM": "xterm-256color",
-    }  # fmt: skip
-    register = (
-        "from tui_tasks.config import load_settings; from tui_tasks.services.facade import open_services;"
-        "s = open_services(load_settings()); s.accounts.register('kim@example.com', 'kims-password', 'Kim'); s.close()"
-    )
-    subprocess.run([sys.executable, "-c", register], env={**env, "PATH": "/usr/bin:/bin"}, check=True)
+    env = terminal_env(tmp_path)
+    with_services(env, "s.accounts.register('kim@example.com', 'kims-password', 'Kim')")
     windows = [Terminal(f"{SCRIPT}; sleep 30", env) for _ in range(2)]
     try:
         for window in windows:
-            window.wait_for("Log in")
-            window.type("kim@example.com")
-            window.keys("Tab")
-            window.type("kims-password")
-            window.keys("Enter")
+            window.log_in("kim@example.com", "kims-password")
             window.wait_for("No tasks yet")
         first, second = windows
         first.keys("a")
@@ -150,19 +165,12 @@ def test_stored_escape_sequences_are_shown_as_text_and_wide_characters_keep_the_
 
     from rich.cells import cell_len
 
-    env = {
-        "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"), "TUI_TASKS_BCRYPT_ROUNDS": "4", "TERM": "xterm-256color",
-    }  # fmt: skip
-    setup = (
-        "from tui_tasks.config import load_settings; from tui_tasks.services.facade import open_services;"
-        "from tui_tasks.domain import TaskDraft;"
-        "s = open_services(load_settings()); u = s.accounts.register('eve@example.com', 'eves-password', 'Eve');"
+    env = terminal_env(tmp_path)
+    path = with_services(env, (
+        "u = s.accounts.register('eve@example.com', 'eves-password', 'Eve');"
         "[s.tasks.create(u, TaskDraft(t, project='proj')) for t in ('日本語のタスク', 'e\u0301clair au cafe\u0301', "
-        "'party 🎉🎉 time', 'escapes')]; print(s.db.target.path); s.close()"
-    )
-    path = subprocess.run([sys.executable, "-c", setup], env={**env, "PATH": "/usr/bin:/bin"}, check=True,
-                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+        "'party 🎉🎉 time', 'escapes')]; print(s.db.target.path)"
+    ))  # fmt: skip
     with sqlite3.connect(path) as conn:  # what tui-tasks itself would refuse to write
         conn.execute(
             "UPDATE task SET title = ?, project = ? WHERE title = 'escapes'",
@@ -170,11 +178,7 @@ def test_stored_escape_sequences_are_shown_as_text_and_wide_characters_keep_the_
         )
     window = Terminal(f"{SCRIPT}; sleep 30", env)
     try:
-        window.wait_for("Log in")
-        window.type("eve@example.com")
-        window.keys("Tab")
-        window.type("eves-password")
-        window.keys("Enter")
+        window.log_in("eve@example.com", "eves-password")
         screen = window.wait_for("4 pending")
         title = subprocess.run(["tmux", "display", "-p", "-t", window.name, "#{pane_title}"], capture_output=True,
                                text=True).stdout  # fmt: skip
