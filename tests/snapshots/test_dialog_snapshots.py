@@ -38,6 +38,21 @@ class TestDialogs:
 
         assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=size)
 
+    def test_changed_elsewhere_dialog(self, snap_compare, snapshot_app, size):
+        """'Changed elsewhere' over the edit form: the title and due date changed in another window."""
+        from tui_tasks.domain import TaskDraft
+
+        async def run_before(pilot) -> None:
+            await pressing("e")(pilot)
+            app = pilot.app
+            task = app.screen.task_view
+            app.services.tasks.update(app.user, task.id, TaskDraft("Renew passport before June", priority=task.priority))
+            app.screen.query_one("#title").value = "Renew passport (book photo first)"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+
+        assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=size)
+
     def test_delete_confirmation(self, snap_compare, snapshot_app, size):
         """'Delete task?' with the task's title, 'Delete (y)' and 'Cancel (n)' (focused)."""
         assert snap_compare(snapshot_app(), run_before=pressing("d"), terminal_size=size)

@@ -376,3 +376,10 @@ async def test_markup_in_titles_and_names_is_shown_as_typed(ui_settings, ui_serv
         await pilot.press("d", "y")
         await settle(pilot)
         assert "Deleted “[red]Pay[/red] rent [link=https://x.example]x[/link] [/]” — press u to undo" in messages(app)
+
+
+async def test_the_edit_form_opens_with_the_cursor_after_the_title(ui_settings, ui_services, demo_user, fixed_clock):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        await pilot.press("e", *" and eggs")
+        assert app.screen.query_one("#title").value == "Buy milk and eggs"  # added to, not replaced

@@ -38,7 +38,9 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
         with Vertical(id="form-box", classes="dialog"):
             yield Static("Edit task" if task else "New task", classes="dialog-title")
             with VerticalScroll(id="form-fields"):
-                yield from self._field("title", "Title", Input(task.title if task else "", id="title", compact=True))
+                # The title opens with the cursor at its end, not all selected: 'e' then typing adds to it.
+                title = Input(task.title if task else "", id="title", compact=True, select_on_focus=False)
+                yield from self._field("title", "Title", title)
                 yield from self._field(
                     "description", "Description", TextArea(task.description if task else "", id="description", compact=True)
                 )
