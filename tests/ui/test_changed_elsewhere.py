@@ -334,7 +334,8 @@ async def test_a_write_queued_behind_a_refused_one_is_not_sent_on_a_guessed_vers
         kept = ui_services.tasks.get(demo_user, task.id)  # not deleted: the user never saw that edit
         assert kept.title == "Renew passport, edited by a colleague" and not kept.completed
         assert current(app).title == kept.title
-        assert any("elsewhere" in m for m in messages(app))
+        assert any("elsewhere" in m for m in messages(app))  # the toggle, refused
+        assert "Not sent: an earlier change to this task was not saved" in messages(app)  # the delete
 
 
 async def test_a_change_polled_while_a_page_loads_is_shown_by_a_later_poll(

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tui_tasks.domain import PageCursor, SortField, TaskCounts, TaskFilter, TaskQuery, TaskView, local_date
-from tui_tasks.errors import NotFound, StaleTask
+from tui_tasks.errors import NotFound, StaleTask, TasksError
 from tui_tasks.state import load_state, save_state
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.screens.account import AccountScreen
@@ -335,7 +335,7 @@ class TaskListScreen(Screen[None]):
 
         def run(services: Services) -> T:
             if guess and self._confirmed.get(task_id) != version:
-                raise StaleTask("Not sent: an earlier change to this task was not saved", version)
+                raise TasksError("Not sent: an earlier change to this task was not saved")
             result = write(services)
             self._confirmed[task_id] = version + 1
             return result
