@@ -348,3 +348,20 @@ def test_a_large_import_builds_the_indexes_once_and_a_refused_one_keeps_them(ser
     assert _indexes(services) == indexes and len(indexes) >= 8
     assert services.tasks.count(alice) == (0 if bad_last else 10_000)
     assert [t.title for t in services.tasks.page(alice, limit=2).tasks] == ([] if bad_last else ["task 9999", "task 9998"])
+
+
+def test_a_large_file_that_adds_few_tasks_leaves_the_planner_its_statistics(services, alice, tmp_path):
+    """Dropping an index drops its statistics: an import that rebuilt them analyses again, even when
+    most of the file was skipped (here deleted Taskwarrior tasks)."""
+    if services.db.target.kind != "sqlite":
+        pytest.skip("indexes are rebuilt on SQLite only")
+    services.db.refresh_statistics(full=True)
+    records = [{"description": f"task {n}", "annotations": [{"description": "x" * 300}],
+                "status": "deleted" if n >= 500 else "pending"} for n in range(9_500)]  # fmt: skip
+    path = tmp_path / "mostly-deleted.json"
+    path.write_text(json.dumps(records))
+    assert import_tasks(services, alice, path, "taskwarrior").imported == 500
+    with services.db.engine.connect() as conn:
+        from sqlalchemy import text
+
+        assert conn.execute(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'task'")).scalar() >= 8

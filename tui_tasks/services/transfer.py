@@ -202,7 +202,7 @@ def import_tasks(
                 index.create(session.connection())
             if imported:
                 note_change(session, user.id)
-    if imported >= BATCH:
+    if imported >= BATCH or deferred:  # (rebuilt indexes have lost their statistics)
         services.db.refresh_statistics(full=True)  # a fresh bulk load misleads the planner until analysed
     if progress is not None:
         progress(ImportProgress(records, total, total))

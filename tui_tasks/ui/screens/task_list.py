@@ -348,7 +348,7 @@ class TaskListScreen(Screen[None]):
             user, (version, guess) = self.user, self._expect_write(task)
             toggle = self._guarded(task.id, version, guess, lambda s: s.tasks.toggle(user, task.id, version))
             self.app.run_service(
-                self, toggle, lambda changed: TaskChanged(changed, before=task), write=True, tag=f"task:{task.id}"
+                self, toggle, lambda changed: TaskChanged(changed, before=task), write=True, tag=f"task:{task.id}:{version}"
             )  # fmt: skip
 
     @on(TaskChanged)
@@ -377,7 +377,7 @@ class TaskListScreen(Screen[None]):
             if yes:
                 version, guess = self._expect_write(task)
                 delete = self._guarded(task.id, version, guess, lambda s: s.tasks.delete(user, task.id, version))
-                self.app.run_service(self, delete, TaskDeleted, write=True, tag=f"task:{task.id}")
+                self.app.run_service(self, delete, TaskDeleted, write=True, tag=f"task:{task.id}:{version}")
 
         self.app.push_screen(ConfirmScreen("Delete task?", task.title, "Delete"), confirmed)
 
@@ -405,7 +405,7 @@ class TaskListScreen(Screen[None]):
         if event.tag == "poll":
             event.stop()  # a poll that fails says nothing: the status bar already says what is wrong
         elif event.tag.startswith("task:"):
-            self._task_failed(int(event.tag[5:]), event)
+            self._task_failed(*map(int, event.tag[5:].split(":")), event)
         elif event.tag == "more":
             self.loading.clear()  # the next move near either end tries again
         elif event.tag.startswith("undo:"):
@@ -413,9 +413,11 @@ class TaskListScreen(Screen[None]):
             self.notify(event.error.message, title="Could not undo", severity="error", markup=False)
             event.stop()
 
-    def _task_failed(self, task_id: int, event: ServiceFailed) -> None:
-        """A toggle or delete was refused: a task changed or deleted elsewhere is shown as it now is."""
-        self._versions.pop(task_id, None)
+    def _task_failed(self, task_id: int, version: int, event: ServiceFailed) -> None:
+        """A toggle or delete (sent expecting `version`) was refused: a task changed or deleted elsewhere
+        is shown as it now is."""
+        if self._versions.get(task_id) == version + 1:  # the last write asked for: none of ours is on its way
+            self._versions.pop(task_id)
         task, user = self.table.tasks.get(task_id), self.user
         title = f"“{task.title}”" if task else "This task"
         if isinstance(event.error, StaleTask):
