@@ -14,6 +14,7 @@ from tui_tasks.errors import AccountLocked, AuthError, NotFound, ValidationError
 from tui_tasks.logs import setup_logging
 from tui_tasks.services import accounts as accounts_module
 from tui_tasks.services.accounts import Accounts, hash_cost, lock_seconds
+from tui_tasks.services.facade import open_services
 
 
 def stored_hash(services, email: str) -> bytes:
@@ -142,13 +143,17 @@ def test_each_failure_after_the_lock_doubles_it_and_success_resets(services, ali
     assert not isinstance(after_reset.value, AccountLocked)
 
 
-def test_lockout_is_stored_in_the_database(services, alice, clock):
+def test_lockout_is_stored_in_the_database(services, settings, alice, clock):
     for _ in range(5):
         with pytest.raises(AuthError):
             services.accounts.log_in(alice.email, "wrong-password")
-    fresh = Accounts(services.db, BCRYPT_TEST_ROUNDS, clock)  # as after a restart
-    with pytest.raises(AccountLocked):
-        fresh.log_in(alice.email, "alice-password")
+    services.close()
+    restarted = open_services(settings, clock)  # a new engine and connections, as a new process has
+    try:
+        with pytest.raises(AccountLocked):
+            restarted.accounts.log_in(alice.email, "alice-password")
+    finally:
+        restarted.close()
 
 
 def test_weaker_hash_is_rehashed_at_the_configured_cost_on_log_in(services, alice, clock):
