@@ -12,7 +12,7 @@ import pytest
 
 from tests.ui.conftest import settle
 from tests.ui.test_task_list import messages, select, task_list, titles
-from tui_tasks.domain import TaskDraft
+from tui_tasks.domain import Priority, TaskDraft
 from tui_tasks.services.facade import open_services
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.screens.conflict import ConflictScreen
@@ -32,26 +32,26 @@ def current(app):
     return app.screen.query_one(TaskTable).current_task()
 
 
-async def edit_title(pilot, new_title: str) -> None:
+async def save_over_a_change_elsewhere(pilot, elsewhere, user, changed: TaskDraft, typed_title: str):
+    """Open "Buy milk" in the form, have another client save `changed` over it, type a title, save."""
+    app = pilot.app
+    await select(pilot, "Buy milk")
+    task = current(app)
     await pilot.press("e")
-    assert isinstance(pilot.app.screen, TaskFormScreen)
-    pilot.app.screen.query_one("#title").value = new_title
+    form = app.screen
+    elsewhere.tasks.update(user, task.id, changed)
+    form.query_one("#title").value = typed_title
     await pilot.press("ctrl+s")
     await settle(pilot)
+    return task, form
 
 
 async def test_saving_over_a_newer_version_shows_what_changed_and_overwrite_saves_mine(
     ui_settings, ui_services, demo_user, fixed_clock, elsewhere
 ):
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
-        await select(pilot, "Buy milk")
-        task = current(app)
-        await pilot.press("e")
-        form = app.screen
-        elsewhere.tasks.update(demo_user, task.id, TaskDraft("Buy oat milk", priority=task.priority, due=None))
-        form.query_one("#title").value = "Buy milk and eggs"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        changed = TaskDraft("Buy oat milk", priority=Priority.LOW, due=None)
+        task, _form = await save_over_a_change_elsewhere(pilot, elsewhere, demo_user, changed, "Buy milk and eggs")
         assert isinstance(app.screen, ConflictScreen)
         shown = str(app.screen.query(".dialog-detail").first().render())
         assert "title: “Buy milk” → “Buy oat milk”" in shown and "due:" in shown
@@ -68,14 +68,8 @@ async def test_reload_shows_the_newer_version_and_keep_editing_loses_nothing(
     ui_settings, ui_services, demo_user, fixed_clock, elsewhere
 ):
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
-        await select(pilot, "Buy milk")
-        task = current(app)
-        await pilot.press("e")
-        form = app.screen
-        elsewhere.tasks.update(demo_user, task.id, TaskDraft("Buy oat milk", project="shop"))
-        form.query_one("#title").value = "Mine"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        changed = TaskDraft("Buy oat milk", project="shop")
+        task, form = await save_over_a_change_elsewhere(pilot, elsewhere, demo_user, changed, "Mine")
         await pilot.press("escape")  # keep editing: the form is as I left it, and says why nothing was saved
         await settle(pilot)
         assert app.screen is form and form.query_one("#title").value == "Mine"
