@@ -191,3 +191,18 @@ def test_no_export_format_carries_a_password_or_its_hash(services, alice):
         out = io.StringIO()
         export_tasks(services, alice, out, fmt)
         assert "alice-password" not in out.getvalue() and "$2b$" not in out.getvalue(), fmt
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "taskwarrior", "todotxt"])
+def test_no_export_can_put_a_raw_escape_sequence_on_a_terminal(services, alice, fmt):
+    from sqlalchemy import text as sql
+
+    task = services.tasks.create(alice, TaskDraft("clean", description="two\nlines", project="p", tags=("t",)))
+    with services.db.engine.begin() as conn:  # written behind the services' back
+        conn.execute(sql("UPDATE task SET title = :t, project = :p WHERE id = :id"),
+                     {"t": "a\x1b]0;PWNED\x07", "p": "p\x1b[5m", "id": task.id})  # fmt: skip
+        conn.execute(sql("UPDATE task_tag SET tag = :t"), {"t": "t\x1b"})
+    out = io.StringIO()
+    export_tasks(services, alice, out, fmt)
+    assert "\x1b" not in out.getvalue() and "\x07" not in out.getvalue()
+    assert "PWNED" in out.getvalue()  # the text itself is kept, as symbols (or JSON escapes)

@@ -5,6 +5,7 @@ Part of the transfer API (`tui_tasks.services.transfer.export_tasks`); no Textua
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tui_tasks.db.tables import Task, TaskTag
-from tui_tasks.domain import Priority, UserView
+from tui_tasks.domain import Priority, UserView, visible
 from tui_tasks.services.facade import Services
 from tui_tasks.services.formats import FORMATS, TaskRecord, TransferError, writer
 
@@ -58,6 +59,20 @@ def user_records(session: Session, user: UserView, page_size: int = 1000) -> Ite
             )  # fmt: skip
         if len(rows) < page_size:
             return
+
+
+PLAIN_TEXT_FORMATS = ("csv", "todotxt")  # the JSON formats escape control characters themselves
+
+
+def _visible(record: TaskRecord) -> TaskRecord:
+    """A record whose text cannot act on a terminal it is printed to (`tui-tasks export --format csv`
+    on a screen): control characters written behind the services' back show as symbols."""
+    shown = (visible(record.title), visible(record.description, lines=True),
+             None if record.project is None else visible(record.project), tuple(map(visible, record.tags)))  # fmt: skip
+    if shown == (record.title, record.description, record.project, record.tags):
+        return record  # the usual case: nothing to show differently, no copy
+    title, description, project, tags = shown
+    return dataclasses.replace(record, title=title, description=description, project=project, tags=tags)
 
 
 def export_tasks(
@@ -106,7 +121,10 @@ def _export(
             yield record
 
     with services.db.session() as session:  # one read transaction: a consistent snapshot
-        writer(fmt)(counted(user_records(session, user, PAGE)), out)
+        records = user_records(session, user, PAGE)
+        if fmt in PLAIN_TEXT_FORMATS:
+            records = map(_visible, records)
+        writer(fmt)(counted(records), out)
     if progress is not None:
         progress(count)
     return count
