@@ -166,23 +166,19 @@ class TaskView:
 
     def changes_to(self, newer: TaskView) -> list[str]:
         """What differs in `newer`, a line a field, for people: `title: “a” → “b”`."""
-        shown = {
-            "title": lambda t: f"“{t.title}”",
-            "description": lambda t: "(empty)" if not t.description else f"{len(t.description.splitlines()) or 1} line(s)",
-            "done": lambda t: "yes" if t.completed else "no",
-            "priority": lambda t: t.priority.label,
-            "due": lambda t: t.due.isoformat() if t.due else "none",
-            "project": lambda t: t.project or "none",
-            "tags": lambda t: " ".join(f"#{tag}" for tag in t.tags) or "none",
-        }
-        changed = {
-            "title": self.title != newer.title, "description": self.description != newer.description,
-            "done": self.completed != newer.completed, "priority": self.priority != newer.priority,
-            "due": self.due != newer.due, "project": self.project != newer.project, "tags": self.tags != newer.tags,
+        fields = {  # name: (what is compared, how it is shown)
+            "title": (lambda t: t.title, lambda t: f"“{t.title}”"),
+            "description": (lambda t: t.description,
+                            lambda t: f"{len(t.description.splitlines()) or 1} line(s)" if t.description else "(empty)"),
+            "done": (lambda t: t.completed, lambda t: "yes" if t.completed else "no"),
+            "priority": (lambda t: t.priority, lambda t: t.priority.label),
+            "due": (lambda t: t.due, lambda t: t.due.isoformat() if t.due else "none"),
+            "project": (lambda t: t.project, lambda t: t.project or "none"),
+            "tags": (lambda t: t.tags, lambda t: " ".join(f"#{tag}" for tag in t.tags) or "none"),
         }  # fmt: skip
         lines = []
-        for name, show in shown.items():
-            if changed[name]:
+        for name, (value, show) in fields.items():
+            if value(self) != value(newer):
                 before, after = show(self), show(newer)
                 lines.append(f"{name}: changed" if before == after else f"{name}: {before} → {after}")
         return lines

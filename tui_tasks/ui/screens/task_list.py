@@ -207,18 +207,14 @@ class TaskListScreen(Screen[None]):
         page, focus_id = event.page, self.focus_id
         if event.reset:
             self.refresh_counts()  # after the rows, not beside them: the rows are what the user waits for
-            if event.edge == "last":
-                self.prev_cursor = page.next_cursor
-            else:
-                self.next_cursor = page.next_cursor
             if event.edge and page.tasks:
                 focus_id = page.tasks[-1 if event.edge == "last" else 0].id
         else:
             self.loading.discard(event.before)
-            if event.before:
-                self.prev_cursor = page.next_cursor
-            else:
-                self.next_cursor = page.next_cursor
+        if event.before or event.edge == "last":  # read backwards: its cursor goes on towards the start
+            self.prev_cursor = page.next_cursor
+        else:
+            self.next_cursor = page.next_cursor
         table = self.table
         today = local_date(self.app.clock())
         table.show_page(page.tasks, reset=event.reset, today=today, focus_id=focus_id, before=event.before)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 from rich.text import Text
@@ -105,24 +103,9 @@ class TaskTable(DataTable):
     def replace_rows(self, tasks: tuple[TaskView, ...]) -> None:
         """The same window of the list, read again: the cursor stays on its task (or its row, if the
         task went) and the view does not move."""
-        current, row, scroll_y = self.current_task(), self.cursor_row, self.scroll_y
-        with self._rebuilding():
-            self.clear()
-            self.tasks.clear()
-            self._add(tasks)
-            self.scroll_to(y=scroll_y, animate=False, immediate=True)
-            if self.row_count:
-                kept = current is not None and current.id in self.tasks
-                self.move_cursor(row=self.get_row_index(str(current.id)) if kept else min(row, self.row_count - 1))
-
-    @contextmanager
-    def _rebuilding(self) -> Iterator[None]:
-        """While the rows are put in again the cursor passes row 0: that must not ask for pages."""
-        self._quiet = True
-        try:
-            yield
-        finally:
-            self._quiet = False
+        current, ids = self.current_task(), [task.id for task in tasks]
+        row = ids.index(current.id) if current is not None and current.id in ids else self.cursor_row
+        self._rebuild(tasks, row=row, scroll_y=self.scroll_y)
 
     def _add(self, tasks: tuple[TaskView, ...]) -> None:
         for task in tasks:
@@ -133,13 +116,22 @@ class TaskTable(DataTable):
     def _prepend(self, tasks: tuple[TaskView, ...]) -> None:
         """A DataTable only appends: rebuild the rows with the new ones first, the cursor and view unmoved."""
         added = tuple(task for task in tasks if task.id not in self.tasks)
-        held, row, scroll_y = tuple(self.tasks.values()), self.cursor_row, self.scroll_y
-        with self._rebuilding():
+        moved = len(added)
+        self._rebuild(added + tuple(self.tasks.values()), row=self.cursor_row + moved, scroll_y=self.scroll_y + moved)
+
+    def _rebuild(self, tasks: tuple[TaskView, ...], *, row: int, scroll_y: float) -> None:
+        """Put `tasks` in place of the rows held, the view at `scroll_y` and the cursor on `row`. While the
+        rows go in the cursor passes row 0: that must not ask for pages."""
+        self._quiet = True
+        try:
             self.clear()
             self.tasks.clear()
-            self._add(added + held)
-            self.move_cursor(row=row + len(added), animate=False, scroll=False)
-            self.scroll_to(y=scroll_y + len(added), animate=False, immediate=True)
+            self._add(tasks)
+            self.scroll_to(y=scroll_y, animate=False, immediate=True)
+            if self.row_count:
+                self.move_cursor(row=min(row, self.row_count - 1), animate=False)
+        finally:
+            self._quiet = False
 
     def update_task(self, task: TaskView) -> None:
         """Redraw one task's row, and only that row.
