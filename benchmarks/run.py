@@ -116,7 +116,7 @@ class Terminal:
         exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith(("XDG_", "TUI_TASKS_", "TERM")))
         self.started = time.perf_counter()
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
-                        f"env {exports} {command}; sleep 600"], check=True)  # fmt: skip
+                        f"env -u COLUMNS -u LINES {exports} {command}; sleep 600"], check=True)  # fmt: skip
 
     def screen(self) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout

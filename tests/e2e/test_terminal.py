@@ -24,10 +24,13 @@ class Terminal:
     def __init__(self, command: str, env: dict[str, str]) -> None:
         self.name = f"tui-tasks-test-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{k}={v}" for k, v in env.items())
+        # COLUMNS/LINES would fix the app's size at 80x24 whatever the pane's: under pytest the C-level
+        # environment holds them (readline exports them), and a tmux server started from here inherits it.
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", f"env {exports} {command}"],
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30",
+             f"env -u COLUMNS -u LINES {exports} {command}"],
             check=True,
-        )
+        )  # fmt: skip
 
     def screen(self) -> str:
         result = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
