@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,10 @@ from tui_tasks.db import migrations
 from tui_tasks.db.backup import list_backups
 from tui_tasks.db.engine import Database, make_engine
 from tui_tasks.db.migrate import MIGRATIONS_DIR, ensure_schema, upgrade
-from tui_tasks.domain import TaskDraft
+from tui_tasks.domain import TaskDraft, TaskQuery, UserView
 from tui_tasks.errors import SchemaError
 from tui_tasks.services.accounts import Accounts
+from tui_tasks.services.stats import Stats
 from tui_tasks.services.tasks import Tasks
 
 # A later migration that rebuilds the parent table `user` (SQLite batch mode copies and drops it):
@@ -159,6 +161,34 @@ def test_upgrading_a_0001_database_keeps_its_rows_and_starts_the_change_counters
         assert conn.execute(text('SELECT task_changes FROM "user"')).all() == [(0,)]
         assert conn.execute(text("SELECT title FROM task")).all() == [("kept",)]
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD
+
+
+def test_upgrading_a_0002_database_gives_each_tag_its_tasks_owner(db, target):
+    """0003 copies each task's owner onto its tags: every tag kept, each user's tags found by user."""
+    upgrade(target, MIGRATIONS_DIR, "0002")
+    with db.engine.begin() as conn:
+        for name in ("ann", "ben"):
+            conn.execute(text(
+                "INSERT INTO \"user\" (email, display_name, password_hash, created_at, failed_logins, task_changes)"
+                " VALUES (:email, :name, :hash, '2026-01-01 00:00:00.000000', 0, 0)"
+            ), {"email": f"{name}@example.com", "name": name, "hash": b"not a real hash"})  # fmt: skip
+            conn.execute(text(
+                "INSERT INTO task (user_id, title, description, completed, priority, created_at, updated_at, version)"
+                " SELECT id, :title, '', false, 0, created_at, created_at, 1 FROM \"user\" WHERE display_name = :name"
+            ), {"title": f"{name}'s task", "name": name})  # fmt: skip
+        conn.execute(text("INSERT INTO task_tag (task_id, tag) SELECT id, 'shared' FROM task"))
+        conn.execute(text("INSERT INTO task_tag (task_id, tag) SELECT id, 'only-ann' FROM task WHERE title LIKE 'ann%'"))
+    ensure_schema(db)
+    with db.engine.connect() as conn:
+        owners = conn.execute(text(
+            'SELECT u.display_name, tt.tag FROM task_tag tt JOIN "user" u ON u.id = tt.user_id ORDER BY 1, 2'
+        )).all()  # fmt: skip
+        assert owners == [("ann", "only-ann"), ("ann", "shared"), ("ben", "shared")]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD
+        ann_id = conn.execute(text("SELECT id FROM \"user\" WHERE display_name = 'ann'")).scalar_one()
+    user = UserView(ann_id, "ann@example.com", "ann", datetime(2026, 1, 1, tzinfo=timezone.utc), None)
+    assert Stats(db).summary(user).top_tags == (("only-ann", 1), ("shared", 1))
+    assert [t.title for t in Tasks(db).page(user, TaskQuery(search="#only")).tasks] == ["ann's task"]
 
 
 def test_rebuilding_a_parent_table_with_foreign_keys_on_would_lose_tasks(tmp_path):

@@ -83,8 +83,8 @@ def build_database(path: Path) -> tuple[UserView, UserView]:
             conn.execute(insert(Task), task_rows(owner.id, OWNER_TASKS, rng))
             conn.execute(insert(Task), task_rows(other.id, OTHER_TASKS, rng))
             tags = [
-                {"task_id": task_id, "tag": tag}
-                for task_id in conn.execute(select(Task.id)).scalars()
+                {"task_id": task_id, "tag": tag, "user_id": user_id}
+                for task_id, user_id in conn.execute(select(Task.id, Task.user_id))
                 if rng.random() < 0.3
                 for tag in rng.sample(TAGS, rng.randint(1, 3))
             ]
@@ -285,6 +285,10 @@ def test_stats_queries_use_indexes(big):
     assert len(plans) >= 6
     for _, plan in plans:
         assert full_scans(plan) == [], describe(plans)
+    # The top tags: one range of the user's tags, in tag order, without visiting a task.
+    [tag_plan] = [plan for statement, plan in plans if "FROM task_tag" in statement]
+    assert tag_plan[0] == "SEARCH task_tag USING COVERING INDEX ix_task_tag_user_tag (user_id=?)", describe(plans)
+    assert not any("GROUP BY" in step or " task " in f"{step} " for step in tag_plan), describe(plans)
 
 
 def test_closing_the_app_leaves_planner_statistics_for_the_task_table(built, tmp_path):

@@ -312,7 +312,7 @@ def _indexes(services) -> set[str]:
     from sqlalchemy import inspect
 
     with services.db.engine.connect() as conn:
-        return {index["name"] for index in inspect(conn).get_indexes("task")}
+        return {index["name"] for table in ("task", "task_tag") for index in inspect(conn).get_indexes(table)}
 
 
 @pytest.mark.parametrize("bad_last", [False, True], ids=["whole", "refused"])

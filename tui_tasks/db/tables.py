@@ -73,10 +73,12 @@ class Task(SQLModel, table=True):
 
 
 class TaskTag(SQLModel, table=True):
-    """One tag of one task."""
+    """One tag of one task. `user_id` is the task's owner, copied here so that a user's tags are one
+    range of an index: the stats' top tags and a tag search read it without visiting the user's tasks."""
 
     __tablename__ = "task_tag"
-    __table_args__ = (Index("ix_task_tag_tag_task", "tag", "task_id"),)
+    __table_args__ = (Index("ix_task_tag_user_tag", "user_id", "tag", "task_id"),)
 
     task_id: int = Field(foreign_key="task.id", ondelete="CASCADE", primary_key=True)
     tag: str = Field(max_length=40, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")

@@ -21,11 +21,11 @@ def insert_tasks(session: Any, batch: list[tuple[dict[str, Any], tuple[str, ...]
         ids = connection.execute(statement, [row for row, _ in batch]).scalars().all()
     if len(ids) != len(batch):  # pragma: no cover - would mean another writer got in
         raise StorageError("the database changed during the import; nothing was imported")
-    tags = [(task_id, tag) for task_id, (_, names) in zip(ids, batch) for tag in names]
+    tags = [(task_id, tag, row["user_id"]) for task_id, (row, names) in zip(ids, batch) for tag in names]
     if tags and connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("INSERT INTO task_tag (task_id, tag) VALUES (?, ?)", tags)
+        connection.exec_driver_sql("INSERT INTO task_tag (task_id, tag, user_id) VALUES (?, ?, ?)", tags)
     elif tags:
-        connection.execute(_TAGS.insert(), [{"task_id": task_id, "tag": tag} for task_id, tag in tags])
+        connection.execute(_TAGS.insert(), [{"task_id": t, "tag": tag, "user_id": u} for t, tag, u in tags])
 
 
 def _insert_sqlite(connection: Any, rows: list[dict[str, Any]]) -> list[int]:

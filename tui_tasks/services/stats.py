@@ -87,8 +87,7 @@ class Stats:
             ).all()
             top_tags = session.exec(
                 select(TaskTag.tag, n)
-                .join(Task, col(Task.id) == TaskTag.task_id)
-                .where(Task.user_id == user.id)
+                .where(TaskTag.user_id == user.id)
                 .group_by(TaskTag.tag)
                 .order_by(n.desc(), TaskTag.tag)
                 .limit(top)

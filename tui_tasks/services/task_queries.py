@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import ColumnElement, or_
-from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from tui_tasks.db.tables import Task, TaskTag
@@ -25,14 +24,9 @@ def _escape_like(text: str) -> str:
 
 
 def _tagged_like(user: UserView, pattern: str) -> ColumnElement[bool]:
-    """The user's tasks with a tag LIKE `pattern`: one list of ids, not a lookup per task (a third less time
-    at 100k tasks)."""
-    owner = aliased(Task)  # an alias, so that the subquery is not correlated with the outer task
-    tagged = (
-        select(TaskTag.task_id)
-        .join(owner, col(owner.id) == TaskTag.task_id)
-        .where(col(owner.user_id) == user.id, col(TaskTag.tag).like(pattern, escape="\\"))
-    )
+    """The user's tasks with a tag LIKE `pattern`: one list of ids from one range of the (user_id, tag,
+    task_id) index, not a lookup per task."""
+    tagged = select(TaskTag.task_id).where(TaskTag.user_id == user.id, col(TaskTag.tag).like(pattern, escape="\\"))
     return col(Task.id).in_(tagged)
 
 
@@ -58,7 +52,7 @@ def task_conditions(
         conditions.append(col(Task.project) == query.project)
     if query.tag is not None:
         tag = query.tag.strip().lstrip("#").lower()
-        conditions.append(col(Task.id).in_(select(TaskTag.task_id).where(TaskTag.tag == tag)))
+        conditions.append(col(Task.id).in_(select(TaskTag.task_id).where(TaskTag.user_id == user.id, TaskTag.tag == tag)))
     for word in query.search.split():
         if word.startswith("#") and len(word) > 1:  # "#wor" searches tags only, by prefix
             prefix = f"{_escape_like(word[1:].lower())}%"

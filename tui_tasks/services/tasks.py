@@ -48,10 +48,10 @@ def _tags_of(session: Session, task_ids: Sequence[int]) -> dict[int, tuple[str, 
     return {task_id: tuple(values) for task_id, values in tags.items()}
 
 
-def _set_tags(session: Session, task_id: int, tags: tuple[str, ...]) -> None:
+def _set_tags(session: Session, user: UserView, task_id: int, tags: tuple[str, ...]) -> None:
     session.exec(delete(TaskTag).where(col(TaskTag.task_id) == task_id))
     if tags:
-        session.exec(insert(TaskTag), params=[{"task_id": task_id, "tag": tag} for tag in tags])
+        session.exec(insert(TaskTag), params=[{"task_id": task_id, "tag": tag, "user_id": user.id} for tag in tags])
 
 
 def note_change(session: Session, user_id: int) -> None:
@@ -108,7 +108,7 @@ class Tasks:
                 )  # fmt: skip
                 session.add(row)
                 session.flush()
-                _set_tags(session, row.id, clean.tags)
+                _set_tags(session, user, row.id, clean.tags)
                 note_change(session, user.id)
                 return _view(row, clean.tags)
         except Conflict:  # the only rule an insert can break: the user row is gone
@@ -136,7 +136,7 @@ class Tasks:
             task.updated_at = self.clock()
             task.version += 1
             session.flush()
-            _set_tags(session, task.id, clean.tags)
+            _set_tags(session, user, task.id, clean.tags)
             note_change(session, user.id)
             view = _view(task, clean.tags)
         log.info("task updated user_id=%s task_id=%s", user.id, task_id)

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Index, func
 from sqlmodel import select
 
-from tui_tasks.db.tables import Task, User
+from tui_tasks.db.tables import Task, TaskTag, User
 from tui_tasks.domain import TaskDraft, UserView
 from tui_tasks.errors import NotFound, ValidationError
 from tui_tasks.services.facade import Services
@@ -224,7 +224,7 @@ def _defer_indexes(session: Any, size: int) -> list[Index]:
     held = session.exec(select(func.count()).select_from(Task)).one()
     if held * BYTES_PER_TASK > size:  # rebuilding would cost more than the file brings
         return []
-    indexes = sorted(Task.__table__.indexes, key=lambda index: index.name)
+    indexes = sorted([*Task.__table__.indexes, *TaskTag.__table__.indexes], key=lambda index: index.name)
     for index in indexes:
         index.drop(session.connection())
     return indexes

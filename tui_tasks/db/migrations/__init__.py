@@ -4,5 +4,5 @@ HEAD and REVISIONS let start-up compare the stored revision without importing Al
 a test checks them against the scripts in `versions/`.
 """
 
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
