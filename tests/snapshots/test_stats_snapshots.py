@@ -11,8 +11,12 @@ async def stats_opened(pilot) -> None:
     """run_before: log in as the demo user, press t, and wait until the stats have arrived."""
     from tests.ui.conftest import settle
 
+    from tui_tasks.ui.screens.stats import StatsScreen
+
     await logged_in(pilot)
     await pilot.press("t")
+    while not isinstance(pilot.app.screen, StatsScreen):  # the stats are read before their screen opens
+        await pilot.pause(0.01)
     await settle(pilot)
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+from textual.color import Color
+
 from tests.ui.conftest import TODAY, add_demo_tasks, log_in, make_app, settle
 from tui_tasks.domain import TaskDraft
 from tui_tasks.ui.screens.stats import LOADING_DELAY_S, StatsScreen
-from tui_tasks.ui.screens.task_list import TaskListScreen
+from tui_tasks.errors import StorageError
+from tui_tasks.ui.screens.help import HelpScreen
+from tui_tasks.ui.screens.task_list import STATS_WAIT_S, TaskListScreen
 from tui_tasks.ui.widgets.stats_panel import ActivityChart, CompletionBar, RankedBars, StatsPanel
 
 
@@ -39,8 +43,10 @@ async def test_stats_show_the_numbers_of_the_demo_tasks(ui_settings, ui_services
         await log_in(pilot)
         screen = await open_stats(pilot)
         assert tiles(screen) == {"total": "5", "done": "1", "pending": "4", "overdue": "1", "due_today": "1"}
-        assert screen.query_one("#stat-overdue").has_class("-alert")
-        assert screen.query_one("#stat-due_today").has_class("-alert")
+        colors = app.get_css_variables()  # overdue in red, due today in amber (each its own: text and border)
+        overdue, due_today = screen.query_one("#stat-overdue").styles, screen.query_one("#stat-due_today").styles
+        assert overdue.color.hex == overdue.border_top[1].hex == Color.parse(colors["error"]).hex
+        assert due_today.color.hex == due_today.border_top[1].hex == Color.parse(colors["warning"]).hex
         assert screen.query_one(CompletionBar).rate == 0.2
         assert shown(screen, "#completion-text") == "20%  1 of 5 done · 1 in the last 7 days"
         assert ranked(screen, "#by-priority") == [("high", 2), ("medium", 1), ("low", 1), ("none", 1)]
@@ -63,7 +69,7 @@ async def test_a_user_without_tasks_sees_zeros_and_what_is_missing(ui_settings, 
         await log_in(pilot)
         screen = await open_stats(pilot)
         assert set(tiles(screen).values()) == {"0"}
-        assert not screen.query_one("#stat-overdue").has_class("-alert")
+        assert not screen.query_one("#stat-overdue").has_class("-overdue")
         assert shown(screen, "#completion-text").startswith("0%  0 of 0 done")
         assert shown(screen, "#top-projects") == "No projects yet"
         assert shown(screen, "#top-tags") == "No tags yet"
@@ -123,10 +129,60 @@ async def test_slow_stats_show_a_loading_indicator_until_they_arrive(ui_settings
         await log_in(pilot)
         ui_services.stats.summary = slow_summary
         await pilot.press("t")
-        await pilot.pause()
+        await pilot.pause(STATS_WAIT_S + 0.05)  # not read by then: the screen opens without them
         panel = app.screen.query_one(StatsPanel)
         await pilot.pause(LOADING_DELAY_S + 0.1)  # (quicker loads never show it: no flash on every open)
         assert panel.loading and panel.stats is None and tiles(app.screen)["total"] == "–"
         release.set()
         await settle(pilot)
         assert not panel.loading and tiles(app.screen)["total"] == "0"
+        assert sum(isinstance(s, StatsScreen) for s in app.screen_stack) == 1  # the list's late answer opened none
+
+
+async def test_the_stats_screen_opens_with_its_numbers_already_in(ui_settings, ui_services, demo_user, fixed_clock):
+    """Read first, then shown: the first frame of the screen has the numbers, from one read."""
+    add_demo_tasks(ui_services, demo_user, fixed_clock)
+    calls = []
+    summary = ui_services.stats.summary
+    ui_services.stats.summary = lambda user: calls.append(user.id) or summary(user)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("t")
+        while not isinstance(app.screen, StatsScreen):
+            await pilot.pause(0.005)
+        assert app.screen.query_one(StatsPanel).stats is not None  # set while mounting, before any paint
+        assert app.screen.query_one(StatsPanel).stats.counts.total == 5
+        await settle(pilot)
+        assert tiles(app.screen)["total"] == "5" and calls == [demo_user.id]
+
+
+async def test_stats_that_cannot_be_read_say_why_and_open_nothing(ui_settings, ui_services, demo_user, fixed_clock):
+    def failing_summary(user):
+        raise StorageError("database is locked")
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await log_in(pilot)
+        ui_services.stats.summary = failing_summary
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.pause(STATS_WAIT_S + 0.1)
+        assert isinstance(app.screen, TaskListScreen)  # no screen of dashes, and no second try behind it
+        assert [n.message for n in app._notifications] == ["database is locked"]
+
+
+async def test_stats_that_arrive_after_the_user_went_elsewhere_open_nothing(ui_settings, ui_services, demo_user,
+                                                                           fixed_clock):
+    release = threading.Event()
+    summary = ui_services.stats.summary
+    ui_services.stats.summary = lambda user: release.wait(5) and summary(user)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("t", "question_mark")  # help, before the stats are read
+        await pilot.pause(STATS_WAIT_S + 0.1)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert not any(isinstance(screen, StatsScreen) for screen in app.screen_stack)

@@ -42,6 +42,10 @@ class StatsScreen(Screen[None]):
         Binding("r", "reload", "Refresh", id="stats.refresh"),
     ]
 
+    def __init__(self, stats: TaskStats | None = None) -> None:
+        super().__init__()
+        self.initial = stats  # read before the screen opened, or None: this screen reads them
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="stats-header"):
             yield Label(id="stats-title")
@@ -52,15 +56,23 @@ class StatsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#stats-title", Label).update(Content(f"Stats  ·  {self.app.user.display_name}"))  # not markup
-        self.action_reload()
+        if self.initial is None:
+            self.action_reload()
+        else:
+            self._show_date()
+            self.query_one(StatsPanel).stats = self.initial
 
     def action_reload(self) -> None:
         """Ask the service layer for fresh stats; a loading indicator shows if they take a while (mounting
         one at once, to take it down 80 ms later, cost a third of the screen's time to open)."""
-        user, today = self.app.user, local_date(self.app.clock())
-        self.query_one("#stats-date", Label).update(f"as of {today:%a} {today.day} {today:%b %Y}")
+        user = self.app.user
+        self._show_date()
         self._loading = self.set_timer(LOADING_DELAY_S, lambda: setattr(self.query_one(StatsPanel), "loading", True))
         self.app.run_service(self, lambda s: s.stats.summary(user), StatsLoaded, exclusive=True, group="stats")
+
+    def _show_date(self) -> None:
+        today = local_date(self.app.clock())
+        self.query_one("#stats-date", Label).update(f"as of {today:%a} {today.day} {today:%b %Y}")
 
     def _loaded(self) -> None:
         self._loading.stop()

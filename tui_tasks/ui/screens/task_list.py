@@ -21,7 +21,7 @@ from tui_tasks.ui.screens.account import AccountScreen
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.screens.help import HelpScreen
 from tui_tasks.ui.screens.sort import SortScreen
-from tui_tasks.ui.screens.stats import StatsScreen
+from tui_tasks.ui.screens.stats import StatsLoaded, StatsScreen
 from tui_tasks.ui.screens.task_form import TaskFormScreen
 from tui_tasks.ui.screens.transfer import TransferScreen
 from tui_tasks.ui.messages import BackedUp, ChangesPolled, CountsLoaded, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
@@ -36,6 +36,7 @@ T = TypeVar("T")
 PAGE_SIZE = 100
 POLL_S = 2.0  # how often to ask whether the tasks changed elsewhere: one primary-key read
 SEARCH_DELAY_S = 0.08  # long enough to skip the keystrokes of a fast typist, short enough not to be felt
+STATS_WAIT_S = 0.15  # stats not read by then: their screen opens at once, with its loading indicator
 FILTERS = list(TaskFilter)
 
 
@@ -402,6 +403,8 @@ class TaskListScreen(Screen[None]):
             event.stop()  # a poll that fails says nothing: the status bar already says what is wrong
         elif event.tag.startswith("task:"):
             self._task_failed(*map(int, event.tag[5:].split(":")), event)
+        elif event.tag == "stats":
+            self._stats_wait.stop()  # the app says why; no screen of dashes
         elif event.tag == "more":
             self.loading.clear()  # the next move near either end tries again
         elif event.tag.startswith("undo:"):
@@ -446,7 +449,18 @@ class TaskListScreen(Screen[None]):
 
     # --- other screens --------------------------------------------------------------------------
     def action_stats(self) -> None:
-        self.app.push_screen(StatsScreen())
+        """Read the stats first, then open the screen already filled in: read while the screen mounts,
+        the query shared the GIL with the mounting and took 3-6 times as long (~0.3 s instead of
+        ~0.1 s from key to numbers at 100k tasks). A slow read opens the screen with its own loading."""
+        user = self.app.user
+        self._stats_wait = self.set_timer(STATS_WAIT_S, lambda: self._open_stats(None))
+        self.app.run_service(self, lambda s: s.stats.summary(user), StatsLoaded, exclusive=True, group="stats", tag="stats")
+
+    @on(StatsLoaded)
+    def _open_stats(self, event: StatsLoaded | None) -> None:
+        self._stats_wait.stop()
+        if self.app.screen is self:  # not if the user went on elsewhere meanwhile
+            self.app.push_screen(StatsScreen(event.stats if event else None))
 
     def action_account(self) -> None:
         self.app.push_screen(AccountScreen())

@@ -153,8 +153,8 @@ class StatsPanel(Vertical):
     StatsPanel .tile { width: 1fr; height: 3; border: round $foreground 20%; border-title-color: $foreground-muted;
                        content-align: center middle; text-style: bold; }
     StatsPanel #stat-done { color: $success; }
-    StatsPanel #stat-overdue.-alert { color: $error; border: round $error; }
-    StatsPanel #stat-due_today.-alert { color: $warning; border: round $warning; }
+    StatsPanel .tile.-overdue { color: $error; border: round $error; }
+    StatsPanel .tile.-due-today { color: $warning; border: round $warning; }
     StatsPanel #completion-text { width: auto; padding-left: 2; color: $foreground-muted; }
     StatsPanel #activity-card { height: 2fr; min-height: 6; max-height: 20; }
     StatsPanel #ranked { height: 1fr; min-height: 7; max-height: 13; }
@@ -189,8 +189,10 @@ class StatsPanel(Vertical):
         counts = stats.counts
         for key, _title in TILES:
             self.query_one(f"#stat-{key}", Static).update(str(getattr(counts, key)))
-        self.query_one("#stat-overdue").set_class(counts.overdue > 0, "-alert")
-        self.query_one("#stat-due_today").set_class(counts.due_today > 0, "-alert")
+        # Two class names, not one "-alert" told apart by id: Textual 8 shares the styles it computes
+        # between siblings of the same type and classes, so set while mounting both tiles took one colour.
+        self.query_one("#stat-overdue").set_class(counts.overdue > 0, "-overdue")
+        self.query_one("#stat-due_today").set_class(counts.due_today > 0, "-due-today")
         self.query_one(CompletionBar).rate = stats.completion_rate
         self.query_one("#completion-text", Label).update(
             f"[b]{stats.completion_rate:.0%}[/]  {counts.done} of {counts.total} done"
