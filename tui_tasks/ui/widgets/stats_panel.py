@@ -189,8 +189,8 @@ class StatsPanel(Vertical):
         counts = stats.counts
         for key, _title in TILES:
             self.query_one(f"#stat-{key}", Static).update(str(getattr(counts, key)))
-        # Two class names, not one "-alert" told apart by id: Textual 8 shares the styles it computes
-        # between siblings of the same type and classes, so set while mounting both tiles took one colour.
+        # Two class names, not one "-alert" told apart by id: with one, set while the screen mounted, both
+        # tiles were drawn in the overdue colour (Textual 8; tests/ui/test_stats_screen.py checks the colours).
         self.query_one("#stat-overdue").set_class(counts.overdue > 0, "-overdue")
         self.query_one("#stat-due_today").set_class(counts.due_today > 0, "-due-today")
         self.query_one(CompletionBar).rate = stats.completion_rate
