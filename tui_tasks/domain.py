@@ -196,6 +196,44 @@ class TaskQuery:
     tag: str | None = None
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def search_words(search: str) -> list[tuple[bool, str]]:
+    """The words of a search, each (is a "#tag" prefix, the text to look for)."""
+    return [(True, word[1:].lower()) if word.startswith("#") and len(word) > 1 else (False, word)
+            for word in search.split()]  # fmt: skip
+
+
+def search_accepts(task: TaskView, search: str) -> bool:
+    """Whether `search` lists `task`: the rule of its SQL in the task queries (every word in the title,
+    notes, project or a tag, ignoring ASCII case as SQLite's LIKE does; "#wor" a tag that starts so)."""
+    texts = None
+    for is_tag, word in search_words(search):
+        if is_tag:
+            if not any(tag.startswith(word) for tag in task.tags):
+                return False
+            continue
+        if texts is None:
+            texts = [text.translate(_ASCII_LOWER) for text in (task.title, task.description, task.project or "")]
+        word = word.translate(_ASCII_LOWER)
+        if not any(word in text for text in texts) and not any(word.lower() in tag for tag in task.tags):
+            return False
+    return True
+
+
+def narrows(old: str, new: str) -> bool:
+    """Whether every task that `new` lists is also listed by `old`: no words before, or the same words
+    with the last one longer, or more words after them (typing on at the end of the search box)."""
+    before, after = search_words(old), search_words(new)
+    if not before:
+        return True  # everything was listed
+    if len(after) < len(before) or after[: len(before) - 1] != before[:-1]:
+        return False
+    (old_tag, old_word), (new_tag, new_word) = before[-1], after[len(before) - 1]
+    return old_tag == new_tag and (new_word.startswith(old_word) if old_tag else old_word in new_word)
+
+
 @dataclass(frozen=True, slots=True)
 class PageCursor:
     """Where the next page starts: the sort value and id of the last task shown."""

@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 import pytest
 
 from tests.ui.conftest import TODAY, add_demo_tasks, log_in, make_app, settle
-from tui_tasks.domain import Priority, SortField, TaskFilter, TaskQuery
+from tui_tasks.domain import Priority, SortField, TaskDraft, TaskFilter, TaskQuery
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.screens.help import HelpScreen
 from tui_tasks.ui.screens.login import LoginScreen
 from tui_tasks.ui.screens.task_form import TaskFormScreen
 from tui_tasks.ui.screens.task_list import TaskListScreen
 from tui_tasks.ui.screens.unlock import UnlockScreen
+from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.status_bar import StatusBar
 from tui_tasks.ui.widgets.task_table import TaskTable
 
@@ -200,6 +201,60 @@ async def test_search_filters_as_you_type_and_escape_clears(ui_settings, ui_serv
         await settle(pilot)
         assert len(titles(app)) == 5
         assert app.focused is app.screen.query_one(TaskTable)
+
+
+@pytest.fixture
+def page_calls(ui_services, monkeypatch):
+    """The searches the list asks the services for, and a debounce long enough to look in between."""
+    from tui_tasks.ui.screens import task_list as task_list_module
+
+    monkeypatch.setattr(task_list_module, "SEARCH_DELAY_S", 0.5)
+    calls: list[str] = []
+    page = ui_services.tasks.page
+    monkeypatch.setattr(ui_services.tasks, "page", lambda user, query=TaskQuery(), *a, **k: calls.append(query.search) or page(user, query, *a, **k))
+    return calls
+
+
+async def test_typing_on_narrows_a_list_held_whole_at_once_and_the_query_confirms(
+    ui_settings, ui_services, demo_user, fixed_clock, page_calls
+):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        with_b = [t.title for t in ui_services.tasks.page(demo_user, TaskQuery(search="b")).tasks]  # (a tag #books)
+        assert with_b == ["Read “Dune”", "Book dentist appointment", "Buy milk"]
+        page_calls.clear()
+        await pilot.press("slash", "b")
+        assert titles(app) == with_b and page_calls == []  # no query yet
+        assert app.screen.query_one(FilterBar).matching == 3
+        await pilot.press("u")
+        assert titles(app) == ["Buy milk"] and page_calls == []
+        await pilot.press("q")
+        assert titles(app) == [] and app.screen.query_one("#empty").display  # "No tasks match"
+        assert "No tasks match" in str(app.screen.query_one("#empty").render())
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert page_calls == ["buq"] and titles(app) == []  # one query, for what was typed last
+        await pilot.press("backspace")  # wider: the rows held cannot answer it, the query does
+        assert titles(app) == [] and page_calls == ["buq"]
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert titles(app) == ["Buy milk"] and page_calls == ["buq", "bu"]
+
+
+async def test_a_list_not_held_whole_waits_for_the_query(ui_settings, ui_services, demo_user, fixed_clock, page_calls):
+    from tui_tasks.ui.screens.task_list import PAGE_SIZE
+
+    for n in range(PAGE_SIZE + 5):
+        ui_services.tasks.create(demo_user, TaskDraft(f"Task {n:03}"))
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        page_calls.clear()
+        shown = titles(app)
+        await pilot.press("slash", "0", "4")  # Task 004, 040-049 and 104 are not all held
+        assert titles(app) == shown and page_calls == []
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert titles(app) == [f"Task {n:03}" for n in (104, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 4)]
+        await pilot.press("2")  # now the list is held whole: this key narrows it at once
+        assert titles(app) == ["Task 042"] and page_calls == ["04"]
 
 
 async def test_filter_cycles_through_all_pending_done_overdue_today(ui_settings, ui_services, demo_user, fixed_clock):

@@ -13,7 +13,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from tui_tasks.domain import PageCursor, SortField, TaskCounts, TaskFilter, TaskQuery, TaskView, local_date
+from tui_tasks.domain import (
+    PageCursor, SortField, TaskCounts, TaskFilter, TaskQuery, TaskView, local_date, narrows, search_accepts,
+)
 from tui_tasks.errors import NotFound, StaleTask, TasksError
 from tui_tasks.state import load_state, save_state
 from tui_tasks.ui.dispatch import ServiceFailed
@@ -78,6 +80,8 @@ class TaskListScreen(Screen[None]):
         super().__init__()
         self.query_options = remembered_query()
         self.generation = 0  # which list load the pages belong to
+        self.shown = -1  # the generation whose first page is in the table
+        self.held_search = ""  # the search the rows held answer (it runs ahead of the query while typing)
         self.loading: set[bool] = set()  # the ends (before: True, after: False) whose next page is on its way
         self.undo_stack: list[TaskView] = []
         self._undoing: dict[int, TaskView] = {}  # restores on their way, by the deleted task's id
@@ -208,6 +212,7 @@ class TaskListScreen(Screen[None]):
         page, focus_id = event.page, self.focus_id
         if event.reset:
             self.refresh_counts()  # after the rows, not beside them: the rows are what the user waits for
+            self.shown, self.held_search = event.generation, self.query_options.search
             if event.edge and page.tasks:
                 focus_id = page.tasks[-1 if event.edge == "last" else 0].id
         else:
@@ -222,9 +227,12 @@ class TaskListScreen(Screen[None]):
         table.has_more, table.has_before = self.next_cursor is not None, self.prev_cursor is not None  # after: the
         # cursor moves while the rows go in, and must not ask for pages on the way
         self.focus_id = None
-        empty = table.row_count == 0
+        self._show_empty()
+
+    def _show_empty(self) -> None:
+        empty = self.table.row_count == 0
         self.query_one("#empty", Static).display = empty
-        if empty and self.query_options != TaskQuery():
+        if empty and (self.held_search or self.query_options != TaskQuery()):
             self.query_one("#empty", Static).update("No tasks match. Press [b]escape[/] in search or [b]f[/] to change the filter.")
         elif empty:
             self.query_one("#empty", Static).update("No tasks yet. Press [b]a[/] to add your first task.")
@@ -261,7 +269,26 @@ class TaskListScreen(Screen[None]):
         if self._search_timer is not None:
             self._search_timer.stop()
         value = event.value
+        if self._holds_whole_list() and narrows(self.held_search, value):
+            self._narrow(value)
         self._search_timer = self.set_timer(SEARCH_DELAY_S, lambda: self.set_query(search=value))
+
+    def _holds_whole_list(self) -> bool:
+        """Whether the table holds every task of the list as it stands: its first page has arrived and
+        there is nothing before or after the rows held, and no page on its way."""
+        table = self.table
+        return self.shown == self.generation and not (self.loading or table.has_more or table.has_before)
+
+    def _narrow(self, search: str) -> None:
+        """Typing on in the search box when the whole list is held: its tasks that match are all there
+        is to show, at once, without waiting for the debounce and a query (which still follows, and
+        has the last word: on PostgreSQL, say, case is ignored beyond ASCII)."""
+        self.generation += 1  # a re-read of the window still on its way answers the wider search: dropped
+        self.shown, self.held_search = self.generation, search
+        tasks = tuple(task for task in self.table.tasks.values() if search_accepts(task, search))
+        self.table.replace_rows(tasks)
+        self.query_one(FilterBar).matching = len(tasks)
+        self._show_empty()
 
     @on(FilterBar.SearchLeft)
     def _search_left(self) -> None:

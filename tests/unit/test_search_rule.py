@@ -1,0 +1,82 @@
+"""The search rule in Python (`search_accepts`, used to narrow the rows held while typing) against the
+SQL that lists tasks: the same tasks on SQLite; on PostgreSQL, whose ILIKE also folds non-ASCII case,
+never a task the SQL would not list. And `narrows` never claims a narrowing that is not one."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from tui_tasks.domain import TaskDraft, TaskQuery, narrows, search_accepts
+
+RULE = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+WORDS = ["Milk", "milk", "MILK", "shake", "Öl", "öl", "100%", "snake_case", "a\\b", "Renew", "pass", "port",
+         "#hash", "dentist", "Dune", "“Dune”", "x", "ab", "abc"]  # fmt: skip
+TAGS = ["errand", "home", "öl", "hash", "snake_case", "a_b"]
+# Searches made of the same pieces, and of single characters that are special in LIKE or in our syntax.
+piece = st.sampled_from([*WORDS, *(f"#{t[:n]}" for t in TAGS for n in (1, 2, 4)), "#", "%", "_", "\\", "a", "K", "ö", "Ö"])
+searches = st.lists(piece, max_size=3).map(" ".join) | st.text(alphabet="abkmlsÖö%_#\\ ", max_size=6)
+
+
+@pytest.fixture
+def tasks(services, alice):
+    rng = random.Random(7)
+    for n in range(40):
+        services.tasks.create(alice, TaskDraft(
+            " ".join(rng.sample(WORDS, rng.randint(1, 3))) + f" {n}",
+            description=" ".join(rng.sample(WORDS, rng.randint(0, 2))),
+            project=rng.choice([None, "home", "Öl-project", "work_100%"]),
+            tags=tuple(rng.sample(TAGS, rng.randint(0, 2))),
+        ))  # fmt: skip
+    return services.tasks.page(alice, limit=500).tasks
+
+
+def listed(services, alice, search: str) -> set[int]:
+    page = services.tasks.page(alice, TaskQuery(search=search), limit=500)
+    assert page.next_cursor is None
+    return {task.id for task in page.tasks}
+
+
+@RULE
+@given(search=searches)
+def test_the_python_rule_lists_what_the_sql_lists(services, alice, tasks, search):
+    in_python = {task.id for task in tasks if search_accepts(task, search)}
+    in_sql = listed(services, alice, search)
+    if services.db.target.kind == "sqlite":
+        assert in_python == in_sql
+    else:
+        assert in_python <= in_sql
+
+
+@RULE
+@given(old=searches, typed=st.text(alphabet="abkmlsÖö%_#\\ ", max_size=4), other=searches | st.none())
+@example(old="#", typed="e", other=None)  # a word "#" is text; "#e" is a tag prefix: not a narrowing
+@example(old="milk shake", typed="", other="milk")
+def test_a_narrowed_search_lists_only_tasks_the_wider_one_listed(services, alice, tasks, old, typed, other):
+    """What the list does while typing: the rows held for `old`, filtered by the Python rule, are the
+    rows the query for the new search gives (on PostgreSQL, at most those). The new search is `old`
+    typed on, or any other search (which `narrows` must then turn down unless it is one)."""
+    new = old + typed if other is None else other
+    if not narrows(old, new):
+        return
+    held = [task for task in tasks if task.id in listed(services, alice, old)]
+    narrowed = {task.id for task in held if search_accepts(task, new)}
+    if services.db.target.kind == "sqlite":
+        assert narrowed == listed(services, alice, new)
+    else:
+        assert narrowed <= listed(services, alice, new)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("", "milk", True), ("mil", "milk", True), ("milk", "milk shake", True), ("milk", "mil", False),
+        ("#err", "#erra", True), ("#err", "err", False), ("#", "#e", False), ("milk shake", "milk", False),
+        ("ilk", "milk", True), ("a b", "a bc", True), ("a b", "ax b", False),
+    ],
+)
+def test_narrows(old, new, expected):
+    assert narrows(old, new) is expected
