@@ -43,7 +43,7 @@ def test_a_full_disk_refuses_the_write_clearly_corrupts_nothing_and_recovers(sma
         saved = 0
         with pytest.raises(StorageError) as full:
             for n in range(1000):
-                services.tasks.create(user, TaskDraft(f"task {n}", description="x" * 9000))
+                services.tasks.create(user, TaskDraft(f"task {n}", description="x" * 4000))
                 saved += 1
         assert full.value.message == "the disk is full" and saved > 10
         assert services.tasks.count(user) == saved  # the refused task is not there, the others are

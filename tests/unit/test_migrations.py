@@ -116,7 +116,8 @@ def test_revision_constants_match_the_packaged_scripts():
 def test_upgrading_an_empty_database_gives_exactly_the_models_schema(db, target):
     assert ensure_schema(db) is None  # nothing to back up in a new database
     with db.engine.connect() as conn:
-        differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": migrations.include_object})
+        differences = compare_metadata(context, SQLModel.metadata)
         assert differences == []
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD
 
@@ -163,7 +164,7 @@ def test_upgrading_a_0001_database_keeps_its_rows_and_starts_the_change_counters
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD
 
 
-def test_upgrading_a_0002_database_gives_each_tag_its_tasks_owner(db, target):
+def test_upgrading_a_0002_database_gives_each_tag_its_tasks_owner_and_indexes_the_text(db, target):
     """0003 copies each task's owner onto its tags: every tag kept, each user's tags found by user."""
     upgrade(target, MIGRATIONS_DIR, "0002")
     with db.engine.begin() as conn:
@@ -189,6 +190,8 @@ def test_upgrading_a_0002_database_gives_each_tag_its_tasks_owner(db, target):
     user = UserView(ann_id, "ann@example.com", "ann", datetime(2026, 1, 1, tzinfo=timezone.utc), None)
     assert Stats(db).summary(user).top_tags == (("only-ann", 1), ("shared", 1))
     assert [t.title for t in Tasks(db).page(user, TaskQuery(search="#only")).tasks] == ["ann's task"]
+    assert [t.title for t in Tasks(db).page(user, TaskQuery(search="ann's")).tasks] == ["ann's task"]  # 0004 indexed it
+    assert db.text_index == (target.kind == "sqlite")
 
 
 def test_rebuilding_a_parent_table_with_foreign_keys_on_would_lose_tasks(tmp_path):
@@ -215,7 +218,7 @@ def test_a_failing_migration_changes_nothing(db, target, tmp_path):
     with pytest.raises(RuntimeError, match="fails half-way"):
         upgrade(target, location, NEXT)
     with db.engine.connect() as conn:
-        tables = set(inspect(conn).get_table_names())
+        tables = {name for name in inspect(conn).get_table_names() if not name.startswith(migrations.TEXT_INDEX)}
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD
         assert "nickname" not in {c["name"] for c in inspect(conn).get_columns("user")}
     assert tables == {"alembic_version", "user", "task", "task_tag"}

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tui_tasks.domain import TaskDraft, TaskQuery, narrows, search_accepts
+from tui_tasks.services.transfer import import_tasks
 
 RULE = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 WORDS = ["Milk", "milk", "MILK", "shake", "Öl", "öl", "100%", "snake_case", "a\\b", "Renew", "pass", "port",
@@ -80,3 +81,38 @@ def test_a_narrowed_search_lists_only_tasks_the_wider_one_listed(services, alice
 )
 def test_narrows(old, new, expected):
     assert narrows(old, new) is expected
+
+
+def test_the_text_index_follows_every_write(services, alice, tmp_path):
+    """SQLite: the trigram index holds each task's title, notes and project exactly, after creates,
+    edits, toggles, deletes, an import and an account's deletion (its tasks go by cascade)."""
+    if not services.db.text_index:
+        pytest.skip("the text index is SQLite's (FTS5)")
+
+    def index() -> dict[int, str]:
+        with services.db.engine.connect() as conn:
+            return dict(conn.exec_driver_sql("SELECT rowid, body FROM task_text").all())
+
+    def expected() -> dict[int, str]:
+        with services.db.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT id, title, description, project FROM task").all()
+        return {id: f"{title}\n{description}\n{project or ''}" for id, title, description, project in rows}
+
+    bob = services.accounts.register("bob@example.com", "bobs-password")
+    first = services.tasks.create(alice, TaskDraft("Buy milk", description="two litres", project="home"))
+    second = services.tasks.create(alice, TaskDraft("Call the dentist"))
+    services.tasks.create(bob, TaskDraft("Bob's own task", project="work"))
+    assert index() == expected() and len(index()) == 3
+    services.tasks.update(alice, first.id, TaskDraft("Buy oat milk", description="", project=None))
+    services.tasks.toggle(alice, second.id)
+    assert index() == expected() and "Buy oat milk\n\n" in index().values()
+    services.tasks.delete(alice, second.id)
+    assert index() == expected() and len(index()) == 2
+    source = tmp_path / "tasks.json"
+    source.write_text('[{"description": "Imported one", "status": "pending", "project": "imp"},'
+                      ' {"description": "Imported two", "status": "completed"}]')
+    assert import_tasks(services, alice, source, "taskwarrior").imported == 2
+    assert index() == expected() and len(index()) == 4
+    services.accounts.delete_account(bob, "bob@example.com")
+    assert index() == expected() and sorted(index().values()) == ["Buy oat milk\n\n", "Imported one\n\nimp",
+                                                                  "Imported two\n\n"]

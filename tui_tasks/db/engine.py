@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -106,6 +107,17 @@ class Database:
                 raise StorageError(f"cannot create {target.path}: {exc.strerror}") from None
         self.engine = make_engine(target)
         self._writer = self.engine.execution_options(sqlite_write=True)
+
+    @cached_property
+    def text_index(self) -> bool:
+        """Whether the database has the trigram index of task text (SQLite with FTS5: migration 0004)."""
+        if self.target.kind != "sqlite":
+            return False
+        try:
+            with self.engine.connect() as conn:
+                return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'task_text'").first() is not None
+        except DBAPIError as exc:
+            raise StorageError(describe_error(exc)) from exc
 
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_
-from sqlmodel import col, select
+from sqlalchemy import ColumnElement, column, func, literal, or_, table
+from sqlmodel import Session, col, select
 
 from tui_tasks.db.tables import Task, TaskTag
-from tui_tasks.domain import SortField, TaskFilter, TaskQuery, UserView
+from tui_tasks.domain import SortField, TaskFilter, TaskQuery, UserView, search_words
 
 SORT_COLUMNS = {
     SortField.CREATED: col(Task.created_at),
@@ -30,12 +30,34 @@ def _tagged_like(user: UserView, pattern: str) -> ColumnElement[bool]:
     return col(Task.id).in_(tagged)
 
 
+RARE = 2000  # a word in fewer tasks than this is looked up in the text index (in more, a scan finds a page soon)
+TEXT_INDEX = table("task_text", column("rowid"), column("body"))
+
+
+def rarest_word(session: Session, search: str) -> str | None:
+    """The search word (of 3 characters or more) that the fewest tasks hold, if fewer than RARE, from
+    the text index: a few index lookups each. A common word is better served by the plain query, which
+    walks the list in order and stops at a page of matches, than by sorting thousands of candidates.
+    `%` and `_` would be wildcards there (the index cannot take an ESCAPE): such words are not looked up."""
+    best: tuple[int, str] | None = None
+    for is_tag, word in search_words(search):
+        if is_tag or len(word) < 3 or "%" in word or "_" in word:
+            continue
+        held = select(literal(1)).select_from(TEXT_INDEX).where(TEXT_INDEX.c.body.like(f"%{word}%")).limit(RARE)
+        n = session.exec(select(func.count()).select_from(held.subquery())).one()
+        if n < RARE and (best is None or n < best[0]):
+            best = (n, word)
+    return best[1] if best else None
+
+
 def task_conditions(
-    user: UserView, query: TaskQuery, today: date, dialect: str = "sqlite"
+    user: UserView, query: TaskQuery, today: date, dialect: str = "sqlite", rare: str | None = None
 ) -> list[ColumnElement[bool]]:
     """The WHERE clause of a list or count: the user's tasks that match the query's filter and search.
 
     SQLite's LIKE already ignores ASCII case; its ILIKE is lower(x) LIKE lower(y), twice the work.
+    `rare`, a search word, is also looked up in the text index: its candidates (a superset: the index
+    ignores case beyond ASCII too) or its tag matches, which the planner reads by id instead of every task.
     """
     done = col(Task.completed)
     conditions: list[ColumnElement[bool]] = [col(Task.user_id) == user.id]
@@ -59,6 +81,9 @@ def task_conditions(
             conditions.append(_tagged_like(user, prefix))
             continue
         pattern = f"%{_escape_like(word)}%"
+        if word == rare:
+            in_text = col(Task.id).in_(select(TEXT_INDEX.c.rowid).where(TEXT_INDEX.c.body.like(f"%{word}%")))
+            conditions.append(or_(in_text, _tagged_like(user, pattern.lower())))
         matches = (lambda c: c.like(pattern, escape="\\")) if dialect == "sqlite" else (lambda c: c.ilike(pattern, escape="\\"))
         conditions.append(
             or_(

@@ -29,7 +29,7 @@ from tui_tasks.domain import (
     visible,
 )
 from tui_tasks.errors import Conflict, NotFound, StaleTask
-from tui_tasks.services.task_queries import SORT_COLUMNS, task_conditions
+from tui_tasks.services.task_queries import SORT_COLUMNS, rarest_word, task_conditions
 from tui_tasks.services.validation import clean_draft, clean_query
 
 PAGE_MAX = 500
@@ -188,11 +188,13 @@ class Tasks:
 
     def count(self, user: UserView, query: TaskQuery = TaskQuery()) -> int:
         """How many tasks the query matches."""
-        today = local_date(self.clock())
         with self.db.session() as session:
-            return session.exec(
-                select(func.count()).select_from(Task).where(*task_conditions(user, clean_query(query), today, self.db.engine.dialect.name))
-            ).one()
+            return session.exec(select(func.count()).select_from(Task).where(*self._conditions(session, user, clean_query(query)))).one()
+
+    def _conditions(self, session: Session, user: UserView, query: TaskQuery) -> list:
+        """The query's WHERE clause, with the rarest search word looked up in the text index if it has one."""
+        rare = rarest_word(session, query.search) if self.db.text_index else None
+        return task_conditions(user, query, local_date(self.clock()), self.db.engine.dialect.name, rare)
 
     def page(
         self, user: UserView, query: TaskQuery = TaskQuery(), cursor: PageCursor | None = None, limit: int = 50,
@@ -213,7 +215,6 @@ class Tasks:
         descending = query.descending != backward  # the direction of this scan
         order = (lambda c: c.desc()) if descending else (lambda c: c.asc())
         after = (lambda a, b: a < b) if descending else (lambda a, b: a > b)
-        base = select(Task).where(*task_conditions(user, query, local_date(self.clock()), self.db.engine.dialect.name))
         # The list is (dated, undated) when sorting by due; a backward scan reads the parts in reverse.
         parts = [True, False] if query.sort is SortField.DUE else [None]  # True: dated part, None: one part
         if backward:
@@ -222,6 +223,7 @@ class Tasks:
             parts = parts[parts.index(cursor.value is not None) :]  # skip the parts already passed
         rows: list[Task] = []
         with self.db.session() as session:
+            base = select(Task).where(*self._conditions(session, user, query))
             for dated in parts:
                 stmt = base if dated is None else base.where(column.is_not(None) if dated else column.is_(None))
                 keys = (col(Task.id),) if dated is False else (column, col(Task.id))  # undated: by id alone

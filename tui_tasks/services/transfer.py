@@ -169,6 +169,7 @@ def import_tasks(
             if session.get(User, user.id) is None:
                 raise NotFound("This account no longer exists")
             deferred = _defer_indexes(session, total) if services.db.target.kind == "sqlite" else []
+            text_index = _TextIndexAfter(session) if services.db.text_index else None
             batch: list[tuple[dict[str, Any], tuple[str, ...]]] = []
             for line, item in _decoded(reader(fmt)(text), path):
                 records += 1
@@ -200,6 +201,8 @@ def import_tasks(
                 imported += len(batch)
             for index in deferred:
                 index.create(session.connection())
+            if text_index is not None:
+                text_index.add_new_tasks()
             if imported:
                 note_change(session, user.id)
     if imported >= BATCH or deferred:  # (rebuilt indexes have lost their statistics)
@@ -228,6 +231,34 @@ def _defer_indexes(session: Any, size: int) -> list[Index]:
     for index in indexes:
         index.drop(session.connection())
     return indexes
+
+
+class _TextIndexAfter:
+    """The text index (SQLite FTS5, migration 0004) of an import's tasks, added in one statement after
+    them instead of by its trigger task by task: 0.3 s instead of 2.3 s for 100,000 tasks. The trigger
+    is dropped and made again from its own stored SQL, inside the import's transaction (a refused
+    import rolls it all back). The new tasks are the ids above the largest one: no one else can write
+    under the import's BEGIN IMMEDIATE (as in bulk_insert)."""
+
+    BODY = "title || char(10) || description || char(10) || coalesce(project, '')"  # as the trigger has it
+
+    def __init__(self, session: Any) -> None:
+        self.connection = session.connection()
+        self.trigger = self._scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'task_text_insert'")
+        self.after = self._scalar("SELECT coalesce(max(id), 0) FROM task")
+        if self.trigger is not None:
+            self.connection.exec_driver_sql("DROP TRIGGER task_text_insert")
+
+    def _scalar(self, sql: str, *args: Any) -> Any:
+        return self.connection.exec_driver_sql(sql, *args).scalar()
+
+    def add_new_tasks(self) -> None:
+        if self.trigger is None:
+            return
+        self.connection.exec_driver_sql(
+            f"INSERT INTO task_text(rowid, body) SELECT id, {self.BODY} FROM task WHERE id > ?", (self.after,)
+        )
+        self.connection.exec_driver_sql(self.trigger)
 
 
 def _detect(path: Path) -> str:
