@@ -15,7 +15,9 @@ async def stats_opened(pilot) -> None:
 
     await logged_in(pilot)
     await pilot.press("t")
-    while not isinstance(pilot.app.screen, StatsScreen):  # the stats are read before their screen opens
+    for _ in range(500):  # the stats are read before their screen opens
+        if isinstance(pilot.app.screen, StatsScreen):
+            break
         await pilot.pause(0.01)
     await settle(pilot)
 

@@ -139,8 +139,12 @@ async def test_slow_stats_show_a_loading_indicator_until_they_arrive(ui_settings
         assert sum(isinstance(s, StatsScreen) for s in app.screen_stack) == 1  # the list's late answer opened none
 
 
-async def test_the_stats_screen_opens_with_its_numbers_already_in(ui_settings, ui_services, demo_user, fixed_clock):
+async def test_the_stats_screen_opens_with_its_numbers_already_in(ui_settings, ui_services, demo_user, fixed_clock,
+                                                                  monkeypatch):
     """Read first, then shown: the first frame of the screen has the numbers, from one read."""
+    from tui_tasks.ui.screens import task_list
+
+    monkeypatch.setattr(task_list, "STATS_WAIT_S", 10)  # however slow the machine: never the screen's own read
     add_demo_tasks(ui_services, demo_user, fixed_clock)
     calls = []
     summary = ui_services.stats.summary
@@ -186,3 +190,45 @@ async def test_stats_that_arrive_after_the_user_went_elsewhere_open_nothing(ui_s
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         assert not any(isinstance(screen, StatsScreen) for screen in app.screen_stack)
+
+
+async def test_a_slow_stats_read_asked_for_twice_or_escaped_from_opens_one_screen_at_most(
+    ui_settings, ui_services, demo_user, fixed_clock
+):
+    """t twice opens one stats screen; escape from it while it loads: the list's own late answer must
+    not open another."""
+    release = threading.Event()
+    summary = ui_services.stats.summary
+    ui_services.stats.summary = lambda user: release.wait(5) and summary(user)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("t", "t")
+        await pilot.pause(STATS_WAIT_S + 0.1)
+        assert sum(isinstance(s, StatsScreen) for s in app.screen_stack) == 1
+        await pilot.press("escape")
+        release.set()
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, TaskListScreen), app.screen_stack
+
+
+async def test_stats_asked_for_then_left_for_another_screen_do_not_pop_up_on_return(
+    ui_settings, ui_services, demo_user, fixed_clock, monkeypatch
+):
+    from tui_tasks.ui.screens import task_list
+
+    monkeypatch.setattr(task_list, "STATS_WAIT_S", 10)  # the read is still "on its way" throughout
+    release = threading.Event()
+    summary = ui_services.stats.summary
+    ui_services.stats.summary = lambda user: release.wait(5) and summary(user)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("t", "question_mark")  # a read on its way, then help; then back to the list
+        await pilot.press("escape")
+        assert isinstance(app.screen, TaskListScreen)
+        release.set()
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, TaskListScreen), app.screen_stack

@@ -240,6 +240,23 @@ async def test_typing_on_narrows_a_list_held_whole_at_once_and_the_query_confirm
         assert titles(app) == ["Buy milk"] and page_calls == ["buq", "bu"]
 
 
+async def test_a_poll_or_counts_during_narrowing_keep_the_narrowed_rows(
+    ui_settings, ui_services, demo_user, fixed_clock, page_calls
+):
+    """The search box runs ahead of the query: a re-read of the window (the change poll) and the
+    counts read what the rows held answer, not the wider search still in the query."""
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        screen = app.screen
+        await pilot.press("slash", "b", "u")
+        assert titles(app) == ["Buy milk"]
+        screen.reload_window()  # what the poll does when another window changed something
+        await settle(pilot)
+        assert titles(app) == ["Buy milk"] and screen.query_one(FilterBar).matching == 1
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert titles(app) == ["Buy milk"] and page_calls[-1] == "bu"
+
+
 async def test_a_list_not_held_whole_waits_for_the_query(ui_settings, ui_services, demo_user, fixed_clock, page_calls):
     from tui_tasks.ui.screens.task_list import PAGE_SIZE
 

@@ -110,12 +110,15 @@ class Database:
 
     @cached_property
     def text_index(self) -> bool:
-        """Whether the database has the trigram index of task text (SQLite with FTS5: migration 0004)."""
+        """Whether search can trust the trigram index of task text (SQLite with FTS5: migration 0004):
+        the table and the three triggers that keep it whole. A later migration that rebuilds `task`
+        drops its triggers; search then falls back to reading the tasks rather than miss new ones."""
         if self.target.kind != "sqlite":
             return False
+        names = "'task_text', 'task_text_insert', 'task_text_update', 'task_text_delete'"
         try:
             with self.engine.connect() as conn:
-                return conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'task_text'").first() is not None
+                return conn.exec_driver_sql(f"SELECT count(*) FROM sqlite_master WHERE name IN ({names})").scalar() == 4
         except DBAPIError as exc:
             raise StorageError(describe_error(exc)) from exc
 

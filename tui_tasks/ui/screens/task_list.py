@@ -93,6 +93,7 @@ class TaskListScreen(Screen[None]):
         self.next_cursor: PageCursor | None = None  # where the rows after those held start
         self.prev_cursor: PageCursor | None = None  # and the rows before them (after End), read backwards
         self._search_timer: Timer | None = None
+        self._stats_wait: Timer | None = None  # a stats read on its way, and when to stop waiting for it
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-header", markup=False)
@@ -109,6 +110,11 @@ class TaskListScreen(Screen[None]):
         self.poll_changes()
         if self.app.live:
             self.set_interval(POLL_S, self.poll_changes)
+
+    @property
+    def held_query(self) -> TaskQuery:
+        """The query the rows held answer: while typing, the search box runs ahead of the query."""
+        return dataclasses.replace(self.query_options, search=self.held_search)
 
     @property
     def table(self) -> TaskTable:
@@ -145,7 +151,7 @@ class TaskListScreen(Screen[None]):
         """Read the rows held again (our own writes moved the counter too: if nothing differs, nothing
         is redrawn) and the counts."""
         held, tail = self.table.row_count, self.prev_cursor is not None
-        generation, user, query = self.generation, self.user, self.query_options
+        generation, user, query = self.generation, self.user, self.held_query
 
         def read(services) -> WindowReloaded:
             tasks: list[TaskView] = []
@@ -181,7 +187,7 @@ class TaskListScreen(Screen[None]):
         self.query_one("#empty", Static).display = table.row_count == 0
 
     def refresh_counts(self) -> None:
-        user, query = self.user, self.query_options
+        user, query = self.user, self.held_query
         self.app.run_service(
             self, lambda s: (s.stats.counts(user), s.tasks.count(user, query)),
             lambda result: CountsLoaded(*result), exclusive=True, group="counts",
@@ -211,8 +217,8 @@ class TaskListScreen(Screen[None]):
             return  # a page of a query that has since changed
         page, focus_id = event.page, self.focus_id
         if event.reset:
-            self.refresh_counts()  # after the rows, not beside them: the rows are what the user waits for
             self.shown, self.held_search = event.generation, self.query_options.search
+            self.refresh_counts()  # after the rows, not beside them: the rows are what the user waits for
             if event.edge and page.tasks:
                 focus_id = page.tasks[-1 if event.edge == "last" else 0].id
         else:
@@ -284,6 +290,7 @@ class TaskListScreen(Screen[None]):
         is to show, at once, without waiting for the debounce and a query (which still follows, and
         has the last word: on PostgreSQL, say, case is ignored beyond ASCII)."""
         self.generation += 1  # a re-read of the window still on its way answers the wider search: dropped
+        self.workers.cancel_group(self, "counts")  # and so do counts on their way
         self.shown, self.held_search = self.generation, search
         tasks = tuple(task for task in self.table.tasks.values() if search_accepts(task, search))
         self.table.replace_rows(tasks)
@@ -431,7 +438,7 @@ class TaskListScreen(Screen[None]):
         elif event.tag.startswith("task:"):
             self._task_failed(*map(int, event.tag[5:].split(":")), event)
         elif event.tag == "stats":
-            self._stats_wait.stop()  # the app says why; no screen of dashes
+            self._drop_stats()  # the app says why; no screen of dashes
         elif event.tag == "more":
             self.loading.clear()  # the next move near either end tries again
         elif event.tag.startswith("undo:"):
@@ -479,15 +486,32 @@ class TaskListScreen(Screen[None]):
         """Read the stats first, then open the screen already filled in: read while the screen mounts,
         the query shared the GIL with the mounting and took 3-6 times as long (~0.3 s instead of
         ~0.1 s from key to numbers at 100k tasks). A slow read opens the screen with its own loading."""
+        self._drop_stats()
         user = self.app.user
-        self._stats_wait = self.set_timer(STATS_WAIT_S, lambda: self._open_stats(None))
+        self._stats_wait = self.set_timer(STATS_WAIT_S, self._open_stats_unread)
         self.app.run_service(self, lambda s: s.stats.summary(user), StatsLoaded, exclusive=True, group="stats", tag="stats")
 
+    def _drop_stats(self) -> None:
+        """Forget a stats read on its way (its answer will open nothing)."""
+        if self._stats_wait is not None:
+            self._stats_wait.stop()
+            self._stats_wait = None
+            self.workers.cancel_group(self, "stats")
+
+    def _open_stats_unread(self) -> None:
+        """Not read by now: the screen opens and reads them itself."""
+        self._drop_stats()
+        if self.app.screen is self:
+            self.app.push_screen(StatsScreen())
+
     @on(StatsLoaded)
-    def _open_stats(self, event: StatsLoaded | None) -> None:
-        self._stats_wait.stop()
-        if self.app.screen is self:  # not if the user went on elsewhere meanwhile
-            self.app.push_screen(StatsScreen(event.stats if event else None))
+    def _stats_read(self, event: StatsLoaded) -> None:
+        if self._stats_wait is not None and self.app.screen is self:
+            self._drop_stats()
+            self.app.push_screen(StatsScreen(event.stats))
+
+    def on_screen_suspend(self) -> None:
+        self._drop_stats()  # the user went elsewhere: coming back must not open stats by surprise
 
     def action_account(self) -> None:
         self.app.push_screen(AccountScreen())
