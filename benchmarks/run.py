@@ -210,7 +210,9 @@ def session(root: Path, env: dict[str, str], count: int, last_title: str) -> dic
     sent = app.keys("3", literal=True)
     app.until("Task 000013", sent)  # only Task 000013 has "000013" (then the rows before it went)
     results["search_fresh_s"] = app.until(top, sent, absent=True)
+    app.until(" 1 shown", sent)  # its count too, or the next wait would pass on the count still shown
     app.keys("Escape")
+    app.until(top, time.perf_counter())
     app.until(f"{count} shown", time.perf_counter())
     time.sleep(0.3)  # the list settles (focus back from the search box) before End
     sent = app.keys("End")

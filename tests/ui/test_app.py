@@ -104,3 +104,36 @@ def test_a_bug_in_a_handler_ends_with_one_line_and_the_traceback_in_the_log(tmp_
     assert "tui-tasks stopped after an unexpected error (ZeroDivisionError)" in result.stderr
     assert "Traceback" not in result.stderr
     assert "ZeroDivisionError: division by zero" in (tmp_path / "app.log").read_text()
+
+
+async def test_full_garbage_collections_wait_for_quiet_input(ui_settings, ui_services, fixed_clock, monkeypatch):
+    """A live app leaves full collections (70-120 ms with a big heap) to moments without input: none
+    while keys come, one once they stop, none again until there is input or a minute has passed."""
+    import gc
+    import time
+
+    from tui_tasks.ui import app as app_module
+
+    collections: list[float] = []
+    monkeypatch.setattr(app_module.gc, "collect", lambda *a: collections.append(time.monotonic()))
+    threshold = gc.get_threshold()
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    app.live = True  # (only its timers: the collector's threshold and the quiet check)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert gc.get_threshold()[2] == app_module.FULL_GC_NEVER  # no automatic full collection
+            app._last_full_gc = time.monotonic() - 2 * app_module.GC_QUIET_S  # the last one a while ago
+            app._last_input = time.monotonic()  # a key just now
+            app.collect_garbage_when_quiet()
+            assert collections == []
+            app._last_input = time.monotonic() - app_module.GC_QUIET_S  # input, then quiet
+            app.collect_garbage_when_quiet()
+            assert len(collections) == 1
+            app.collect_garbage_when_quiet()  # still quiet, nothing new since: nothing to collect
+            assert len(collections) == 1
+            app._last_full_gc -= app_module.FULL_GC_EVERY_S  # a minute later, input or not
+            app.collect_garbage_when_quiet()
+            assert len(collections) == 2
+            await pilot.press("q")
+    finally:
+        gc.set_threshold(*threshold)
