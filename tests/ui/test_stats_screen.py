@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from textual.color import Color
 
 from tests.ui.conftest import TODAY, add_demo_tasks, log_in, make_app, settle
@@ -27,6 +28,16 @@ def tiles(screen) -> dict[str, str]:
 
 def ranked(screen, selector: str) -> list[tuple[str, int]]:
     return [(label, count) for label, count, _style in screen.query_one(selector, RankedBars).rows]
+
+
+@pytest.fixture
+def release(ui_services):
+    """Stats reads wait until the test sets this event (a slow database, on demand)."""
+    event = threading.Event()
+    summary = ui_services.stats.summary
+    ui_services.stats.summary = lambda user: event.wait(5) and summary(user)
+    yield event
+    event.set()
 
 
 async def open_stats(pilot) -> StatsScreen:
@@ -116,18 +127,11 @@ async def test_r_loads_the_stats_again(ui_settings, ui_services, demo_user, fixe
         assert ranked(screen, "#top-tags")[0] == ("#errand", 2)
 
 
-async def test_slow_stats_show_a_loading_indicator_until_they_arrive(ui_settings, ui_services, demo_user, fixed_clock):
-    release = threading.Event()
-    summary = ui_services.stats.summary
-
-    def slow_summary(user):
-        release.wait(5)
-        return summary(user)
-
+async def test_slow_stats_show_a_loading_indicator_until_they_arrive(ui_settings, ui_services, demo_user, fixed_clock,
+                                                                     release):
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
-        ui_services.stats.summary = slow_summary
         await pilot.press("t")
         await pilot.pause(STATS_WAIT_S + 0.05)  # not read by then: the screen opens without them
         panel = app.screen.query_one(StatsPanel)
@@ -177,10 +181,7 @@ async def test_stats_that_cannot_be_read_say_why_and_open_nothing(ui_settings, u
 
 
 async def test_stats_that_arrive_after_the_user_went_elsewhere_open_nothing(ui_settings, ui_services, demo_user,
-                                                                           fixed_clock):
-    release = threading.Event()
-    summary = ui_services.stats.summary
-    ui_services.stats.summary = lambda user: release.wait(5) and summary(user)
+                                                                           fixed_clock, release):
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
@@ -193,13 +194,10 @@ async def test_stats_that_arrive_after_the_user_went_elsewhere_open_nothing(ui_s
 
 
 async def test_a_slow_stats_read_asked_for_twice_or_escaped_from_opens_one_screen_at_most(
-    ui_settings, ui_services, demo_user, fixed_clock
+    ui_settings, ui_services, demo_user, fixed_clock, release
 ):
     """t twice opens one stats screen; escape from it while it loads: the list's own late answer must
     not open another."""
-    release = threading.Event()
-    summary = ui_services.stats.summary
-    ui_services.stats.summary = lambda user: release.wait(5) and summary(user)
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
@@ -214,14 +212,11 @@ async def test_a_slow_stats_read_asked_for_twice_or_escaped_from_opens_one_scree
 
 
 async def test_stats_asked_for_then_left_for_another_screen_do_not_pop_up_on_return(
-    ui_settings, ui_services, demo_user, fixed_clock, monkeypatch
+    ui_settings, ui_services, demo_user, fixed_clock, monkeypatch, release
 ):
     from tui_tasks.ui.screens import task_list
 
     monkeypatch.setattr(task_list, "STATS_WAIT_S", 10)  # the read is still "on its way" throughout
-    release = threading.Event()
-    summary = ui_services.stats.summary
-    ui_services.stats.summary = lambda user: release.wait(5) and summary(user)
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
