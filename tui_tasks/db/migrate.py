@@ -14,7 +14,7 @@ from sqlalchemy.pool import NullPool
 from tui_tasks.config import DatabaseTarget
 from tui_tasks.db.backup import backup_sqlite
 from tui_tasks.db.engine import Database, describe_error, make_engine
-from tui_tasks.db.migrations import REVISIONS
+from tui_tasks.db.migrations import REVISIONS, check_revision
 from tui_tasks.errors import SchemaError, StorageError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -33,17 +33,6 @@ def stored_revision(connection) -> str | None:
 def schema_state(connection) -> tuple[str | None, bool]:
     """The stored revision, and whether the database has any table at all."""
     return stored_revision(connection), bool(inspect(connection).get_table_names())
-
-
-def check_revision(current: str | None, has_tables: bool, revisions: tuple[str, ...] = REVISIONS) -> None:
-    """Raise SchemaError for a database tui-tasks must not touch."""
-    if current is None and has_tables:
-        raise SchemaError("the database holds tables that are not tui-tasks' (no schema version)")
-    if current is not None and current not in revisions:
-        raise SchemaError(
-            f"the database schema (revision {current}) is unknown to this version of tui-tasks: "
-            "it was probably made by a newer version, so upgrade tui-tasks"
-        )
 
 
 def ensure_schema(

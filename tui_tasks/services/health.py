@@ -13,19 +13,18 @@ import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
+from typing import TYPE_CHECKING
 
 from tui_tasks import __version__, locations
 from tui_tasks.config import Settings, mask_password
 from tui_tasks.db.backup import list_backups
-from tui_tasks.db.engine import BUSY_TIMEOUT_S, describe_error, make_engine
-from tui_tasks.db.migrate import check_revision, schema_state
-from tui_tasks.db.migrations import HEAD
+from tui_tasks.db.describe import BUSY_TIMEOUT_S, describe_error
+from tui_tasks.db.migrations import HEAD, check_revision
 from tui_tasks.domain import CheckResult, HealthReport, Status
 from tui_tasks.errors import SchemaError, TasksError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 MiB = 1024 * 1024
 DISK_FAIL = 20 * MiB
@@ -161,6 +160,13 @@ def _is_wal(path: Path) -> bool:
 
 
 def _server_checks(settings: Settings, engine: Engine | None) -> list[CheckResult]:
+    # SQLAlchemy only here: an SQLite file is checked with the sqlite3 module alone.
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.pool import NullPool
+
+    from tui_tasks.db.engine import make_engine
+    from tui_tasks.db.migrate import schema_state
+
     own = engine is None
     try:
         engine = engine or make_engine(settings.db, poolclass=NullPool)

@@ -1,8 +1,10 @@
 """Alembic migrations, packaged with tui-tasks.
 
-HEAD and REVISIONS let start-up compare the stored revision without importing Alembic;
-a test checks them against the scripts in `versions/`.
+HEAD and REVISIONS let start-up (and `--check`) compare the stored revision without importing Alembic
+or SQLAlchemy; a test checks them against the scripts in `versions/`.
 """
+
+from tui_tasks.errors import SchemaError
 
 REVISIONS = ("0001", "0002", "0003", "0004")
 HEAD = REVISIONS[-1]
@@ -12,3 +14,14 @@ TEXT_INDEX = "task_text"  # an FTS5 table (and its shadow tables) made by 0004 o
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """What autogenerate compares: not the text index, which SQLModel knows nothing of."""
     return not (type_ == "table" and reflected and compare_to is None and (name or "").startswith(TEXT_INDEX))
+
+
+def check_revision(current: str | None, has_tables: bool, revisions: tuple[str, ...] = REVISIONS) -> None:
+    """Raise SchemaError for a database tui-tasks must not touch."""
+    if current is None and has_tables:
+        raise SchemaError("the database holds tables that are not tui-tasks' (no schema version)")
+    if current is not None and current not in revisions:
+        raise SchemaError(
+            f"the database schema (revision {current}) is unknown to this version of tui-tasks: "
+            "it was probably made by a newer version, so upgrade tui-tasks"
+        )
