@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 PAGE_SIZE = 100
 POLL_S = 2.0  # how often to ask whether the tasks changed elsewhere: one primary-key read
-SEARCH_DELAY_S = 0.08  # long enough to skip the keystrokes of a fast typist, short enough not to be felt
+SEARCH_DELAY_S = 0.04  # a burst of keys (a paste, a run of letters) is one query; slower typing queries per key,
+# which the indexes keep cheap (a page: 5-17 ms at 100k tasks). At 0.08 the wait alone was most of a first search.
 STATS_WAIT_S = 0.15  # stats not read by then: their screen opens at once, with its loading indicator
 FILTERS = list(TaskFilter)
 
