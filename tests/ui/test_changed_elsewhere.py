@@ -16,7 +16,6 @@ from tui_tasks.domain import Priority, TaskDraft
 from tui_tasks.services.facade import open_services
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.screens.conflict import ConflictScreen
-from tui_tasks.ui.screens.task_form import TaskFormScreen
 from tui_tasks.ui.screens.task_list import TaskListScreen
 from tui_tasks.ui.widgets.task_table import TaskTable
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, column, func, literal, or_, table
+from sqlalchemy import ColumnElement, and_, column, func, literal, or_, table
 from sqlmodel import Session, col, select
 
 from tui_tasks.db.tables import Task, TaskTag
@@ -56,8 +56,8 @@ def task_conditions(
     """The WHERE clause of a list or count: the user's tasks that match the query's filter and search.
 
     SQLite's LIKE already ignores ASCII case; its ILIKE is lower(x) LIKE lower(y), twice the work.
-    `rare`, a search word, is also looked up in the text index: its candidates (a superset: the index
-    ignores case beyond ASCII too) or its tag matches, which the planner reads by id instead of every task.
+    `rare`, a search word, is also looked up in the text index: only its candidates (a superset: the
+    index ignores case beyond ASCII too) are tested in their text, and the planner reads them by id.
     """
     done = col(Task.completed)
     conditions: list[ColumnElement[bool]] = [col(Task.user_id) == user.id]
@@ -81,16 +81,9 @@ def task_conditions(
             conditions.append(_tagged_like(user, prefix))
             continue
         pattern = f"%{_escape_like(word)}%"
-        if word == rare:
-            in_text = col(Task.id).in_(select(TEXT_INDEX.c.rowid).where(TEXT_INDEX.c.body.like(f"%{word}%")))
-            conditions.append(or_(in_text, _tagged_like(user, pattern.lower())))
         matches = (lambda c: c.like(pattern, escape="\\")) if dialect == "sqlite" else (lambda c: c.ilike(pattern, escape="\\"))
-        conditions.append(
-            or_(
-                matches(col(Task.title)),
-                matches(col(Task.description)),
-                matches(col(Task.project)),
-                _tagged_like(user, pattern.lower()),
-            )
-        )
+        in_text = or_(matches(col(Task.title)), matches(col(Task.description)), matches(col(Task.project)))
+        if word == rare:  # only the index's candidates can match in their text
+            in_text = and_(col(Task.id).in_(select(TEXT_INDEX.c.rowid).where(TEXT_INDEX.c.body.like(f"%{word}%"))), in_text)
+        conditions.append(or_(in_text, _tagged_like(user, pattern.lower())))
     return conditions
