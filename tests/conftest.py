@@ -18,6 +18,8 @@ from tui_tasks.config import DatabaseTarget, Settings, parse_database
 from tui_tasks.domain import UserView
 from tui_tasks.services.facade import Services, open_services
 
+from tests import file_guard
+
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES_TESTS", "") == "1"
 BCRYPT_TEST_ROUNDS = 4  # 1 ms a hash instead of 300 ms; the cost logic is the same
@@ -32,6 +34,23 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("NO_COLOR", raising=False)
     for kind in ("DATA", "CONFIG", "STATE", "CACHE"):
         monkeypatch.setenv(f"XDG_{kind}_HOME", str(tmp_path / "xdg" / kind.lower()))
+
+
+@pytest.fixture(autouse=True)
+def _no_raw_database_access(request: pytest.FixtureRequest):
+    """Fail any test in which Python opened a database file that SQLite held open (tests/file_guard.py).
+    A test that plays an outsider damaging a file on purpose says so with `allow_raw_database_access`."""
+    if request.node.get_closest_marker("allow_raw_database_access"):
+        yield
+        return
+    file_guard.violations.clear()
+    file_guard.enable()
+    try:
+        yield
+    finally:
+        file_guard.disable()
+    found, file_guard.violations[:] = list(file_guard.violations), []
+    assert not found, found[0]
 
 
 def reset_postgres(url: str) -> None:

@@ -77,17 +77,17 @@ def _sqlite_checks(path: Path, integrity: bool, expect_database: bool) -> list[C
         if expect_database:
             return [CheckResult("database", Status.FAIL, f"{path} is missing"), *files]
         return [CheckResult("database", Status.OK, f"not created yet: will be created at {path}"), *files]
-    opened = _open_sqlite(path)
+    opened = _open_sqlite(path, in_use=expect_database)
     if isinstance(opened, CheckResult):
         return [opened, *files]
-    conn, reached = opened
+    conn, wal, reached = opened
     try:
-        return [reached, *_sqlite_contents(conn, path, integrity), *files]
+        return [reached, *_sqlite_contents(conn, wal, integrity), *files]
     finally:
         conn.close()
 
 
-def _sqlite_contents(conn: sqlite3.Connection, path: Path, integrity: bool) -> list[CheckResult]:
+def _sqlite_contents(conn: sqlite3.Connection, wal: bool, integrity: bool) -> list[CheckResult]:
     results: list[CheckResult] = []
     tables: list[str] = []
     step = "schema"
@@ -103,7 +103,6 @@ def _sqlite_contents(conn: sqlite3.Connection, path: Path, integrity: bool) -> l
             results.append(_quick_check(conn))
     except sqlite3.Error as exc:
         results.append(CheckResult(step, Status.FAIL, describe_error(exc)))
-    wal = _is_wal(path)
     if wal or not tables:
         results.append(CheckResult("journal_mode", Status.OK, "wal" if wal else "not set yet"))
     else:
@@ -125,38 +124,47 @@ def _quick_check(conn: sqlite3.Connection) -> CheckResult:
     return CheckResult("integrity", Status.FAIL, f"damaged: {problems[0]}{more}")
 
 
-def _open_sqlite(path: Path) -> CheckResult | tuple[sqlite3.Connection, CheckResult]:
-    """A read-only connection that has read the schema, or the failed `database` check.
+def _open_sqlite(path: Path, in_use: bool) -> CheckResult | tuple[sqlite3.Connection, bool, CheckResult]:
+    """A read-only connection that has read the schema, whether the file is in WAL mode, or the
+    failed `database` check.
 
-    A WAL database without a -shm file has no open connection: `immutable` reads it without leaving
-    behind the -wal and -shm files that a read-only WAL connection creates (pages still in a -wal
-    left by a crash are not seen; the app recovers them at start). Otherwise the read takes the
-    usual locks and waits out a writer.
+    Only SQLite touches the database's files here (TECH-NOTES 8.1): closing any descriptor of the
+    file in a process drops every lock its SQLite connections hold, and another process may then
+    checkpoint and delete the -wal still in use. The journal mode is asked of the connection, with
+    one exception: a WAL database without a -shm file has no connection open anywhere (every WAL
+    connection keeps its -shm), and a read-only connection would create a -wal and -shm and leave
+    them behind. There, and only in a process that holds no connection (`in_use` False: `--check`),
+    the file's header says whether to read it `immutable` (which creates nothing; pages still in a
+    -wal left by a crash are not seen, and the app recovers them at start).
     """
     if path.is_dir():
         return CheckResult("database", Status.FAIL, f"{path} is a folder, not a database file")
     if not os.access(path, os.R_OK):
         return CheckResult("database", Status.FAIL, f"cannot read {path}: permission denied")
-    # A -wal without its -shm (left by a crash) would make a read-only open create the -shm.
-    idle_wal = _is_wal(path) and not path.with_name(path.name + "-shm").exists()
+    idle_wal = not in_use and not path.with_name(path.name + "-shm").exists() and _header_says_wal(path)
     started = time.perf_counter()
     try:
         mode = "mode=ro&immutable=1" if idle_wal else "mode=ro"
         conn = sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True, timeout=BUSY_TIMEOUT_S)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        wal = idle_wal or conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     except sqlite3.Error as exc:
         return CheckResult("database", Status.FAIL, f"{describe_error(exc)} ({path})")
     latency = round((time.perf_counter() - started) * 1000, 2)
-    return conn, CheckResult("database", Status.OK, f"SQLite file readable in {latency} ms", latency)
+    return conn, wal, CheckResult("database", Status.OK, f"SQLite file readable in {latency} ms", latency)
 
 
-def _is_wal(path: Path) -> bool:
-    """Whether the file's header says WAL (file format versions 2): the mode persists in the file."""
+def _header_says_wal(path: Path) -> bool:
+    """Whether the file's header says WAL (file format versions 2). Never call this in a process that
+    may hold a connection to the file (see _open_sqlite)."""
     try:
-        with path.open("rb") as file:
-            return file.read(20)[18:20] == b"\x02\x02"
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return False
+    try:
+        return os.pread(fd, 2, 18) == b"\x02\x02"
+    finally:
+        os.close(fd)
 
 
 def _server_checks(settings: Settings, engine: Engine | None) -> list[CheckResult]:

@@ -1,0 +1,79 @@
+"""A guard for the whole test suite: Python never opens a database's files while SQLite holds them.
+
+SQLite's locks are POSIX advisory locks, owned by the process: closing any descriptor of the database
+file drops every lock the process's connections hold on it, and another process may then checkpoint
+and delete the -wal that is still in use (TECH-NOTES 8.1). Python's audit hooks report every `open`
+(builtins.open, os.open, io.open, pathlib); when its path, or the database a -wal, -shm or -journal
+belongs to, is already open in this process (SQLite's descriptors, seen in /proc/self/fd), the open
+is refused with RawDatabaseAccess and the test fails, even if the code under test caught the error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import traceback
+
+SUFFIXES = ("-wal", "-shm", "-journal")
+violations: list[str] = []
+_state = threading.local()
+_enabled = False
+
+
+class RawDatabaseAccess(RuntimeError):
+    """Python opened a database file that SQLite holds open in this process."""
+
+
+def held_paths() -> set[str]:
+    """The files this process has open, as /proc/self/fd names them."""
+    held = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            held.add(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:  # the descriptor listdir used, gone by now
+            pass
+    return held
+
+
+def _database_of(path: str) -> str:
+    for suffix in SUFFIXES:
+        if path.endswith(suffix):
+            return path[: -len(suffix)]
+    return path
+
+
+def _hook(event: str, args: tuple) -> None:
+    if event != "open" or not _enabled or getattr(_state, "busy", False):
+        return
+    path = args[0]
+    if path is None or isinstance(path, int):
+        return
+    _state.busy = True
+    try:
+        try:
+            real = os.path.realpath(_database_of(os.fsdecode(path)))
+        except (TypeError, ValueError, OSError):
+            return
+        held = held_paths()
+        if real in held or any(real + suffix in held for suffix in SUFFIXES):
+            where = "".join(traceback.format_stack(limit=12)[:-2])
+            message = f"opened {os.fsdecode(path)} while this process holds the database open:\n{where}"
+            violations.append(message)
+            raise RawDatabaseAccess(message)
+    finally:
+        _state.busy = False
+
+
+def enable() -> None:
+    """Install the hook (once per process; audit hooks cannot be removed) and turn it on."""
+    global _enabled
+    if not getattr(sys, "_tui_tasks_file_guard", False):
+        sys.addaudithook(_hook)
+        sys._tui_tasks_file_guard = True
+    _enabled = True
+
+
+def disable() -> None:
+    global _enabled
+    _enabled = False
