@@ -4,7 +4,7 @@ SQLite's locks are POSIX advisory locks, owned by the process: closing any descr
 file drops every lock the process's connections hold on it, and another process may then checkpoint
 and delete the -wal that is still in use (TECH-NOTES 8.1). Python's audit hooks report every `open`
 (builtins.open, os.open, io.open, pathlib); when its path, or the database a -wal, -shm or -journal
-belongs to, is already open in this process (SQLite's descriptors, seen in /proc/self/fd), the open
+belongs to, is an SQLite database this process holds open (seen in /proc/self/fd), the open
 is refused with RawDatabaseAccess and the test fails, even if the code under test caught the error.
 """
 
@@ -25,13 +25,19 @@ class RawDatabaseAccess(RuntimeError):
     """Python opened a database file that SQLite holds open in this process."""
 
 
-def held_paths() -> set[str]:
-    """The files this process has open, as /proc/self/fd names them."""
+HEADER = b"SQLite format 3\x00"
+
+
+def held_databases() -> set[str]:
+    """The SQLite databases this process has open (read through the descriptors it already holds:
+    opening the file to look would be the very thing this guard forbids)."""
     held = set()
     for fd in os.listdir("/proc/self/fd"):
         try:
-            held.add(os.readlink(f"/proc/self/fd/{fd}"))
-        except OSError:  # the descriptor listdir used, gone by now
+            path = os.readlink(f"/proc/self/fd/{fd}")
+            if path.startswith("/") and os.pread(int(fd), len(HEADER), 0) == HEADER:
+                held.add(path)
+        except OSError:  # the descriptor listdir used (gone by now), a pipe, a folder
             pass
     return held
 
@@ -55,8 +61,7 @@ def _hook(event: str, args: tuple) -> None:
             real = os.path.realpath(_database_of(os.fsdecode(path)))
         except (TypeError, ValueError, OSError):
             return
-        held = held_paths()
-        if real in held or any(real + suffix in held for suffix in SUFFIXES):
+        if real in held_databases():
             where = "".join(traceback.format_stack(limit=12)[:-2])
             message = f"opened {os.fsdecode(path)} while this process holds the database open:\n{where}"
             violations.append(message)

@@ -51,6 +51,15 @@ class StorageError(TasksError):
     """The database cannot be used (unreachable, read-only, corrupt, locked, full...)."""
 
 
+class OutcomeUnknown(StorageError):
+    """The database failed while committing a change, so it may or may not have been saved. The services
+    read back what they wrote and answer for sure where they can; this is what is left when they can't."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The database failed while saving ({reason}): it may or may not have been saved")
+        self.reason = reason
+
+
 class Conflict(StorageError):
     """A write broke a rule of the database (a duplicate, a row that no longer exists)."""
 

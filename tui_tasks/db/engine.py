@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from tui_tasks.config import DatabaseTarget
 from tui_tasks.db.describe import BUSY_TIMEOUT_S, CONNECT_TIMEOUT_S, describe_error
-from tui_tasks.errors import ConfigError, Conflict, StorageError
+from tui_tasks.errors import ConfigError, Conflict, OutcomeUnknown, StorageError
 from tui_tasks.locations import make_private_dir
 
 
@@ -63,10 +63,12 @@ def make_engine(target: DatabaseTarget, *, foreign_keys: bool = True, **kwargs) 
 def create_private_file(path: Path) -> None:
     """Create the SQLite file's folder (0700) and the file itself (0600) if they are missing."""
     make_private_dir(path.parent)
+    if os.path.lexists(path):
+        return  # not even a failed open: only SQLite opens a database file that may be in use (TECH-NOTES 8.1)
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600))
     except FileExistsError:
-        pass
+        pass  # made meanwhile by another process: O_EXCL opened nothing
 
 
 class Database:
@@ -102,8 +104,20 @@ class Database:
         """A session in one transaction: committed when the block ends, rolled back if it raises."""
         try:
             with Session(self._writer if write else self.engine, expire_on_commit=False) as session:
-                with session.begin():
+                transaction = session.begin()
+                try:
                     yield session
+                    session.flush()  # every statement's error is known before COMMIT: nothing was saved
+                except BaseException:
+                    transaction.rollback()
+                    raise
+                try:
+                    transaction.commit()
+                except Exception as exc:
+                    if not write:
+                        raise
+                    # An I/O error or a lost server during COMMIT: the change may be on disk or not.
+                    raise OutcomeUnknown(describe_error(exc)) from exc
         except IntegrityError as exc:
             raise Conflict(describe_error(exc)) from exc
         except DBAPIError as exc:

@@ -28,7 +28,7 @@ from tui_tasks.domain import (
     utcnow,
     visible,
 )
-from tui_tasks.errors import Conflict, NotFound, StaleTask
+from tui_tasks.errors import Conflict, NotFound, OutcomeUnknown, StaleTask, StorageError
 from tui_tasks.services.task_queries import SORT_COLUMNS, rarest_word, task_conditions
 from tui_tasks.services.validation import clean_draft, clean_query
 
@@ -99,7 +99,8 @@ class Tasks:
         return task
 
     def _insert(self, user: UserView, clean: TaskDraft, **state: Any) -> TaskView:
-        """Insert a validated task with the given state."""
+        """Insert a validated task with the given state (its times set by the caller: they tell a
+        task saved by a failed COMMIT, see `_settle`)."""
         try:
             with self.db.session(write=True) as session:
                 row = Task(
@@ -108,11 +109,38 @@ class Tasks:
                 )  # fmt: skip
                 session.add(row)
                 session.flush()
+                new_id = row.id
                 _set_tags(session, user, row.id, clean.tags)
                 note_change(session, user.id)
                 return _view(row, clean.tags)
         except Conflict:  # the only rule an insert can break: the user row is gone
             raise NotFound("This account no longer exists") from None
+        except OutcomeUnknown as unknown:
+            return self._settle(unknown, self._found(user, Task.id == new_id, Task.title == clean.title,
+                                                     Task.updated_at == state["updated_at"]))  # fmt: skip
+
+    def _settle(self, unknown: OutcomeUnknown, answer: Callable[[Session], TaskView | None]) -> TaskView:
+        """A write whose COMMIT failed: read back what the database holds. Saved after all: the write's
+        answer (`answer` finds it), as if nothing had failed: a user told "failed" retries, and has it
+        twice. Not saved: say so for sure. Still unreadable: the outcome stays unknown, and says so."""
+        try:
+            with self.db.session() as session:
+                view = answer(session)
+        except StorageError:
+            raise unknown from None
+        if view is None:
+            raise StorageError(f"Not saved: {unknown.reason}")
+        log.warning("a change was saved although its commit reported an error task_id=%s", view.id)
+        return view
+
+    def _found(self, user: UserView, *conditions: Any) -> Callable[[Session], TaskView | None]:
+        """The user's newest task that meets `conditions`, as a read model, or None."""
+
+        def find(session: Session) -> TaskView | None:
+            task = session.exec(select(Task).where(Task.user_id == user.id, *conditions).order_by(col(Task.id).desc())).first()
+            return None if task is None else _view(task, _tags_of(session, [task.id]).get(task.id, ()))
+
+        return find
 
     def create(self, user: UserView, draft: TaskDraft) -> TaskView:
         """Add a task; raise ValidationError naming the first bad field."""
@@ -128,42 +156,55 @@ class Tasks:
 
     def update(self, user: UserView, task_id: int, draft: TaskDraft, expected_version: int | None = None) -> TaskView:
         """Replace the editable fields. With `expected_version`, raise StaleTask if it changed meanwhile."""
-        clean = clean_draft(draft)
-        with self.db.session(write=True) as session:
-            task = self._owned(session, user, task_id, expected_version)
-            task.title, task.description, task.priority = clean.title, clean.description, int(clean.priority)
-            task.due, task.project = clean.due, clean.project
-            task.updated_at = self.clock()
-            task.version += 1
-            session.flush()
-            _set_tags(session, user, task.id, clean.tags)
-            note_change(session, user.id)
-            view = _view(task, clean.tags)
+        clean, now = clean_draft(draft), self.clock()
+        try:
+            with self.db.session(write=True) as session:
+                task = self._owned(session, user, task_id, expected_version)
+                task.title, task.description, task.priority = clean.title, clean.description, int(clean.priority)
+                task.due, task.project = clean.due, clean.project
+                task.updated_at = now
+                task.version += 1
+                version = task.version
+                session.flush()
+                _set_tags(session, user, task.id, clean.tags)
+                note_change(session, user.id)
+                view = _view(task, clean.tags)
+        except OutcomeUnknown as unknown:
+            view = self._settle(unknown, self._found(user, Task.id == task_id, Task.version == version, Task.updated_at == now))
         log.info("task updated user_id=%s task_id=%s", user.id, task_id)
         return view
 
     def toggle(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
         """Mark the task done, or pending again; `completed_at` follows."""
-        with self.db.session(write=True) as session:
-            task = self._owned(session, user, task_id, expected_version)
-            now = self.clock()
-            task.completed = not task.completed
-            task.completed_at = now if task.completed else None
-            task.updated_at = now
-            task.version += 1
-            session.flush()
-            note_change(session, user.id)
-            view = _view(task, _tags_of(session, [task.id]).get(task.id, ()))
+        now = self.clock()
+        try:
+            with self.db.session(write=True) as session:
+                task = self._owned(session, user, task_id, expected_version)
+                task.completed = not task.completed
+                task.completed_at = now if task.completed else None
+                task.updated_at = now
+                task.version += 1
+                version = task.version
+                session.flush()
+                note_change(session, user.id)
+                view = _view(task, _tags_of(session, [task.id]).get(task.id, ()))
+        except OutcomeUnknown as unknown:
+            view = self._settle(unknown, self._found(user, Task.id == task_id, Task.version == version, Task.updated_at == now))
         log.info("task toggled user_id=%s task_id=%s completed=%s", user.id, task_id, view.completed)
         return view
 
     def delete(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
         """Delete the task and return it as it was, so that it can be restored (undo)."""
-        with self.db.session(write=True) as session:
-            task = self._owned(session, user, task_id, expected_version)
-            view = _view(task, _tags_of(session, [task.id]).get(task.id, ()))
-            session.delete(task)
-            note_change(session, user.id)
+        view: TaskView | None = None
+        try:
+            with self.db.session(write=True) as session:
+                task = self._owned(session, user, task_id, expected_version)
+                view = _view(task, _tags_of(session, [task.id]).get(task.id, ()))
+                session.delete(task)
+                note_change(session, user.id)
+        except OutcomeUnknown as unknown:
+            deleted, still = view, self._found(user, Task.id == task_id)
+            view = self._settle(unknown, lambda session: deleted if still(session) is None else None)
         log.info("task deleted user_id=%s task_id=%s", user.id, task_id)
         return view
 
