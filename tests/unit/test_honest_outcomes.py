@@ -8,46 +8,11 @@ the answer is lost, as with an I/O error or a dropped connection after the commi
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
+from tests.faults import commit_fails
 from tui_tasks.domain import TaskDraft
 from tui_tasks.errors import OutcomeUnknown, StorageError
-
-
-def _io_error() -> OperationalError:
-    return OperationalError("COMMIT", {}, Exception("disk I/O error"))
-
-
-@contextmanager
-def commit_fails(when: str, *, reads_fail: bool = False, services=None):
-    """The next write's COMMIT fails `before` it reaches the database or `after` it did; with
-    `reads_fail`, every transaction begun after that fails too (the database is unreadable)."""
-    state = {"armed": True, "broken": False}
-
-    def fail(session) -> None:
-        if state["armed"]:
-            state["armed"] = False
-            state["broken"] = reads_fail
-            raise _io_error()
-
-    def begin(conn) -> None:
-        if state["broken"]:
-            raise _io_error()
-
-    event.listen(Session, f"{when}_commit", fail)
-    if reads_fail:
-        event.listen(services.db.engine, "begin", begin)
-    try:
-        yield state
-    finally:
-        event.remove(Session, f"{when}_commit", fail)
-        if reads_fail:
-            event.remove(services.db.engine, "begin", begin)
 
 
 def _titles(services, user) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 import threading
@@ -17,12 +18,13 @@ from textual.message import Message
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from tui_tasks import __version__
 from tui_tasks.config import Settings, save_setting
-from tui_tasks.domain import HealthReport, Status, UserView, utcnow
-from tui_tasks.errors import StorageError, TasksError
+from tui_tasks.domain import CheckResult, HealthReport, Status, UserView, utcnow
+from tui_tasks.errors import Conflict, OutcomeUnknown, StorageError, TasksError
 from tui_tasks.ui.commands import ScreenCommands
 from tui_tasks.ui.dispatch import ServiceFailed, WriteQueue
-from tui_tasks.ui.messages import DatabaseOpened, HealthChecked, LoggedIn
+from tui_tasks.ui.messages import DatabaseOpened, HealthChecked, LoggedIn, WritesRefused
 
 if TYPE_CHECKING:
     from tui_tasks.services.facade import Services
@@ -32,6 +34,10 @@ GC_QUIET_S = 0.5  # no key or click for this long: a full garbage collection del
 FULL_GC_EVERY_S = 60.0  # and at least this often, input or not
 FULL_GC_NEVER = 10**9  # the generation-2 threshold that leaves full collections to the app
 log = logging.getLogger("tui_tasks.ui")
+
+
+class RefusedWhileDown(StorageError):
+    """A write not sent, because the database is down (the bar already says why)."""
 
 
 class TasksApp(App[None]):
@@ -56,7 +62,9 @@ class TasksApp(App[None]):
         self.live = live  # timers (health, idle lock) and cursor blink; off in snapshot tests
         self.services: Services | None = services
         self.user: UserView | None = None
-        self.health: HealthReport | None = None
+        self.health: HealthReport | None = None  # the last check, and a refused write's reason (see _publish_health)
+        self._checked: HealthReport | None = None  # the last check alone
+        self._writes_refused: str | None = None
         self.health_signal: Signal[HealthReport] = Signal(self, "health")
         self._services_ready = threading.Event()
         self._writes = WriteQueue()
@@ -137,6 +145,13 @@ class TasksApp(App[None]):
             except Exception as error:  # a bug, or an OS error no service expected: logged, then shown
                 log.error("unexpected error in a %s call", group, exc_info=error)
                 failure = TasksError(f"Unexpected error: {type(error).__name__} (details in the log)")
+            if write:  # the bar says "down" while the database refuses writes, whatever a read-only check says
+                if isinstance(failure, StorageError) and not isinstance(failure, (Conflict, RefusedWhileDown)):
+                    unknown = isinstance(failure, OutcomeUnknown)
+                    reason = failure.reason if unknown else failure.message.removeprefix("Not saved: ")
+                    self.post_message(WritesRefused(f"a change {'may not have been' if unknown else 'was not'} saved: {reason}"))
+                elif failure is None and self._writes_refused is not None:
+                    self.post_message(WritesRefused(None))
             if get_current_worker().is_cancelled:
                 return  # superseded: its answer, or its error, is of no use any more
             if failure is not None:
@@ -170,7 +185,7 @@ class TasksApp(App[None]):
         report = self._fresh_health()
         if report.status is Status.FAIL:
             reason = next(c.message for c in report.checks if c.status is Status.FAIL)
-            raise StorageError(f"Not saved: {reason}")
+            raise RefusedWhileDown(f"Not saved: {reason}")
 
     @on(ServiceFailed)
     def _service_failed(self, event: ServiceFailed) -> None:
@@ -249,8 +264,26 @@ class TasksApp(App[None]):
         if event.report.status is not before:
             problems = "; ".join(f"{c.name}: {c.message}" for c in event.report.checks if c.status is not Status.OK)
             log.warning("database health %s -> %s %s", before.value, event.report.status.value, problems)
-        self.health = event.report
-        self.health_signal.publish(event.report)
+        self._checked = event.report
+        self._publish_health()
+
+    @on(WritesRefused)
+    def _writes_refused_changed(self, event: WritesRefused) -> None:
+        if event.reason is not None and event.reason != self._writes_refused:
+            log.warning("writes refused: %s", event.reason)
+        self._writes_refused = event.reason
+        self._publish_health()
+
+    def _publish_health(self) -> None:
+        """The bar's health: the last check, and "down" with the reason while writes are refused."""
+        report = self._checked
+        if self._writes_refused is not None:
+            refused = CheckResult("writes", Status.FAIL, self._writes_refused)
+            report = report or HealthReport(__version__, self.settings.db.display)
+            report = dataclasses.replace(report, checks=(refused, *report.checks))
+        self.health = report
+        if report is not None:
+            self.health_signal.publish(report)
 
     # --- idle lock and theme --------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:

@@ -40,6 +40,14 @@ class HealthChecked(Message):
         return isinstance(message, HealthChecked)
 
 
+class WritesRefused(Message):
+    """A write failed because of the database (`reason`), or one went through again (`reason` None)."""
+
+    def __init__(self, reason: str | None) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 class PageLoaded(Message):
     """A page of the task list arrived; `reset` means it starts a new list (at its "first" or "last" task
     when `edge` says so), `before` that it was read backwards and goes before the rows held."""

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from tui_tasks.domain import Priority, TaskDraft, TaskView, local_date, parse_due
-from tui_tasks.errors import NotFound, StaleTask, ValidationError
+from tui_tasks.errors import NotFound, OutcomeUnknown, StaleTask, ValidationError
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.messages import SaveConflicted, TaskChanged
 from tui_tasks.ui.screens.conflict import ConflictScreen
@@ -172,6 +172,9 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
         self.saving = False
         if isinstance(event.error, NotFound) and self.task_view is not None:
             self._deleted_elsewhere()
+            return
+        if isinstance(event.error, OutcomeUnknown):  # saving again could make it twice
+            self.show_error("form", f"{event.error.message}: look at the list before saving again")
             return
         field = event.error.field if isinstance(event.error, ValidationError) else "form"
         self.show_error(field, event.error.message)

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Static
 from tui_tasks.domain import (
     PageCursor, SortField, TaskCounts, TaskFilter, TaskQuery, TaskView, local_date, narrows, search_accepts,
 )
-from tui_tasks.errors import NotFound, StaleTask, TasksError
+from tui_tasks.errors import NotFound, OutcomeUnknown, StaleTask, TasksError
 from tui_tasks.state import load_state, save_state
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.screens.account import AccountScreen
@@ -443,9 +443,21 @@ class TaskListScreen(Screen[None]):
         elif event.tag == "more":
             self.loading.clear()  # the next move near either end tries again
         elif event.tag.startswith("undo:"):
-            self.undo_stack.append(self._undoing.pop(int(event.tag[5:])))  # keep it for another try
+            undone = self._undoing.pop(int(event.tag[5:]))
+            if isinstance(event.error, OutcomeUnknown):
+                self._outcome_unknown(event)  # not offered again: it may be back already, and twice is worse
+                return
+            self.undo_stack.append(undone)  # not saved for sure: keep it for another try
             self.notify(event.error.message, title="Could not undo", severity="error", markup=False)
             event.stop()
+
+    def _outcome_unknown(self, event: ServiceFailed) -> None:
+        """A change whose saving failed half-way, when even reading it back failed: no "try again",
+        which could do it twice; the list is read afresh, and shows what was saved once it can."""
+        event.stop()
+        self.notify(f"{event.error.message}. The list is read again to show what was saved.",
+                    title="Not sure it was saved", severity="error", timeout=10, markup=False)  # fmt: skip
+        self.reload_window()
 
     def _task_failed(self, task_id: int, version: int, event: ServiceFailed) -> None:
         """A toggle or delete (sent expecting `version`) was refused: a task changed or deleted elsewhere
@@ -459,6 +471,8 @@ class TaskListScreen(Screen[None]):
             self.notify(f"{title} was changed elsewhere; it now shows the latest. Nothing was changed here.",
                         title="Changed elsewhere", severity="warning", timeout=6, markup=False)  # fmt: skip
             self.app.run_service(self, lambda s: s.tasks.get(user, task_id), TaskChanged)
+        elif isinstance(event.error, OutcomeUnknown):
+            self._outcome_unknown(event)
         elif isinstance(event.error, NotFound):
             event.stop()
             self.table.remove_task(task_id)
