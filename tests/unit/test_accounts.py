@@ -226,8 +226,9 @@ def test_plain_password_is_nowhere_in_the_database_file_or_the_log(services, log
         services.accounts.log_in(user.email, secret + "-wrong")
     services.accounts.change_password(user, secret, secret + "-2")
     services.db.close()
-    for handler in logging.getLogger("tui_tasks").handlers:
-        handler.flush()
+    for handler in list(logging.getLogger("tui_tasks").handlers):  # closed: the file guard refuses a file held open
+        logging.getLogger("tui_tasks").removeHandler(handler)
+        handler.close()
     log_text = log_path.read_text()
     assert f"account registered user_id={user.id}" in log_text
     assert f"log-in failed user_id={user.id}" in log_text
@@ -277,3 +278,90 @@ def test_parallel_guesses_cannot_get_past_the_lock(services, alice):
     assert outcomes.count("locked") == 16
     with pytest.raises(AccountLocked):
         services.accounts.log_in(alice.email, "alice-password")
+
+
+# --- the lockout counts emails as typed, with or without an account ------------------------------------
+
+
+def answer(services, email: str, password: str = "wrong-password") -> tuple[str, str, int]:
+    """What one log-in attempt answers: ("locked"|"invalid"|"in", message, seconds)."""
+    try:
+        services.accounts.log_in(email, password)
+    except AccountLocked as locked:
+        return ("locked", locked.message, locked.seconds)
+    except AuthError as refused:
+        return ("invalid", refused.message, 0)
+    return ("in", "", 0)
+
+
+def failure_row(services, email: str) -> tuple | None:
+    with services.db.engine.connect() as conn:
+        row = conn.execute(text("SELECT failures, locked_until FROM login_failure WHERE email = :e"), {"e": email})
+        return tuple(row.first() or ()) or None
+
+
+# Seconds waited before each try: five failures lock; tries while locked; the lock runs out; it doubles.
+TIMELINE = (0, 0, 0, 0, 0, 0, 12, 19, 0, 61, 0, 121)
+
+
+def test_an_unknown_email_is_answered_and_locked_exactly_like_an_existing_one(services, alice, clock):
+    start = clock.now
+    answers, rows = {}, {}
+    for email in (alice.email, "nobody@example.com"):
+        clock.now = start  # the same timeline for both
+        seen = []
+        for wait in TIMELINE:
+            clock.advance(seconds=wait)
+            seen.append(answer(services, email, "alice-password" if wait == 12 else "wrong-password"))
+        answers[email], rows[email] = seen, failure_row(services, email)
+    assert answers[alice.email] == answers["nobody@example.com"]
+    locked = [("locked", f"Account locked — try again in {s} s", s) for s in (30, 18, 60, 120, 240)]
+    invalid = ("invalid", "Invalid email or password", 0)
+    assert answers[alice.email] == [invalid] * 4 + [locked[0], locked[0], locked[1],  # the right password too
+                                                    locked[2], locked[2], locked[3], locked[3], locked[4]]
+    assert rows[alice.email] == rows["nobody@example.com"] and rows[alice.email][0] == 8
+
+
+def test_the_count_is_per_email_as_stored_whatever_the_case_and_spaces(services, alice):
+    for typed in ("Alice@Example.com", " alice@example.com", "ALICE@EXAMPLE.COM\t", "alice@example.com"):
+        assert answer(services, typed)[0] == "invalid"
+    assert answer(services, " ALICE@example.COM ")[0] == "locked"
+    assert failure_row(services, "alice@example.com")[0] == 5
+    assert answer(services, "bob@example.com")[0] == "invalid"  # another email has its own count
+
+
+def test_a_success_resets_the_count_of_that_email_only(services, alice, bob):
+    for _ in range(4):
+        answer(services, alice.email)
+        answer(services, bob.email)
+    services.accounts.log_in(alice.email, "alice-password")
+    assert failure_row(services, alice.email) is None
+    assert failure_row(services, bob.email)[0] == 4
+    assert answer(services, bob.email)[0] == "locked"
+
+
+def test_a_malformed_email_gets_the_same_answer_and_counts_nowhere(services):
+    for _ in range(7):
+        assert answer(services, "not an email") == ("invalid", "Invalid email or password", 0)
+    with services.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM login_failure")).scalar() == 0
+
+
+def test_parallel_guesses_at_an_unknown_email_stop_at_the_lock_too(services):
+    """The same race as for an account: twenty wrong guesses at once, four answered invalid, the rest locked."""
+    import threading
+
+    outcomes: list[str] = []
+    start = threading.Barrier(20)
+
+    def guess() -> None:
+        start.wait()
+        outcomes.append(answer(services, "nobody@example.com")[0])
+
+    threads = [threading.Thread(target=guess) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["invalid"] * 4 + ["locked"] * 16
+    assert failure_row(services, "nobody@example.com")[0] == 5

@@ -25,7 +25,7 @@ from tui_tasks.db.backup import list_backups
 from tui_tasks.db.engine import Database, make_engine
 from tui_tasks.db.migrate import MIGRATIONS_DIR, ensure_schema, upgrade
 from tui_tasks.domain import TaskDraft, TaskQuery, UserView
-from tui_tasks.errors import SchemaError
+from tui_tasks.errors import AccountLocked, AuthError, SchemaError
 from tui_tasks.services.accounts import Accounts
 from tui_tasks.services.stats import Stats
 from tui_tasks.services.tasks import Tasks
@@ -221,7 +221,7 @@ def test_a_failing_migration_changes_nothing(db, target, tmp_path):
         tables = {name for name in inspect(conn).get_table_names() if not name.startswith(migrations.TEXT_INDEX)}
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD
         assert "nickname" not in {c["name"] for c in inspect(conn).get_columns("user")}
-    assert tables == {"alembic_version", "user", "task", "task_tag"}
+    assert tables == {"alembic_version", "user", "task", "task_tag", "login_failure"}
     assert table_counts(target) == before
 
 
@@ -263,3 +263,63 @@ def test_start_up_with_a_current_schema_does_not_import_alembic(tmp_path):
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def at_0004_with_a_locked_and_a_counting_account(db, target) -> None:
+    """A 0004 database: ann locked after 6 failures, ben at 2 failures, cy clean, and a deleted account
+    with the highest id."""
+    upgrade(target, MIGRATIONS_DIR, "0004")
+    with db.engine.begin() as conn:
+        for name, failures, locked in (("ann", 6, "2999-01-01 00:00:00.000000"), ("ben", 2, None),
+                                       ("cy", 0, None), ("gone", 0, None)):  # fmt: skip
+            conn.execute(text(
+                "INSERT INTO \"user\" (email, display_name, password_hash, created_at, failed_logins, locked_until,"
+                " task_changes) VALUES (:email, :name, :hash, '2026-01-01 00:00:00.000000', :failures, :locked, 0)"
+            ), {"email": f"{name}@example.com", "name": name, "hash": b"not a real hash", "failures": failures,
+                "locked": locked})  # fmt: skip
+        conn.execute(text("DELETE FROM \"user\" WHERE email = 'gone@example.com'"))
+
+
+def test_upgrading_a_0004_database_carries_each_accounts_failures_over_to_its_email(db, target, clock):
+    at_0004_with_a_locked_and_a_counting_account(db, target)
+    ensure_schema(db)
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT email, failures, locked_until FROM login_failure ORDER BY email")).all()
+        assert [(email, failures) for email, failures, _ in rows] == [("ann@example.com", 6), ("ben@example.com", 2)]
+        assert rows[0][2] is not None and rows[1][2] is None
+        assert not {"failed_logins", "locked_until"} & {c["name"] for c in inspect(conn).get_columns("user")}
+    with pytest.raises(AccountLocked):  # still locked, and counted on from 2 for ben
+        Accounts(db, rounds=4, clock=clock).log_in("ann@example.com", "whatever-password")
+    for _ in range(2):
+        with pytest.raises(AuthError) as caught:
+            Accounts(db, rounds=4, clock=clock).log_in("ben@example.com", "whatever-password")
+        assert not isinstance(caught.value, AccountLocked)
+    with pytest.raises(AccountLocked):
+        Accounts(db, rounds=4, clock=clock).log_in("ben@example.com", "whatever-password")
+
+
+@pytest.mark.parametrize("native_drop", [True, False], ids=["drop-column", "rebuild"])
+def test_0005_keeps_accounts_ids_never_reused_on_sqlite(tmp_path, monkeypatch, native_drop):
+    """0005 drops two columns of `user`: natively (SQLite 3.35+) or, before that, by rebuilding the table,
+    which must keep AUTOINCREMENT and its sequence, or a deleted account's id would be given out again."""
+    if not native_drop:
+        monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 34, 0))
+    target = parse_database(str(tmp_path / "ids.db"))
+    db = Database(target)
+    try:
+        at_0004_with_a_locked_and_a_counting_account(db, target)
+        ensure_schema(db)
+        with db.engine.connect() as conn:
+            differences = compare_metadata(
+                MigrationContext.configure(conn, opts={"include_object": migrations.include_object}),
+                SQLModel.metadata,
+            )
+            sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'user'")).scalar()
+            names = [r[0] for r in conn.execute(text('SELECT email FROM "user" ORDER BY id'))]
+        assert differences == []
+        assert "AUTOINCREMENT" in sql
+        assert names == ["ann@example.com", "ben@example.com", "cy@example.com"]
+        new = Accounts(db, rounds=4).register("new@example.com", "password-123")
+        assert new.id == 5  # not 4, the deleted account's
+    finally:
+        db.close()

@@ -155,6 +155,35 @@ def test_an_unknown_email_takes_as_long_as_a_wrong_password(settings, clock):
 
 
 
+def test_an_unknown_email_fails_and_stays_locked_in_the_same_time_as_an_account(settings, clock):
+    """Through the lockout (counted failures, and tries while locked), each kind's median time for an email
+    with an account and one without differ by less than 10 %, and the answers are the same."""
+    services = open_services(Settings(db=settings.db, bcrypt_rounds=10), clock)
+    emails = ("known@example.com", "unknown@example.com")
+    timings = {email: {"failing": [], "locked": []} for email in emails}
+    answers: dict[str, list[str]] = {email: [] for email in emails}
+    try:
+        services.accounts.register("known@example.com", "the-right-password")
+        for attempt in range(30):  # 5 failures lock; then every third try comes after the lock ran out
+            counted = attempt < 5 or attempt % 3 == 0
+            if attempt >= 5 and counted:
+                clock.advance(days=1)
+            for email in emails if attempt % 2 else reversed(emails):  # neither always goes first
+                started = time.perf_counter()
+                with pytest.raises(AuthError) as caught:
+                    services.accounts.log_in(email, "a-wrong-password")
+                timings[email]["failing" if counted else "locked"].append(time.perf_counter() - started)
+                answers[email].append(caught.value.message)
+    finally:
+        services.close()
+    assert answers[emails[0]] == answers[emails[1]] and "locked" in answers[emails[0]][-1]
+    for phase in ("failing", "locked"):  # each try of one email is next to one of the other: compared in pairs,
+        known, unknown = timings[emails[0]][phase], timings[emails[1]][phase]  # a busy machine slows both
+        difference = statistics.median(k - u for k, u in zip(known, unknown, strict=True))
+        assert abs(difference) / statistics.median(known) < 0.10, (phase, difference, known, unknown)
+        assert min(statistics.median(known), statistics.median(unknown)) > 0.01  # a real check ran on both paths
+
+
 # --- stored text is never a terminal command ------------------------------------------------------------
 
 

@@ -34,11 +34,20 @@ class User(SQLModel, table=True):
     password_hash: bytes = Field(sa_type=LargeBinary)
     created_at: datetime
     last_login_at: datetime | None = None
-    failed_logins: int = Field(default=0)
-    locked_until: datetime | None = None
     # One more with every write to the user's tasks, in the same transaction: another window or client
     # learns that the list changed from one primary-key read, on SQLite and PostgreSQL alike.
     task_changes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed log-ins in a row for one email as typed (normalised as stored), whether or not an account
+    has it: the lockout then answers the same for every email and cannot tell which ones exist."""
+
+    __tablename__ = "login_failure"
+
+    email: str = Field(max_length=254, primary_key=True)
+    failures: int = Field(default=0)
+    locked_until: datetime | None = None
 
 
 class Task(SQLModel, table=True):

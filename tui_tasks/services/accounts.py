@@ -10,10 +10,12 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import bcrypt
-from sqlmodel import select
+from sqlalchemy import delete, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
 
 from tui_tasks.db.engine import Database
-from tui_tasks.db.tables import User
+from tui_tasks.db.tables import LoginFailure, User
 from tui_tasks.domain import UserView, utcnow, visible
 from tui_tasks.errors import AccountLocked, AuthError, Conflict, NotFound, ValidationError
 from tui_tasks.services.validation import (
@@ -64,14 +66,21 @@ def _password_matches(password: bytes, password_hash: bytes) -> bool:
 
 
 class _Attempt(NamedTuple):
-    """A log-in attempt as counted: `locked_for` > 0 when the account was already locked,
-    `lock_s` > 0 when this attempt's failure locks it."""
+    """A log-in attempt as counted for the email typed: `locked_for` > 0 when it was already locked,
+    `lock_s` > 0 when this attempt's failure locks it. With no account, `user_id` is None and the hash
+    is the dummy one, so that what follows costs the same."""
 
-    user_id: int
+    user_id: int | None
     password_hash: bytes
     failures: int
     locked_for: int
     lock_s: int
+
+
+def _insert(db: Database):
+    """An INSERT into login_failure that can take ON CONFLICT DO UPDATE, in the database's dialect."""
+    dialect = postgresql if db.target.kind == "postgresql" else sqlite
+    return dialect.insert(LoginFailure.__table__)
 
 
 def _typed_password(password: str, field: str) -> bytes:
@@ -116,55 +125,71 @@ class Accounts:
         return view
 
     def log_in(self, email: str, password: str) -> UserView:
-        """The account for these credentials; AuthError (same message, same cost) otherwise."""
+        """The account for these credentials; AuthError otherwise. The answer, its cost and the lockout
+        are the same whether an account has the email or not: failures are counted per email typed."""
         raw = _typed_password(password, "password")
         try:
             address = clean_email(email)
-        except ValidationError:
-            address = None
-        now = self.clock()
-        attempt = self._begin_attempt(address, now) if address is not None else None
-        if attempt is None or attempt.locked_for:
-            _password_matches(raw, _dummy_hash(self.rounds))  # unknown and locked cost what a check costs
-            if attempt is None:
-                log.info("log-in failed: unknown account")
-                raise AuthError(INVALID_LOGIN)
+        except ValidationError:  # no account can have it, so there is nothing to count either
+            _password_matches(raw, _dummy_hash(self.rounds))
+            log.info("log-in failed: not an email")
+            raise AuthError(INVALID_LOGIN) from None
+        attempt = self._checked_attempt(address, raw, self.clock())
+        stronger = self._hash(raw) if hash_cost(attempt.password_hash) < self.rounds else None
+        return self._record_success(address, attempt, stronger)
+
+    def _checked_attempt(self, address: str, raw: bytes, now: datetime) -> _Attempt:
+        """Count an attempt at `address` and check the password; AccountLocked or AuthError unless it matches
+        an account that is not locked. Every path costs one bcrypt check at the configured cost."""
+        attempt = self._begin_attempt(address, now)
+        if attempt.locked_for:
+            _password_matches(raw, _dummy_hash(self.rounds))  # a locked email costs what a check costs
             raise AccountLocked(attempt.locked_for)
-        if not _password_matches(raw, attempt.password_hash):
-            log.info("log-in failed user_id=%s failures=%s", attempt.user_id, attempt.failures)
+        if not _password_matches(raw, attempt.password_hash) or attempt.user_id is None:
+            log.info("log-in failed user_id=%s failures=%s", attempt.user_id or "none", attempt.failures)
             if attempt.lock_s:
-                log.warning("account locked user_id=%s seconds=%s", attempt.user_id, attempt.lock_s)
+                log.warning("log-ins locked user_id=%s seconds=%s", attempt.user_id or "none", attempt.lock_s)
                 raise AccountLocked(attempt.lock_s)
             raise AuthError(INVALID_LOGIN)
-        stronger = self._hash(raw) if hash_cost(attempt.password_hash) < self.rounds else None
-        return self._record_success(attempt, stronger, now)
+        return attempt
 
-    def _begin_attempt(self, address: str, now: datetime) -> _Attempt | None:
-        """Count the attempt as a failure before the password is checked, in one write transaction:
-        parallel guesses then cannot get past the lock, and a success undoes the count."""
+    def _begin_attempt(self, address: str, now: datetime) -> _Attempt:
+        """Count the attempt as a failure before the password is checked, with one atomic upsert in a write
+        transaction (which then holds the row, or on SQLite the database, until it ends): parallel guesses
+        cannot get past the lock, and a success undoes the count. The same statements run for an email
+        with or without an account."""
+        row = LoginFailure.__table__
+        not_locked = or_(row.c.locked_until.is_(None), row.c.locked_until <= now)
+        count = _insert(self.db).values(email=address, failures=1, locked_until=None)
+        count = count.on_conflict_do_update(
+            index_elements=[row.c.email], set_={"failures": row.c.failures + 1}, where=not_locked
+        )
         with self.db.session(write=True) as session:
-            user = session.exec(select(User).where(User.email == address).with_for_update()).first()
-            if user is None:
-                return None
-            if user.locked_until is not None and user.locked_until > now:
-                locked_for = math.ceil((user.locked_until - now).total_seconds())
-                return _Attempt(user.id, user.password_hash, user.failed_logins, locked_for, 0)
-            user.failed_logins += 1
-            lock_s = lock_seconds(user.failed_logins)
+            session.exec(count)
+            failures, locked_until = session.exec(
+                select(row.c.failures, row.c.locked_until).where(row.c.email == address)
+            ).one()
+            account = session.exec(select(User.id, User.password_hash).where(User.email == address)).first()
+            user_id, password_hash = account if account is not None else (None, _dummy_hash(self.rounds))
+            if locked_until is not None and locked_until > now:  # locked: not counted, nothing changed
+                locked_for = math.ceil((locked_until - now).total_seconds())
+                return _Attempt(user_id, password_hash, failures, locked_for, 0)
+            lock_s = lock_seconds(failures)
             if lock_s:
-                user.locked_until = now + timedelta(seconds=lock_s)
-            return _Attempt(user.id, user.password_hash, user.failed_logins, 0, lock_s)
+                session.exec(
+                    update(row).where(row.c.email == address).values(locked_until=now + timedelta(seconds=lock_s))
+                )
+            return _Attempt(user_id, password_hash, failures, 0, lock_s)
 
-    def _record_success(self, attempt: _Attempt, stronger_hash: bytes | None, now: datetime) -> UserView:
-        """Reset the failure count; store a hash of the configured cost (made before the transaction,
+    def _record_success(self, address: str, attempt: _Attempt, stronger_hash: bytes | None) -> UserView:
+        """Forget the email's failures; store a hash of the configured cost (made before the transaction,
         so that no writer waits on bcrypt) unless the password changed meanwhile."""
         with self.db.session(write=True) as session:
+            session.exec(delete(LoginFailure).where(col(LoginFailure.email) == address))
             user = session.exec(select(User).where(User.id == attempt.user_id).with_for_update()).first()
             if user is None:
                 raise AuthError(INVALID_LOGIN)
-            user.failed_logins = 0
-            user.locked_until = None
-            user.last_login_at = now
+            user.last_login_at = self.clock()
             if stronger_hash is not None and user.password_hash == attempt.password_hash:
                 user.password_hash = stronger_hash
                 log.info("password re-hashed at cost %s user_id=%s", self.rounds, user.id)
