@@ -11,8 +11,13 @@ import io
 import json
 import logging
 import os
+import signal
+import stat
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
 
@@ -121,10 +126,33 @@ def _report_problems(problems, invalid: int, prefix: str, *, clear_bar: bool) ->
         print(f"tui-tasks: {prefix}{invalid - len(problems)} more invalid records", file=sys.stderr)
 
 
+def _shown(text: str) -> str:
+    """A file name as a message shows it: as typed, unless it holds a character that would break the line."""
+    return text if text.isprintable() else ascii(text)
+
+
+def _check_source(file: str, settings: Settings) -> None:
+    """What can be seen of FILE before the password is asked: that it is there, not a folder, readable,
+    and not the database itself (reading that beside a connection would drop the connection's locks)."""
+    from tui_tasks.services.export import is_database_file
+
+    try:
+        info = os.stat(file)
+    except OSError as exc:
+        raise TasksError(f"cannot read {_shown(file)}: {(exc.strerror or str(exc)).lower()}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise TasksError(f"cannot read {_shown(file)}: it is a folder")
+    if is_database_file(Path(file), settings.db.path):
+        raise TasksError(f"cannot read {_shown(file)}: it is the database itself")
+    if not os.access(file, os.R_OK):
+        raise TasksError(f"cannot read {_shown(file)}: permission denied")
+
+
 def run_import(settings: Settings, args: argparse.Namespace) -> ExitCode:
     """Import FILE; list bad records; one summary line on stderr."""
     from tui_tasks.services.transfer import InvalidRecords, import_tasks
 
+    _check_source(args.file, settings)
     services, user = _open_as(settings, args.user)
     bar = sys.stderr.isatty()
     try:
@@ -147,12 +175,16 @@ def run_import(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 def run_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
     """Export to -o FILE, or to stdout (UTF-8 whatever the locale); one summary line on stderr."""
+    from tui_tasks.services.export import export_target
     from tui_tasks.services.transfer import export_tasks
 
+    to_file = bool(args.output) and args.output != "-"
+    if to_file:
+        export_target(Path(args.output), settings.db.path)  # a folder, no folder, the database: before the password
     services, user = _open_as(settings, args.user)
     started = time.monotonic()
     try:
-        if args.output and args.output != "-":
+        if to_file:
             count = export_tasks(services, user, Path(args.output), args.format)
         else:
             out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
@@ -163,7 +195,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
                 out.detach()
     finally:
         services.close()
-    where = f" to {args.output}" if args.output and args.output != "-" else ""
+    where = f" to {_shown(args.output)}" if to_file else ""
     print(f"tui-tasks: exported {count}{where}, in {time.monotonic() - started:.1f} s ({args.format})", file=sys.stderr)
     return ExitCode.OK
 
@@ -208,8 +240,28 @@ def run_app(settings: Settings) -> ExitCode:
     from tui_tasks.ui.app import TasksApp
 
     setup_logging(settings.log_level)
-    TasksApp(settings).run()
-    return ExitCode.OK
+    app = TasksApp(settings)
+    app.run()
+    return app.return_code or ExitCode.OK  # 1 after "The database cannot be used", or a crash
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop an import or export as ctrl+c does: it rolls back, or removes its
+    temporary file, instead of dying where it stands."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = {number: signal.signal(number, interrupt) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,10 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--upgrade does not go with {'--check' if args.check else args.command}")
     try:
         settings = load_settings({"db": args.db})
-        if args.command == "import":
-            return run_import(settings, args)
-        if args.command == "export":
-            return run_export(settings, args)
+        if args.command:
+            with _signals_interrupt():
+                return run_import(settings, args) if args.command == "import" else run_export(settings, args)
         if args.upgrade:
             return run_upgrade(settings)
         return run_check(settings, args.json) if args.check else run_app(settings)

@@ -617,3 +617,42 @@ def test_a_port_that_is_not_a_number_is_a_one_line_usage_error(cli: Cli) -> None
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.returncode == 2
     assert result.stderr.startswith("tui-tasks: --db must be")
+
+
+# --------------------------------------------------------------------------- import and export: the file before the password
+
+
+def run_without_password(cli: Cli, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command with no password to read and no terminal to ask one on."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui_tasks", *args], env=cli.env, cwd=cli.workdir, input="",
+        capture_output=True, text=True, timeout=60, start_new_session=True,
+    )  # fmt: skip
+
+
+def test_a_file_that_cannot_be_imported_is_said_before_the_password_is_asked(cli: Cli) -> None:
+    app_database(cli.db_path)
+    (cli.workdir / "folder").mkdir()
+    cases = {
+        "missing.json": "cannot read missing.json: no such file or directory",
+        "folder": "cannot read folder: it is a folder",
+        str(cli.db_path): f"cannot read {cli.db_path}: it is the database itself",
+        f"{cli.db_path}-wal": f"cannot read {cli.db_path}-wal: it is the database itself",
+    }
+    Path(f"{cli.db_path}-wal").write_bytes(b"")  # as a running app's would be
+    for file, message in cases.items():
+        result = run_without_password(cli, "import", file, "--user", "a@example.com")
+        assert (result.returncode, result.stdout, result.stderr) == (1, "", f"tui-tasks: {message}\n")
+
+
+def test_an_export_target_that_cannot_be_written_is_said_before_the_password_is_asked(cli: Cli) -> None:
+    app_database(cli.db_path)
+    (cli.workdir / "folder").mkdir()
+    cases = {
+        "folder": "cannot write folder: it is a folder (give a file name)",
+        "no/such/out.json": "cannot write no/such/out.json: no such file or directory",
+        str(cli.db_path): f"cannot write {cli.db_path}: it is the database itself (choose another file)",
+    }
+    for target, message in cases.items():
+        result = run_without_password(cli, "export", "--user", "a@example.com", "-o", target)
+        assert (result.returncode, result.stdout, result.stderr) == (1, "", f"tui-tasks: {message}\n")

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
+import stat
+import tempfile
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -85,27 +90,20 @@ def export_tasks(
 ) -> int:
     """Write all of `user`'s tasks, oldest id first, to a file path or a text stream; return how many.
 
-    A path is written to a private (0600) temporary file beside it, renamed over it when complete,
-    so an interrupted export never leaves half a file. `progress` gets the count every page.
+    A path is what `export_target` accepts: a file is written to a private temporary file beside it
+    and renamed over it when complete (an interrupted export leaves the old file as it was); a FIFO
+    or a terminal is written in place. `progress` gets the count every page.
     """
     if fmt not in FORMATS:
         raise TransferError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     if not isinstance(destination, (str, os.PathLike)):
         return _export(services, user, destination, fmt, progress)
     path = Path(destination)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise TransferError(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}") from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as out:
-            count = _export(services, user, out, fmt, progress)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return count
+        with open_target(path, services.db.target.path) as out:
+            return _export(services, user, out, fmt, progress)
+    except OSError as exc:  # a full disk, a reader that went away, a folder that went read-only
+        raise TransferError(_cannot_write(path, exc)) from None
 
 
 def _export(
@@ -128,3 +126,173 @@ def _export(
     if progress is not None:
         progress(count)
     return count
+
+
+# --------------------------------------------------------------------------- the file an export goes to
+
+DATABASE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+STREAMS = "a FIFO or a character device"
+_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket", stat.S_IFBLK: "a block device"}
+
+
+def export_target(path: Path, database: Path | None) -> os.stat_result | None:
+    """Whether an export may go to `path`: None for a file to create or replace, the object's stat for
+    a FIFO or character device to write in place; TransferError (one line) for anything else.
+
+    Looked at without opening anything (the CLI asks before the password). A symbolic link is never
+    followed to a file nor replaced: it is refused, unless it leads to a FIFO or a terminal (that is
+    what /dev/stdout and /dev/fd/N are). The database and its -wal, -shm and -journal are refused:
+    replacing them would destroy it, and opening them beside a connection drops its locks.
+    """
+    shown = _shown(path)
+    if is_database_file(path, database):
+        raise TransferError(f"cannot write {shown}: it is the database itself (choose another file)")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise TransferError(_cannot_write(path, exc)) from None
+    if info is None or stat.S_ISREG(info.st_mode):
+        if not path.parent.is_dir():  # seen before the password: nothing to export into
+            why = "not a directory" if path.parent.exists() else "no such file or directory"
+            raise TransferError(f"cannot write {shown}: {why}")
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = os.stat(path)
+        except OSError:
+            info = None
+        if info is None or not _is_stream(info):
+            raise TransferError(f"cannot write {shown}: it is a symbolic link (give the file it leads to, "
+                                "or remove the link)")  # fmt: skip
+    if not _is_stream(info):
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        raise TransferError(f"cannot write {shown}: it is {kind} (give a file name)")
+    if info.st_uid not in (0, os.geteuid()):
+        raise TransferError(f"cannot write {shown}: it is {STREAMS} that another user owns")
+    return info
+
+
+@contextmanager
+def open_target(path: Path, database: Path | None) -> Iterator[TextIO]:
+    """A text stream onto `path` (see export_target). A file is replaced only if the block completes:
+    it is written to a new private (0600) file of an unpredictable name beside it (created with
+    O_EXCL and O_NOFOLLOW), synced, then renamed over it; on any error, or an interrupt, that file is
+    removed and the old one is left as it was."""
+    if export_target(path, database) is not None:
+        fd = _open_stream(path)
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            yield out
+        return
+    # A signal that stops the export (ctrl+c, SIGTERM) waits until the file's name is known and the
+    # block that removes it is entered: otherwise it could land between creating the file and `try`.
+    held = _hold(signal.SIG_BLOCK)
+    temporary = None
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".tui-tasks-export.", suffix=".tmp", dir=path.parent)
+        _hold(signal.SIG_UNBLOCK, held)
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            os.fchmod(fd, 0o600)  # mkstemp's 0600 less the umask: 0600 exactly
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        _check_still_replaceable(path)
+        os.rename(temporary, path)  # a link put there meanwhile is itself replaced, never written through
+    except BaseException:
+        _hold(signal.SIG_UNBLOCK, held)  # again, if mkstemp failed
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except FileNotFoundError:
+                pass
+        raise
+    _sync_folder(path.parent)
+
+
+_STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+def _hold(how: int, signals: set[int] | None = None) -> set[int]:
+    """Block or unblock the signals that stop an export, in the main thread (the one that runs their
+    handlers); return those that were not blocked already."""
+    if threading.current_thread() is not threading.main_thread():
+        return set()
+    if how == signal.SIG_BLOCK:
+        return _STOPPING - signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    if signals:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+    return set()
+
+
+def _check_still_replaceable(path: Path) -> None:
+    """Just before the rename: what is at `path` now is still nothing, a file or a link (which the
+    rename replaces), not a FIFO, a device or a folder someone put there while the export ran."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise TransferError(f"cannot write {_shown(path)}: it changed while being written")
+
+
+def _open_stream(path: Path) -> int:
+    """Open a FIFO or character device for writing, in place: no O_CREAT, no O_TRUNC. What was opened
+    is looked at again, so a file swapped in meanwhile is refused, untouched, before a byte is written."""
+    fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+    info = os.fstat(fd)
+    if not _is_stream(info) or info.st_uid not in (0, os.geteuid()):
+        os.close(fd)
+        raise TransferError(f"cannot write {_shown(path)}: it changed while being opened")
+    return fd
+
+
+def _is_stream(info: os.stat_result) -> bool:
+    return stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode)
+
+
+def is_database_file(path: Path, database: Path | None) -> bool:
+    """Whether `path` names the SQLite database or one of its companion files, by name or as the
+    same file (a hard link). Only stat: no descriptor of a database file is ever opened here."""
+    if database is None:
+        return False
+    own = [database.with_name(database.name + suffix) for suffix in DATABASE_SUFFIXES]
+    try:
+        where = Path(os.path.realpath(path.parent)) / path.name
+        if where in {Path(os.path.realpath(p.parent)) / p.name for p in own}:
+            return True
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    for file in own:
+        try:
+            other = os.stat(file)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
+            return True
+    return False
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable (best effort: not every file system lets a folder be synced)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    return f"cannot write {_shown(path)}: {(exc.strerror or str(exc)).lower()}"
+
+
+def _shown(path: Path) -> str:
+    """A path as an error shows it: as typed, unless it holds a character that would break the line."""
+    text = str(path)
+    return text if text.isprintable() else ascii(text)
