@@ -20,18 +20,20 @@ class TestAccount:
     def test_account_screen_shows_profile_password_and_delete(self, snap_compare, snapshot_app, size):
         """Header 'Account'; a 'Profile' box with ada@example.com, Ada Lovelace, member since 2026-03-10 and
         '4 pending · 1 done · 5 total'; a 'Change password' box with three masked fields (Current password
-        focused) and its button; a red-bordered 'Delete account' box with the email field and a red button;
+        focused) and its button; a red-bordered 'Delete account' box saying 'Confirm with your password', with a
+        'Your password' field (masked, empty) and a red button;
         status bar '● ok' with the fixed path; footer with esc Back. Nothing cut off at 80x24."""
         assert snap_compare(snapshot_app(), run_before=account_open, terminal_size=size)
 
     def test_errors_appear_by_their_fields(self, snap_compare, snapshot_app, size):
-        """'Passwords do not match' in red under Confirm new (focused), and 'Type the account's email to
-        confirm' under the typed wrong email; every box still whole at 80x24, nothing scrolled away."""
+        """'Passwords do not match' in red under Confirm new (focused), and 'The password is not correct' under
+        the delete box's password field (masked dots, never the text); every box still whole at 80x24, nothing
+        scrolled away."""
 
         async def run_before(pilot) -> None:
             await account_open(pilot)
             screen = pilot.app.screen
-            screen.query_one("#confirm_email").value = "bob@example.com"
+            screen.query_one("#delete_password").value = "not-my-password"
             screen.delete_account()
             await settle(pilot)
             screen.query_one("#old_password").value = PASSWORD

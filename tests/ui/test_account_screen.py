@@ -14,6 +14,10 @@ from tui_tasks.ui.screens.task_list import TaskListScreen
 NEW_PASSWORD = "brand-new-password"
 
 
+def remembered_email(services) -> str | None:
+    return load_state().get("last_email")
+
+
 def text(screen, selector: str) -> str:
     return str(screen.query_one(selector).render())
 
@@ -37,7 +41,7 @@ async def change_password(pilot, old: str, new: str, confirm: str) -> None:
 
 
 async def delete_account(pilot, typed: str) -> None:
-    pilot.app.screen.query_one("#confirm_email").value = typed
+    pilot.app.screen.query_one("#delete_password").value = typed
     await pilot.click("#delete-account")
     await settle(pilot)
 
@@ -119,20 +123,35 @@ async def test_the_password_section_is_busy_while_hashing(app):
         assert screen.check_action("back", ())
 
 
-async def test_wrong_email_refuses_to_delete(app, ui_services):
+async def test_wrong_password_refuses_to_delete(app, ui_services):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_account(pilot)
-        await delete_account(pilot, "someone@example.com")
-        assert text(screen, "#confirm_email-error") == "Type the account's email to confirm"
+        field = screen.query_one("#delete_password")
+        assert field.password  # masked like every password field
+        await delete_account(pilot, "ada@example.com")  # the email the screen shows is no longer enough
+        assert text(screen, "#delete_password-error") == "The password is not correct"
+        assert field.has_focus and not field.disabled
         assert app.screen is screen and app.user is not None
     assert ui_services.accounts.log_in("ada@example.com", PASSWORD).email == "ada@example.com"
+
+
+async def test_guessing_through_the_delete_form_meets_the_lock(app, ui_services):
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_account(pilot)
+        for guess in range(5):
+            await delete_account(pilot, f"guess-number-{guess}")
+        assert text(screen, "#delete_password-error") == "Account locked — try again in 30 s"
+        await delete_account(pilot, PASSWORD)  # even the right one, while locked
+        assert text(screen, "#delete_password-error") == "Account locked — try again in 30 s"
+        assert app.screen is screen and app.user is not None
+    assert ui_services.accounts.me(app.user).email == "ada@example.com"
 
 
 async def test_deleting_the_account_logs_out_and_removes_it(app, ui_services, demo_user):
     async with app.run_test(size=(100, 30)) as pilot:
         await open_account(pilot)
-        assert load_state()["last_email"] == "ada@example.com"
-        await delete_account(pilot, "ada@example.com")
+        assert remembered_email(ui_services) == "ada@example.com"
+        await delete_account(pilot, PASSWORD)
         assert isinstance(app.screen, LoginScreen)
         assert app.user is None
         assert any("deleted" in n.message for n in app._notifications)

@@ -183,12 +183,14 @@ def test_change_password_needs_the_current_one(services, alice):
     assert services.accounts.log_in(alice.email, "brand-new-password").id == alice.id
 
 
-def test_delete_account_removes_its_tasks_and_needs_the_email(services, alice, bob):
+def test_delete_account_removes_its_tasks_and_needs_the_password(services, alice, bob):
     services.tasks.create(alice, TaskDraft("Alice's task", tags=("x",)))
     kept = services.tasks.create(bob, TaskDraft("Bob's task", tags=("x",)))
-    with pytest.raises(ValidationError):
-        services.accounts.delete_account(alice, "bob@example.com")
-    services.accounts.delete_account(alice, "Alice@Example.com")
+    for wrong in ("bob-password", alice.email, ""):
+        with pytest.raises(ValidationError, match="The password is not correct") as caught:
+            services.accounts.delete_account(alice, wrong)
+        assert caught.value.field == "password"
+    services.accounts.delete_account(alice, "alice-password")
     with pytest.raises(NotFound):
         services.accounts.me(alice)
     with pytest.raises(AuthError):
@@ -199,8 +201,48 @@ def test_delete_account_removes_its_tasks_and_needs_the_email(services, alice, b
     assert services.tasks.get(bob, kept.id) == kept
 
 
+def test_the_delete_form_counts_failures_with_the_log_ins(services, alice, clock):
+    """Guessing through the delete form meets the same lock: three wrong log-ins and two wrong deletes lock
+    the account, even the right password is then refused by both, and nothing is deleted."""
+    for _ in range(3):
+        answer(services, alice.email)
+    with pytest.raises(ValidationError):
+        services.accounts.delete_account(alice, "guess-one")
+    with pytest.raises(AccountLocked) as locked:
+        services.accounts.delete_account(alice, "guess-two")
+    assert locked.value.seconds == 30
+    with pytest.raises(AccountLocked):
+        services.accounts.delete_account(alice, "alice-password")
+    assert answer(services, alice.email, "alice-password")[0] == "locked"
+    clock.advance(seconds=31)
+    assert services.accounts.me(alice).email == alice.email
+    services.accounts.delete_account(alice, "alice-password")
+    assert failure_row(services, alice.email) is None  # a success forgets the count
+    with pytest.raises(NotFound):
+        services.accounts.me(alice)
+
+
+def test_changing_the_password_counts_failures_with_the_log_ins(services, alice):
+    for _ in range(4):
+        with pytest.raises(ValidationError, match="current password is not correct"):
+            services.accounts.change_password(alice, "wrong-password", "new-password-1")
+    with pytest.raises(AccountLocked):
+        services.accounts.change_password(alice, "wrong-password", "new-password-1")
+    with pytest.raises(AccountLocked):
+        services.accounts.change_password(alice, "alice-password", "new-password-1")
+    assert answer(services, alice.email, "alice-password")[0] == "locked"
+
+
+def test_a_stale_session_cannot_delete_a_new_account_with_the_same_email(services, alice):
+    services.accounts.delete_account(alice, "alice-password")
+    again = services.accounts.register(alice.email, "another-password")
+    with pytest.raises(NotFound):
+        services.accounts.delete_account(alice, "another-password")
+    assert services.accounts.me(again).email == alice.email
+
+
 def test_deleted_account_cannot_add_tasks(services, alice):
-    services.accounts.delete_account(alice, alice.email)
+    services.accounts.delete_account(alice, "alice-password")
     with pytest.raises(NotFound):
         services.tasks.create(alice, TaskDraft("ghost"))
 
@@ -246,7 +288,7 @@ def test_me_reflects_the_stored_account(services, alice: UserView):
 
 def test_a_deleted_accounts_id_is_never_given_to_a_new_account(services, alice, bob):
     """A session left open for a deleted account must not turn into someone else's."""
-    services.accounts.delete_account(bob, bob.email)
+    services.accounts.delete_account(bob, "bob-password")
     carol = services.accounts.register("carol@example.com", "carol-password")
     assert carol.id > bob.id
     with pytest.raises(NotFound):

@@ -206,29 +206,44 @@ class Accounts:
             return _view(row)
 
     def change_password(self, user: UserView, old_password: str, new_password: str) -> None:
-        """Replace the password; the current one must be given."""
+        """Replace the password; the current one must be given (a wrong one counts as a failed log-in)."""
         new_raw = password_bytes(new_password, "new_password")
-        with self.db.session() as session:
-            row = session.get(User, user.id)
-        if row is None:
-            raise NotFound("This account no longer exists")
-        if not _password_matches(_typed_password(old_password, "old_password"), row.password_hash):
-            raise ValidationError("old_password", "The current password is not correct")
+        address = self._confirm_password(user, old_password, "old_password", "The current password is not correct")
         new_hash = self._hash(new_raw)
         with self.db.session(write=True) as session:
             row = session.get(User, user.id)
             if row is None:
                 raise NotFound("This account no longer exists")
             row.password_hash = new_hash
+            session.exec(delete(LoginFailure).where(col(LoginFailure.email) == address))
         log.info("password changed user_id=%s", user.id)
 
-    def delete_account(self, user: UserView, confirm_email: str) -> None:
-        """Delete the account and all its tasks; `confirm_email` must be the account's email."""
-        if not isinstance(confirm_email, str) or confirm_email.strip().lower() != user.email:
-            raise ValidationError("confirm_email", "Type the account's email to confirm")
+    def delete_account(self, user: UserView, password: str) -> None:
+        """Delete the account and all its tasks; `password` must be the account's (a wrong one counts as a
+        failed log-in, so that this form cannot be used to guess it past the lock)."""
+        address = self._confirm_password(user, password, "password", "The password is not correct")
         with self.db.session(write=True) as session:
             row = session.get(User, user.id)
             if row is None:
                 raise NotFound("This account no longer exists")
             session.delete(row)  # tasks and tags go with it: ON DELETE CASCADE
+            session.exec(delete(LoginFailure).where(col(LoginFailure.email) == address))
         log.info("account deleted user_id=%s", user.id)
+
+    def _confirm_password(self, user: UserView, password: str, field: str, wrong: str) -> str:
+        """Check the logged-in user's password as a log-in is checked, counted and locked; return the stored
+        email. ValidationError(`field`, `wrong`) for a wrong one; AccountLocked; NotFound for a gone account."""
+        raw = _typed_password(password, field)
+        with self.db.session() as session:
+            address = session.exec(select(User.email).where(User.id == user.id)).first()
+        if address is None:
+            raise NotFound("This account no longer exists")
+        try:
+            attempt = self._checked_attempt(address, raw, self.clock())
+        except AccountLocked:
+            raise
+        except AuthError:
+            raise ValidationError(field, wrong) from None
+        if attempt.user_id != user.id:  # deleted meanwhile (ids are never reused)
+            raise NotFound("This account no longer exists")
+        return address

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from tui_tasks.services.facade import Services
 
 PASSWORD_FIELDS = ("old_password", "new_password", "confirm_password")
-DELETE_HINT = "Deletes the account and all its tasks for good. Type your email to confirm."
+DELETE_HINT = "Deletes the account and all its tasks for good. Confirm with your password."
 PROFILE_ROWS = (("Email", "email"), ("Display name", "name"), ("Member since", "since"), ("Tasks", "counts"))
 
 
@@ -75,10 +75,10 @@ class AccountScreen(Screen[None]):
                 delete.border_title = "Delete account"
                 yield Static(DELETE_HINT, classes="account-hint")
                 with Horizontal(classes="account-row"):
-                    yield Label("Your email", classes="account-label")
-                    yield Input(id="confirm_email", placeholder=self.app.user.email, compact=True)
+                    yield Label("Your password", classes="account-label")
+                    yield Input(id="delete_password", password=True, compact=True)
                     yield Button("Delete account", id="delete-account", variant="error", compact=True)
-                yield ErrorLabel(id="confirm_email-error")
+                yield ErrorLabel(id="delete_password-error")
         yield StatusBar()
         yield Footer(compact=True)
 
@@ -130,7 +130,7 @@ class AccountScreen(Screen[None]):
         """Show `message` under the input named `field`, or under its section (`fallback`)."""
         target = self.query(f"#{field}-error")
         (target.first(ErrorLabel) if target else self.query_one(f"#{fallback}-error", ErrorLabel)).show(message)
-        if field in (*PASSWORD_FIELDS, "confirm_email"):
+        if field in (*PASSWORD_FIELDS, "delete_password"):
             self.query_one(f"#{field}", Input).focus()
 
     def _clear_errors(self, *names: str) -> None:
@@ -143,8 +143,9 @@ class AccountScreen(Screen[None]):
             return  # loading failed: the app's notification says why
         event.stop()
         self.busy = ""
-        section = "password" if event.tag == "password" else "confirm_email"
-        field = event.error.field if isinstance(event.error, ValidationError) else section
+        section = "password" if event.tag == "password" else "delete_password"
+        # The delete section has one field: every refusal there (a wrong password, the lock) is about it.
+        field = event.error.field if section == "password" and isinstance(event.error, ValidationError) else section
         self.show_error(field, event.error.message, section)
 
     # --- change password ------------------------------------------------------------------------
@@ -179,14 +180,15 @@ class AccountScreen(Screen[None]):
         self.notify("Password changed", title="Account")
 
     # --- delete account -------------------------------------------------------------------------
-    @on(Input.Submitted, "#confirm_email")
+    @on(Input.Submitted, "#delete_password")
     @on(Button.Pressed, "#delete-account")
     def delete_account(self) -> None:
-        """Delete the account and all its tasks once the typed email matches (the service checks it)."""
+        """Delete the account and all its tasks if the password typed is the account's (the service checks
+        it and counts a wrong one as a failed log-in)."""
         if self.busy:
             return
-        self._clear_errors("confirm_email")
-        user, typed = self.app.user, self.query_one("#confirm_email", Input).value
+        self._clear_errors("delete_password")
+        user, typed = self.app.user, self.query_one("#delete_password", Input).value
 
         def call(services: Services) -> None:
             services.accounts.delete_account(user, typed)
