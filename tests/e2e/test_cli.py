@@ -11,6 +11,7 @@ import pwd
 import re
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import tempfile
@@ -656,3 +657,25 @@ def test_an_export_target_that_cannot_be_written_is_said_before_the_password_is_
     for target, message in cases.items():
         result = run_without_password(cli, "export", "--user", "a@example.com", "-o", target)
         assert (result.returncode, result.stdout, result.stderr) == (1, "", f"tui-tasks: {message}\n")
+
+
+# --------------------------------------------------------------------------- the log file
+
+
+def test_a_link_at_the_log_name_is_warned_about_and_never_written_through(cli: Cli) -> None:
+    log = cli.root / "xdg" / "state" / "tui-tasks" / "log" / "tui-tasks.log"
+    log.parent.mkdir(parents=True)
+    victim = cli.root / "victim.txt"
+    victim.write_text("precious\n")
+    victim.chmod(0o644)
+    log.symlink_to(victim)
+    app_database(cli.db_path)
+
+    result = cli.run("--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert parse_text(result.stdout).checks["log_file"] == (
+        "warn", f"{log} is a symbolic link: nothing is logged until it is removed (the log is never written through a link)")
+    # The commands still work, without a log: a wrong password is logged as an event, but not here.
+    result = cli.run("export", "--user", "a@example.com", env={"TUI_TASKS_PASSWORD": "wrong-password"})
+    assert (result.returncode, result.stderr) == (1, "tui-tasks: Invalid email or password\n")
+    assert victim.read_text() == "precious\n" and stat.S_IMODE(victim.stat().st_mode) == 0o644

@@ -51,7 +51,7 @@ def check_health(
     except OSError as exc:  # e.g. a folder on the way that may not be searched
         checks = [CheckResult("database", Status.FAIL, f"cannot access {exc.filename or target.display}: {exc.strerror}")]
     try:
-        checks.append(_writable("log_file", "log file", locations.log_file()))
+        checks.append(_log_file(locations.log_file()))
     except OSError as exc:
         checks.append(CheckResult("log_file", Status.FAIL, f"cannot access {exc.filename}: {exc.strerror}"))
     return HealthReport(version=__version__, database=target.display, checks=tuple(checks))
@@ -250,6 +250,23 @@ def _writable(name: str, label: str, path: Path) -> CheckResult:
         ok = existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
         message = f"{label} will be created: {path}" if ok else f"cannot create the {label} {path}: {existing} is not writable"
     return CheckResult(name, Status.OK if ok else Status.FAIL, message)
+
+
+def _log_file(path: Path) -> CheckResult:
+    """The log is opened only as a regular file of this user, never through a link (tui_tasks/logs.py):
+    anything else at its name means no log, which is worth a warning, not a failure."""
+    try:
+        info = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):  # a file on the way: _writable says which
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        return CheckResult("log_file", Status.WARN, f"{path} is a symbolic link: nothing is logged until it is "
+                           "removed (the log is never written through a link)")  # fmt: skip
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        return CheckResult("log_file", Status.WARN, f"{path} is not a regular file: nothing is logged until it is removed")
+    if info is not None and info.st_uid != os.geteuid():
+        return CheckResult("log_file", Status.WARN, f"{path} belongs to another user: nothing is logged until it is removed")
+    return _writable("log_file", "log file", path)
 
 
 def _data_folder(folder: Path) -> CheckResult:
