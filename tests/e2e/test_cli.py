@@ -679,3 +679,25 @@ def test_a_link_at_the_log_name_is_warned_about_and_never_written_through(cli: C
     result = cli.run("export", "--user", "a@example.com", env={"TUI_TASKS_PASSWORD": "wrong-password"})
     assert (result.returncode, result.stderr) == (1, "tui-tasks: Invalid email or password\n")
     assert victim.read_text() == "precious\n" and stat.S_IMODE(victim.stat().st_mode) == 0o644
+
+
+# --------------------------------------------------------------------------- permissions: what others can do
+
+
+def test_check_on_a_file_that_is_no_database_says_so_and_advises_no_chmod(cli: Cli) -> None:
+    for target in ("/etc/passwd", str(cli.workdir)):
+        result = cli.run("--check", "--db", target)
+        assert result.returncode == 1
+        report = parse_text(result.stdout)
+        assert report.checks["database"][0] == "fail"
+        assert "not an SQLite database" in report.checks["database"][1] or "is a folder" in report.checks["database"][1]
+        assert "permissions" not in report.checks and "chmod" not in result.stdout
+
+
+def test_check_fails_when_others_can_replace_the_database(cli: Cli) -> None:
+    app_database(cli.db_path)
+    os.chmod(cli.db_path.parent, 0o777)
+    result = cli.run("--check")
+    assert result.returncode == 1
+    status, message = parse_text(result.stdout).checks["permissions"]
+    assert status == "fail" and "writable by others (mode 0777): others can replace or delete the database" in message

@@ -210,6 +210,70 @@ def test_a_database_readable_by_others_is_a_warning_naming_the_modes(tmp_path: P
     assert f"{path.parent} is readable by others (mode 0750)" in permissions.message
 
 
+def test_a_data_folder_others_can_write_fails_because_they_can_replace_the_database(tmp_path: Path) -> None:
+    path = app_database(tmp_path / "data" / "tasks.db")
+    os.chmod(path.parent, 0o777)
+
+    report = check_health(sqlite_settings(path))
+
+    permissions = checks_of(report)["permissions"]
+    assert (report.status, permissions.status) == (Status.FAIL, Status.FAIL)
+    assert permissions.message == (f"{path.parent} is writable by others (mode 0777): others can replace or "
+                                   f"delete the database (fix: chmod 700 {path.parent})")  # fmt: skip
+    assert "readable" not in permissions.message
+
+
+def test_a_database_file_others_can_write_fails_and_a_group_that_can_is_a_warning(tmp_path: Path) -> None:
+    path = app_database(tmp_path / "data" / "tasks.db")
+    os.chmod(path, 0o666)
+    permissions = checks_of(check_health(sqlite_settings(path)))["permissions"]
+    assert permissions.status is Status.FAIL
+    assert f"{path} is writable by others (mode 0666): others can change or destroy the database" in permissions.message
+
+    os.chmod(path, 0o600)
+    os.chmod(path.parent, 0o770)
+    permissions = checks_of(check_health(sqlite_settings(path)))["permissions"]
+    assert permissions == CheckResult("permissions", Status.WARN, f"{path.parent} is writable by its group (mode 0770): "
+                                      f"the group can replace or delete the database (fix: chmod 700 {path.parent})")  # fmt: skip
+
+
+def test_a_shared_sticky_folder_is_a_warning_to_move_the_database_not_to_chmod_it(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    permissions = checks_of(check_health(sqlite_settings(shared / "tasks.db")))["permissions"]
+    assert permissions.status is Status.WARN
+    assert "others can put files beside the database" in permissions.message
+    assert permissions.message.endswith(f"(fix: move the database to a private folder, not {shared})")
+
+
+@pytest.mark.parametrize("kind", ["text file", "folder"])
+def test_something_that_is_no_database_gets_no_advice_about_its_mode(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "passwd"
+    path.mkdir() if kind == "folder" else path.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    os.chmod(path, 0o755 if kind == "folder" else 0o644)
+
+    report = checks_of(check_health(sqlite_settings(path)))
+
+    expected = f"{path} is a folder, not a database file" if kind == "folder" else f"the file is not an SQLite database ({path})"
+    assert report["database"] == CheckResult("database", Status.FAIL, expected)
+    assert "permissions" not in report and "backups" not in report
+    assert not any("chmod" in check.message for check in report.values())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give a file to another user")
+def test_a_database_of_another_user_is_not_advised_a_chmod_that_would_fail(tmp_path: Path) -> None:
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    path = app_database(tmp_path / "data" / "tasks.db")
+    os.chmod(path, 0o644)
+    os.chown(path, nobody.pw_uid, nobody.pw_gid)
+    permissions = checks_of(check_health(sqlite_settings(path)))["permissions"]
+    assert permissions == CheckResult("permissions", Status.WARN, f"{path} is readable by others (mode 0644) "
+                                      f"(fix: {path} belongs to another user)")  # fmt: skip
+
+
 def test_backups_report_the_age_of_the_newest_and_warn_when_it_is_old(tmp_path: Path) -> None:
     path = app_database(tmp_path / "data" / "tasks.db")
     assert checks_of(check_health(sqlite_settings(path)))["backups"] == CheckResult(

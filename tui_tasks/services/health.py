@@ -12,6 +12,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,14 +71,17 @@ def _schema_result(current: str | None, has_tables: bool) -> CheckResult:
 
 
 def _sqlite_checks(path: Path, integrity: bool, expect_database: bool) -> list[CheckResult]:
-    files = [_data_folder(path.parent), _disk_space(path.parent), _permissions(path)]
-    if path.is_file():
-        files.append(_backups(path))
+    folder = [_data_folder(path.parent), _disk_space(path.parent)]
+    files = [*folder, _permissions(path)]
     if not path.exists():
         if expect_database:
             return [CheckResult("database", Status.FAIL, f"{path} is missing"), *files]
         return [CheckResult("database", Status.OK, f"not created yet: will be created at {path}"), *files]
+    if path.is_file():
+        files.append(_backups(path))
     opened = _open_sqlite(path, in_use=expect_database)
+    if isinstance(opened, _NotADatabase):  # a folder, /etc/passwd: nothing to say about its mode or backups
+        return [opened.result, *folder]
     if isinstance(opened, CheckResult):
         return [opened, *files]
     conn, wal, reached = opened
@@ -124,7 +128,19 @@ def _quick_check(conn: sqlite3.Connection) -> CheckResult:
     return CheckResult("integrity", Status.FAIL, f"damaged: {problems[0]}{more}")
 
 
-def _open_sqlite(path: Path, in_use: bool) -> CheckResult | tuple[sqlite3.Connection, bool, CheckResult]:
+SQLITE_NOTADB = 26
+
+
+@dataclass(frozen=True, slots=True)
+class _NotADatabase:
+    """The failed `database` check of something that is no SQLite database at all (a folder, a text file)."""
+
+    result: CheckResult
+
+
+def _open_sqlite(
+    path: Path, in_use: bool
+) -> _NotADatabase | CheckResult | tuple[sqlite3.Connection, bool, CheckResult]:
     """A read-only connection that has read the schema, whether the file is in WAL mode, or the
     failed `database` check.
 
@@ -138,18 +154,22 @@ def _open_sqlite(path: Path, in_use: bool) -> CheckResult | tuple[sqlite3.Connec
     -wal left by a crash are not seen, and the app recovers them at start).
     """
     if path.is_dir():
-        return CheckResult("database", Status.FAIL, f"{path} is a folder, not a database file")
+        return _NotADatabase(CheckResult("database", Status.FAIL, f"{path} is a folder, not a database file"))
     if not os.access(path, os.R_OK):
         return CheckResult("database", Status.FAIL, f"cannot read {path}: permission denied")
     idle_wal = not in_use and not path.with_name(path.name + "-shm").exists() and _header_says_wal(path)
     started = time.perf_counter()
+    conn = None
     try:
         mode = "mode=ro&immutable=1" if idle_wal else "mode=ro"
         conn = sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True, timeout=BUSY_TIMEOUT_S)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         wal = idle_wal or conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     except sqlite3.Error as exc:
-        return CheckResult("database", Status.FAIL, f"{describe_error(exc)} ({path})")
+        if conn is not None:
+            conn.close()  # now, not whenever it is collected
+        failed = CheckResult("database", Status.FAIL, f"{describe_error(exc)} ({path})")
+        return _NotADatabase(failed) if getattr(exc, "sqlite_errorcode", None) == SQLITE_NOTADB else failed
     latency = round((time.perf_counter() - started) * 1000, 2)
     return conn, wal, CheckResult("database", Status.OK, f"SQLite file readable in {latency} ms", latency)
 
@@ -225,17 +245,40 @@ def _backups(path: Path) -> CheckResult:
 
 
 def _permissions(path: Path) -> CheckResult:
+    """Who else can read the tasks, and worse, who else can change or swap the database: write access
+    to the folder is enough to replace or delete the file whatever the file's own mode. Advice to
+    chmod is given only for what this user owns (anyone else's chmod would fail)."""
     if path.is_file():
         mode = stat.S_IMODE(path.stat().st_mode)
         if not (mode & 0o222 and os.access(path, os.W_OK)):
             return CheckResult("permissions", Status.FAIL, f"the database file is read-only (mode {mode:04o})")
-    loose = [
-        f"{p} is readable by others (mode {stat.S_IMODE(p.stat().st_mode):04o})"
-        for p in (path, path.parent)
-        if p.exists() and p.stat().st_mode & 0o077
-    ]
-    if loose:
-        return CheckResult("permissions", Status.WARN, "; ".join(loose) + ": chmod 600 the file, 700 the folder")
+    failed, problems, fixes = False, [], []
+    for item, fix, danger in ((path, "chmod 600", "change or destroy the database"),
+                              (path.parent, "chmod 700", "replace or delete the database")):  # fmt: skip
+        try:
+            info = item.stat()
+        except (FileNotFoundError, NotADirectoryError):  # not there yet; a file on the way is data_folder's
+            continue
+        mode = stat.S_IMODE(info.st_mode)
+        shared = stat.S_ISDIR(info.st_mode) and mode & stat.S_ISVTX  # /tmp: nobody else may remove our file
+        if mode & 0o002 and not shared:
+            failed = True
+            what = f"writable by others (mode {mode:04o}): others can {danger}"
+        elif mode & 0o002:
+            what = (f"writable by others (mode {mode:04o}): others can put files beside the database "
+                    "(a -journal or -wal SQLite would read)")  # fmt: skip
+            fix = "move the database to a private folder, not"
+        elif mode & 0o020:
+            what = f"writable by its group (mode {mode:04o}): the group can {danger}"
+        elif mode & 0o077:
+            what = f"readable by others (mode {mode:04o})"
+        else:
+            continue
+        problems.append(f"{item} is {what}")
+        fixes.append(f"{fix} {item}" if info.st_uid == os.geteuid() else f"{item} belongs to another user")
+    if problems:
+        status = Status.FAIL if failed else Status.WARN
+        return CheckResult("permissions", status, "; ".join(problems) + " (fix: " + ", ".join(fixes) + ")")
     if not path.exists():
         return CheckResult("permissions", Status.OK, "the database will be created private to its owner (0600)")
     return CheckResult("permissions", Status.OK, "database file and folder are private to their owner")
