@@ -9,6 +9,7 @@ import json
 import os
 import pwd
 import re
+import shlex
 import shutil
 import sqlite3
 import stat
@@ -27,7 +28,7 @@ import pytest
 
 from tests.conftest import app_database, damaged_database, folder_snapshot
 from tui_tasks import __version__
-from tui_tasks.config import DatabaseTarget, Settings
+from tui_tasks.config import DatabaseTarget, Settings, parse_database
 from tui_tasks.db.engine import BUSY_TIMEOUT_S
 from tui_tasks.db.migrations import HEAD
 from tui_tasks.services.facade import open_services
@@ -701,3 +702,76 @@ def test_check_fails_when_others_can_replace_the_database(cli: Cli) -> None:
     assert result.returncode == 1
     status, message = parse_text(result.stdout).checks["permissions"]
     assert status == "fail" and "writable by others (mode 0777): others can replace or delete the database" in message
+
+
+# --------------------------------------------------------------------------- the app when the database cannot be used
+
+
+@pytest.mark.parametrize("key", ["q", "escape", "ctrl+q"])
+async def test_leaving_the_problem_screen_exits_1_and_the_hint_names_the_database(tmp_path: Path, key: str) -> None:
+    from tests.ui.conftest import settle
+    from tui_tasks.ui.app import TasksApp
+    from tui_tasks.ui.screens.problem import ProblemScreen
+
+    folder = tmp_path / "it's a folder"
+    folder.mkdir()
+    app = TasksApp(Settings(db=parse_database(str(folder)), bcrypt_rounds=4), live=False)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemScreen)
+        hint = str(app.screen.query_one("#problem-hint").render())
+        assert f"tui-tasks --check --db {shlex.quote(str(folder))}" in hint
+        await pilot.press("ctrl+p")  # the palette's Quit would end it as if all were well: not offered here
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemScreen)
+        await pilot.press(key)
+    assert app.return_code == 1
+
+
+async def test_the_problem_hint_for_a_server_never_shows_its_password(tmp_path: Path) -> None:
+    from tests.ui.conftest import settle
+    from tui_tasks.ui.app import TasksApp
+    from tui_tasks.ui.screens.problem import ProblemScreen
+
+    app = TasksApp(Settings(db=parse_database(UNREACHABLE), bcrypt_rounds=4), live=False)
+    async with app.run_test(size=(140, 30)) as pilot:
+        for _ in range(100):
+            await settle(pilot)
+            if isinstance(app.screen, ProblemScreen):
+                break
+        assert isinstance(app.screen, ProblemScreen)
+        hint = str(app.screen.query_one("#problem-hint").render())
+        assert "tui-tasks --check --db 'postgresql+psycopg://u:***@127.0.0.1:1/x'" in hint
+        assert SECRET not in app.export_screenshot()
+        await pilot.press("q")
+    assert app.return_code == 1
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (.ci/run installs it)")
+def test_the_real_program_exits_1_after_the_database_cannot_be_used(cli: Cli) -> None:
+    """In a terminal (tmux on a private socket), as a person or a script starting it would see it."""
+    folder = cli.workdir / "a folder"
+    folder.mkdir()
+    code_file = cli.root / "exit-code"
+    env = " ".join(f"{k}={shlex.quote(v)}" for k, v in {**cli.env, "TERM": "xterm-256color"}.items())
+    command = (f"cd {shlex.quote(str(cli.workdir))} && env -u COLUMNS -u LINES {env} "
+               f"{shlex.quote(sys.executable)} -m tui_tasks --db {shlex.quote(str(folder))}; "
+               f"echo $? > {shlex.quote(str(code_file))}")  # fmt: skip
+    socket_name = f"tui-tasks-test-{os.getpid()}-{time.monotonic_ns()}"
+    tmux = ["tmux", "-L", socket_name]
+    subprocess.run([*tmux, "new-session", "-d", "-s", "t", "-x", "160", "-y", "30", command], check=True)
+    try:
+        deadline = time.monotonic() + 30
+        screen = ""
+        while "for a full report" not in screen and time.monotonic() < deadline:
+            time.sleep(0.1)
+            screen = subprocess.run([*tmux, "capture-pane", "-p", "-t", "t"], capture_output=True, text=True).stdout
+        assert "The database cannot be used" in screen, screen
+        boxed = "".join(line.strip(" █▀▄") for line in screen.splitlines())  # the box wraps its long lines
+        assert f"tui-tasks --check --db {shlex.quote(str(folder))}".replace(" ", "") in boxed.replace(" ", ""), screen
+        subprocess.run([*tmux, "send-keys", "-t", "t", "q"], check=True)
+        while not code_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert code_file.read_text().strip() == "1"
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
