@@ -5,6 +5,7 @@ Nothing here touches the database, so the UI can import it before SQLModel is lo
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import IntEnum, StrEnum
@@ -105,16 +106,26 @@ class Status(StrEnum):
 # Control characters as the symbols Unicode has for them (ESC as ␛, DEL as ␡; C1 as �).
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"} | dict.fromkeys(range(0x80, 0xA0), "\ufffd")
 _PICTURES_KEEPING_LINES = {code: picture for code, picture in _PICTURES.items() if chr(code) not in "\n\t"}
+_LINES = {ord("\n"): None, ord("\t"): None}
+# Characters drawn as nothing, or that change how what is around them is drawn: format characters (Cf:
+# zero-width spaces and joiners, the bidi marks, overrides and isolates that can make "txt.exe" read
+# "exe.txt", the byte order mark, soft hyphens...) and line or paragraph separators.
+_HIDDEN = ("Cf", "Zl", "Zp")
+HIDDEN_PICTURE = "\ufffd"
 
 
 def visible(text: str, *, lines: bool = False) -> str:
     """`text` with every control character shown as a symbol, so that stored text can never act as a
-    terminal command (an escape sequence that retitles the window or clears the screen). The services
-    refuse control characters in what they write; this covers what they read, whoever wrote it.
-    `lines` keeps newlines and tabs (a description)."""
+    terminal command (an escape sequence that retitles the window or clears the screen), and every
+    invisible or direction character (Unicode Cf, Zl, Zp) as �, so that what is drawn is all there is and
+    in the order stored. The services refuse these characters in what they write; this covers what they
+    read, whoever wrote it. `lines` keeps newlines and tabs (a description)."""
     if text.isprintable():
         return text
-    return text.translate(_PICTURES_KEEPING_LINES if lines else _PICTURES)
+    text = text.translate(_PICTURES_KEEPING_LINES if lines else _PICTURES)
+    if (text.translate(_LINES) if lines else text).isprintable():  # the usual case: no Cf, no odd spaces
+        return text
+    return "".join(HIDDEN_PICTURE if unicodedata.category(char) in _HIDDEN else char for char in text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,16 @@
-"""Due dates as people type them."""
+"""Due dates as people type them; stored text drawn visibly."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import pytest
+import unicodedata
 
-from tui_tasks.domain import parse_due
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui_tasks.domain import parse_due, visible
 
 WEDNESDAY = date(2026, 11, 25)
 
@@ -33,3 +37,35 @@ def test_anything_else_says_what_is_accepted(typed):
 def test_an_impossible_date_says_so():
     with pytest.raises(ValueError, match="There is no date 2026-02-30"):
         parse_due("2026-02-30", WEDNESDAY)
+
+
+# --- invisible and direction characters are drawn as symbols ---------------------------------------------
+
+HIDDEN = ["\u202e", "\u202a", "\u202b", "\u202c", "\u202d", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f",
+          "\u2066", "\u2067", "\u2068", "\u2069", "\u2060", "\ufeff", "\u00ad", "\u061c", "\U000e0041",
+          "\u2028", "\u2029"]  # fmt: skip
+
+
+@pytest.mark.parametrize("char", HIDDEN, ids=lambda c: f"U+{ord(c):04X}")
+def test_invisible_and_direction_characters_are_drawn_as_a_symbol(char):
+    assert visible(f"invoice{char}exe.txt") == "invoice\ufffdexe.txt"
+    assert visible(f"two\nlines{char}", lines=True) == "two\nlines\ufffd"
+
+
+def test_text_people_write_is_drawn_as_it_is():
+    for text in ("plain — ünïcode 日本 🎉", "e\u0301 café", "עברית and العربية", "a\u00a0b", "tab\tand\nline"):
+        assert visible(text, lines=True) == text
+    assert visible("a\u00a0b") == "a\u00a0b"  # a no-break space is a space, not hidden
+
+
+def drawn_badly(text: str, allowed: str = "") -> list[str]:
+    return [c for c in text if c not in allowed and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")]
+
+
+@given(st.text(st.characters(categories=["Cc", "Cf", "Zl", "Zp"]) | st.characters(categories=["Zs", "Mn", "Lo", "So"])
+               | st.characters()))
+def test_no_drawn_text_holds_a_control_invisible_or_direction_character(text):
+    """Whatever is stored, what is drawn has no Cc, Cf, Zl or Zp character; a description keeps its lines."""
+    assert drawn_badly(visible(text)) == []
+    assert drawn_badly(visible(text, lines=True), allowed="\n\t") == []
+    assert len(visible(text)) == len(text)  # one symbol a character: nothing is hidden by dropping it

@@ -12,6 +12,8 @@ import time
 import unicodedata
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tui_tasks.config import Settings
 from tui_tasks.domain import SortField, TaskDraft, TaskFilter, TaskQuery
@@ -101,6 +103,12 @@ def test_hostile_text_in_search_project_and_tag_filters_is_only_text(services, a
     titles = ["plain task", "100% done", "a_b c", "back\\slash", "it's here", "' OR 1=1 --"]
     for title in titles:
         services.tasks.create(alice, TaskDraft(title, tags=("tag",)))
+    if any(unicodedata.category(c) == "Cf" for c in text):  # a direction override: refused as any input, by name
+        for call in (lambda: services.tasks.create(bob, TaskDraft(text)),
+                     lambda: services.tasks.page(alice, TaskQuery(search=text))):  # fmt: skip
+            with pytest.raises(ValidationError, match="invisible or direction characters .found U.202E"):
+                call()
+        return
     services.tasks.create(bob, TaskDraft(text.strip() or "x"))
     search = [t.title for t in services.tasks.page(alice, TaskQuery(search=text), limit=500).tasks]
     words = text.split()
@@ -175,7 +183,8 @@ def test_visible_shows_every_control_character_as_a_symbol():
     assert visible("two\nlines\tand\x1b", lines=True) == "two\nlines\tand␛"
     assert visible("two\nlines") == "two␊lines"
     every = "".join(map(chr, range(0x100)))
-    assert not [c for c in visible(every) if unicodedata.category(c) == "Cc"]  # (NBSP, soft hyphen stay)
+    assert not [c for c in visible(every) if unicodedata.category(c) in ("Cc", "Cf")]  # (NBSP stays)
+    assert visible("\u202etxt.exe") == "\ufffdtxt.exe"  # a right-to-left override cannot reverse what follows
 
 
 def test_text_written_behind_the_services_back_is_read_back_visible(services, alice):
@@ -193,6 +202,86 @@ def test_text_written_behind_the_services_back_is_read_back_visible(services, al
     assert services.stats.summary(alice).top_tags == (("t␛", 1),)
     assert services.tasks.page(alice).tasks == (shown,)
 
+
+# Text with every kind of character that must not reach a terminal raw, and everything else (no lone
+# surrogates, which UTF-8 cannot store, and no NUL, which PostgreSQL's text cannot).
+_hidden_or_any = st.characters(categories=["Cc", "Cf", "Zl", "Zp"], exclude_characters="\x00") | st.characters(
+    exclude_categories=["Cs"], exclude_characters="\x00"
+)
+stored_text = st.text(_hidden_or_any, min_size=1, max_size=40)
+# Text people could type or paste: letters, marks, symbols, spaces, and invisible or direction characters.
+_people = st.characters(categories=["Cf"]) | st.characters(categories=["L", "M", "N", "P", "S", "Zs"])
+typed_text = stored_text | st.text(_people, min_size=1, max_size=40)
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def drawn_badly(text: str | None, allowed: str = "") -> list[str]:
+    """The characters of drawn text that are control (Cc), invisible or direction (Cf) or line breaks."""
+    return [c for c in text or "" if c not in allowed and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")]
+
+
+def assert_drawn_clean(services, user, task_id: int) -> None:
+    """What the screens draw of a task, the list, the stats and the account: no Cc or Cf character, but
+    the newlines and tabs of a description."""
+    shown = services.tasks.get(user, task_id)
+    for task in (shown, *services.tasks.page(user).tasks):
+        assert drawn_badly(task.title) == drawn_badly(task.project) == [], task
+        assert drawn_badly(" ".join(task.tags)) == [] and drawn_badly(task.description, allowed="\n\t") == []
+    summary = services.stats.summary(user)
+    assert drawn_badly(" ".join(name for name, _ in summary.top_projects + summary.top_tags)) == []
+    me = services.accounts.me(user)
+    assert drawn_badly(me.display_name) == drawn_badly(me.email) == []
+
+
+@FUZZ
+@given(title=stored_text, description=stored_text, project=stored_text, tag=stored_text, name=stored_text)
+def test_text_written_behind_the_services_back_is_never_drawn_with_hidden_characters(
+    services, alice, title, description, project, tag, name
+):
+    from sqlalchemy import text as sql
+
+    task = services.tasks.create(alice, TaskDraft("clean", project="p", tags=("t",)))
+    with services.db.engine.begin() as conn:  # as another program, or an older tui-tasks, could have
+        conn.execute(sql("UPDATE task SET title = :t, description = :d, project = :p WHERE id = :id"),
+                     {"t": title, "d": description, "p": project, "id": task.id})  # fmt: skip
+        conn.execute(sql("UPDATE task_tag SET tag = :t WHERE task_id = :id"), {"t": tag, "id": task.id})
+        conn.execute(sql('UPDATE "user" SET display_name = :n WHERE id = :id'), {"n": name, "id": alice.id})
+    assert_drawn_clean(services, alice, task.id)
+    services.tasks.delete(alice, task.id)
+
+
+@FUZZ
+@given(title=typed_text, description=typed_text, project=typed_text)
+def test_text_typed_is_refused_or_stored_without_hidden_characters(services, alice, title, description, project):
+    """Through the services, a control, invisible or direction character is refused with its code point
+    (as control characters always were): nothing stored needs a symbol to be seen."""
+    for draft in (TaskDraft(title), TaskDraft("t", description=description), TaskDraft("t", project=project)):
+        try:
+            task = services.tasks.create(alice, draft)
+        except ValidationError as refused:
+            assert refused.message and refused.field in ("title", "description", "project")  # (or empty, too long)
+            continue
+        stored = services.tasks.get(alice, task.id)
+        assert (stored.title, stored.description, stored.project) == (
+            draft.title.strip(), draft.description.replace("\r\n", "\n").strip(), (draft.project or "").strip() or None
+        )  # read back exactly as typed: nothing in it was turned into a symbol
+        assert_drawn_clean(services, alice, task.id)
+        services.tasks.delete(alice, task.id)
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u200d", "\u2066", "\ufeff", "\u00ad"], ids=ascii)
+def test_invisible_and_direction_characters_are_refused_in_every_field_typed(services, alice, char):
+    for field, call in {
+        "title": lambda: services.tasks.create(alice, TaskDraft(f"pay{char}invoice")),
+        "description": lambda: services.tasks.create(alice, TaskDraft("t", description=f"a\nb{char}c")),
+        "project": lambda: services.tasks.create(alice, TaskDraft("t", project=f"p{char}q")),
+        "display_name": lambda: services.accounts.register("new@example.com", "password-123", f"Ev{char}e"),
+        "email": lambda: services.accounts.register(f"ev{char}e@example.com", "password-123"),
+    }.items():
+        with pytest.raises(ValidationError) as refused:
+            call()
+        assert refused.value.field == field and f"U+{ord(char):04X}" in refused.value.message
+    assert services.tasks.count(alice) == 0
 
 def test_no_export_format_carries_a_password_or_its_hash(services, alice):
     services.tasks.create(alice, TaskDraft("a task", description="notes", project="p", tags=("t",)))

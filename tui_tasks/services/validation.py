@@ -22,8 +22,11 @@ PASSWORD_MAX_BYTES = 72  # bcrypt's limit: longer passwords are rejected, never 
 
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 _TAG = re.compile(r"[\w-]+")
-# Control characters, lone surrogates (cannot be stored as UTF-8) and line/paragraph separators.
-_NOT_IN_LINE = {"Cc", "Cs", "Zl", "Zp"}
+# Control characters, lone surrogates (cannot be stored as UTF-8), line/paragraph separators, and format
+# characters (Cf): invisible (zero-width space and joiners, soft hyphen, byte order mark) or reordering what
+# follows (bidi overrides and isolates). Refused like control characters, for the same reason: what is
+# stored must be what is seen, and `visible` would draw each of them as a symbol anyway.
+_NOT_IN_LINE = {"Cc", "Cs", "Zl", "Zp", "Cf"}
 _DELETE = {"": {}, "\n\t": {ord("\n"): None, ord("\t"): None}}  # str.translate tables per `allowed`
 
 
@@ -34,6 +37,11 @@ def _bad_char(text: str, allowed: str = "") -> str | None:
         if char not in allowed and unicodedata.category(char) in _NOT_IN_LINE:
             return char
     return None
+
+
+def _refused(label: str, bad: str) -> str:
+    kind = "invisible or direction characters" if unicodedata.category(bad) == "Cf" else "control characters"
+    return f"{label} must not contain {kind} (found U+{ord(bad):04X})"
 
 
 def clean_line(field: str, label: str, value: str, *, max_len: int, required: bool) -> str:
@@ -47,7 +55,7 @@ def clean_line(field: str, label: str, value: str, *, max_len: int, required: bo
         raise ValidationError(field, f"{label} must be at most {max_len} characters (it has {len(text)})")
     bad = _bad_char(text)
     if bad is not None:
-        raise ValidationError(field, f"{label} must not contain control characters (found U+{ord(bad):04X})")
+        raise ValidationError(field, _refused(label, bad))
     return text
 
 
@@ -112,9 +120,7 @@ def clean_description(value: str) -> str:
         )
     bad = _bad_char(text, allowed="\n\t")
     if bad is not None:
-        raise ValidationError(
-            "description", f"Description must not contain control characters (found U+{ord(bad):04X})"
-        )
+        raise ValidationError("description", _refused("Description", bad))
     return text
 
 
