@@ -229,8 +229,77 @@ def test_a_fifo_another_user_planted_is_refused(account: Cli) -> None:
     os.mkfifo(fifo, 0o666)
     os.chown(fifo, NOBODY.pw_uid, NOBODY.pw_gid)
     result = export(account, fifo)
-    one_line(result, f"cannot write {fifo}: it is a FIFO or a character device that another user owns")
+    one_line(result, f"cannot write {fifo}: it is a FIFO another user owns")
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+# --------------------------------------------------------------------------- a second user in a shared folder, root exporting
+
+
+@needs_root
+def test_a_link_another_user_planted_is_not_followed_even_to_a_fifo_or_dev_null(account: Cli) -> None:
+    shared = account.workdir / "shared"
+    shared.mkdir(mode=0o1777)
+    fifo = account.workdir / "my-pipe"
+    os.mkfifo(fifo, 0o600)  # the user's own: written in place when named, or through the user's link
+    for name, to in (("a.json", fifo), ("b.json", Path("/dev/null"))):
+        link = shared / name
+        link.symlink_to(to)
+        os.lchown(link, NOBODY.pw_uid, NOBODY.pw_gid)
+        one_line(export(account, link), f"cannot write {link}: it is a symbolic link another user owns")
+        assert link.is_symlink()
+
+
+@needs_root
+def test_a_folder_reached_through_another_users_link_is_refused(account: Cli, tmp_path: Path) -> None:
+    """As root, `-o /tmp/exports/passwd` where another user made /tmp/exports a link to /etc would
+    replace /etc/passwd. Played with a private folder standing for /etc."""
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    (etc / "passwd").write_text("root:x:0:0::/root:/bin/sh\n")
+    shared = account.workdir / "shared"
+    shared.mkdir(mode=0o1777)
+    link = shared / "exports"
+    link.symlink_to(etc)
+    os.lchown(link, NOBODY.pw_uid, NOBODY.pw_gid)
+    target = link / "passwd"
+    one_line(export(account, target), f"cannot write {target}: its folder is reached through a symbolic link another user owns")
+    assert (etc / "passwd").read_text() == "root:x:0:0::/root:/bin/sh\n" and os.listdir(etc) == ["passwd"]
+
+
+@needs_root
+def test_a_character_device_other_than_a_terminal_or_null_is_refused_even_as_root(account: Cli) -> None:
+    """Root may write /dev/mem, /dev/kmsg or a watchdog (which reboots the machine once opened and
+    closed): an export goes only to /dev/null or a terminal. Played with a twin of /dev/zero."""
+    zero = account.workdir / "zero"
+    os.mknod(zero, stat.S_IFCHR | 0o666, os.makedev(1, 5))
+    link = account.workdir / "to-zero"
+    link.symlink_to(zero)
+    for target in (zero, link):
+        one_line(export(account, target),
+                 f"cannot write {target}: it is a character device that is neither a terminal of this user nor /dev/null")  # fmt: skip
+    assert stat.S_ISCHR(zero.lstat().st_mode)
+
+
+def test_another_sqlite_database_is_not_replaced_by_an_export(account: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    import sqlite3
+
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    before = other.read_bytes()
+    one_line(export(account, other), f"cannot write {other}: it is an SQLite database (choose another file)")
+    assert other.read_bytes() == before
+
+
+def test_proc_is_no_place_for_an_export(account: Cli) -> None:
+    result = export(account, "/proc/self/comm")
+    assert result.returncode == 1 and result.stderr.startswith("tui-tasks: cannot write /proc/self/comm: ")
+    assert result.stderr.count("\n") == 1
+    result = export(account, "/proc/self/fd/1")  # the stdout pipe, as /dev/stdout
+    assert result.returncode == 0, result.stderr
+    assert titles(result.stdout) == ["first", "second"]
 
 
 # --------------------------------------------------------------------------- refused in one line, nothing created

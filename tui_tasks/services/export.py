@@ -6,6 +6,7 @@ Part of the transfer API (`tui_tasks.services.transfer.export_tasks`); no Textua
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import signal
 import stat
@@ -131,18 +132,22 @@ def _export(
 # --------------------------------------------------------------------------- the file an export goes to
 
 DATABASE_SUFFIXES = ("", "-wal", "-shm", "-journal")
-STREAMS = "a FIFO or a character device"
+NULL_DEVICE = (1, 3)  # Linux's /dev/null
+TERMINAL_MAJORS = frozenset({4, 5, *range(136, 144)})  # ttyN and serial, tty/console/ptmx, pts
 _KINDS = {stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket", stat.S_IFBLK: "a block device"}
 
 
 def export_target(path: Path, database: Path | None) -> os.stat_result | None:
-    """Whether an export may go to `path`: None for a file to create or replace, the object's stat for
-    a FIFO or character device to write in place; TransferError (one line) for anything else.
+    """Whether an export may go to `path`: None for a file to create or replace, the stat of a FIFO,
+    terminal or /dev/null to write in place; TransferError (one line) for anything else.
 
     Looked at without opening anything (the CLI asks before the password). A symbolic link is never
-    followed to a file nor replaced: it is refused, unless it leads to a FIFO or a terminal (that is
-    what /dev/stdout and /dev/fd/N are). The database and its -wal, -shm and -journal are refused:
-    replacing them would destroy it, and opening them beside a connection drops its locks.
+    followed to a file nor replaced: it is refused, unless it leads to a FIFO or a terminal through
+    links of this user or root only (/dev/stdout, /dev/fd/N): a link another user planted is refused.
+    A FIFO must be this user's (another's would receive every task); a character device must be
+    /dev/null or a terminal (never /dev/mem, /dev/kmsg or a watchdog, which root could write). The
+    database and its -wal, -shm and -journal are refused: replacing them would destroy it, and
+    opening them beside a connection drops its locks.
     """
     shown = _shown(path)
     if is_database_file(path, database):
@@ -157,6 +162,10 @@ def export_target(path: Path, database: Path | None) -> os.stat_result | None:
         if not path.parent.is_dir():  # seen before the password: nothing to export into
             why = "not a directory" if path.parent.exists() else "no such file or directory"
             raise TransferError(f"cannot write {shown}: {why}")
+        if not _links_trusted(path.parent):
+            raise TransferError(f"cannot write {shown}: its folder is reached through a symbolic link another user owns")
+        if info is not None and _is_sqlite_file(path):
+            raise TransferError(f"cannot write {shown}: it is an SQLite database (choose another file)")
         return None
     if stat.S_ISLNK(info.st_mode):
         try:
@@ -166,12 +175,66 @@ def export_target(path: Path, database: Path | None) -> os.stat_result | None:
         if info is None or not _is_stream(info):
             raise TransferError(f"cannot write {shown}: it is a symbolic link (give the file it leads to, "
                                 "or remove the link)")  # fmt: skip
+        if not _links_trusted(path):
+            raise TransferError(f"cannot write {shown}: it is a symbolic link another user owns")
     if not _is_stream(info):
         kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
         raise TransferError(f"cannot write {shown}: it is {kind} (give a file name)")
-    if info.st_uid not in (0, os.geteuid()):
-        raise TransferError(f"cannot write {shown}: it is {STREAMS} that another user owns")
+    refusal = _stream_refusal(info)
+    if refusal:
+        raise TransferError(f"cannot write {shown}: {refusal}")
     return info
+
+
+def _stream_refusal(info: os.stat_result) -> str | None:
+    """Why a FIFO or character device may not receive an export, or None."""
+    if stat.S_ISFIFO(info.st_mode):
+        return None if info.st_uid == os.geteuid() else "it is a FIFO another user owns"
+    device = (os.major(info.st_rdev), os.minor(info.st_rdev))
+    if device == NULL_DEVICE or (device[0] in TERMINAL_MAJORS and info.st_uid in (0, os.geteuid())):
+        return None
+    return "it is a character device that is neither a terminal of this user nor /dev/null"
+
+
+def _links_trusted(path: Path) -> bool:
+    """Whether every symbolic link met on the way to `path` (in its folders and at its end) belongs to
+    this user or root, as the kernel's protected_symlinks asks in shared folders: a link another user
+    put in /tmp must not steer an export (as root, onto /etc/passwd). A /proc link to a pipe ends the
+    walk (pipe:[1234] is not a path)."""
+    parts = list(Path(os.path.abspath(path)).parts[1:])
+    here = Path("/")
+    for _ in range(len(parts) + 40):
+        if not parts:
+            return True
+        step = here / parts.pop(0)
+        try:
+            info = os.lstat(step)
+        except OSError:
+            return True  # nothing more to follow: missing names are created, not followed
+        if not stat.S_ISLNK(info.st_mode):
+            here = step
+            continue
+        if info.st_uid not in (0, os.geteuid()):
+            return False
+        target = Path(os.readlink(step))
+        here = Path("/") if target.is_absolute() else here
+        parts[:0] = target.parts[1:] if target.is_absolute() else target.parts
+    return False
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    """Whether the regular file at `path` is an SQLite database (of another program, or another
+    tui-tasks): an export must not replace one. Never called on the open database (see is_database_file)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return os.pread(fd, 16, 0) == b"SQLite format 3\0"
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 @contextmanager
@@ -180,8 +243,9 @@ def open_target(path: Path, database: Path | None) -> Iterator[TextIO]:
     it is written to a new private (0600) file of an unpredictable name beside it (created with
     O_EXCL and O_NOFOLLOW), synced, then renamed over it; on any error, or an interrupt, that file is
     removed and the old one is left as it was."""
-    if export_target(path, database) is not None:
-        fd = _open_stream(path)
+    checked = export_target(path, database)
+    if checked is not None:
+        fd = _open_stream(path, checked)
         with open(fd, "w", encoding="utf-8", newline="") as out:
             yield out
         return
@@ -236,12 +300,22 @@ def _check_still_replaceable(path: Path) -> None:
         raise TransferError(f"cannot write {_shown(path)}: it changed while being written")
 
 
-def _open_stream(path: Path) -> int:
-    """Open a FIFO or character device for writing, in place: no O_CREAT, no O_TRUNC. What was opened
-    is looked at again, so a file swapped in meanwhile is refused, untouched, before a byte is written."""
-    fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+def _open_stream(path: Path, checked: os.stat_result) -> int:
+    """Open the FIFO or device export_target checked, for writing, in place: no O_CREAT, no O_TRUNC.
+    A name that is a link now is followed only if it still leads, through trusted links, to the very
+    object checked; what was opened is compared again, so nothing swapped in gets a byte."""
+    flags = os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        now = os.stat(path)
+        if (now.st_dev, now.st_ino) != (checked.st_dev, checked.st_ino) or not _links_trusted(path):
+            raise TransferError(f"cannot write {_shown(path)}: it changed while being opened") from None
+        fd = os.open(path, flags)
     info = os.fstat(fd)
-    if not _is_stream(info) or info.st_uid not in (0, os.geteuid()):
+    if (info.st_dev, info.st_ino) != (checked.st_dev, checked.st_ino):
         os.close(fd)
         raise TransferError(f"cannot write {_shown(path)}: it changed while being opened")
     return fd
