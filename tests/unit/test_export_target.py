@@ -85,3 +85,25 @@ def test_the_database_file_is_refused_by_name_and_by_link_without_being_opened(
         with pytest.raises(TransferError, match="it is the database itself"):
             export_tasks(services, alice, target, "json")
     assert stat.S_ISREG(database.lstat().st_mode) and database.stat().st_nlink == 2
+
+
+def test_a_folder_swapped_for_a_link_mid_export_is_not_followed(
+    services: Services, alice: UserView, tmp_path: Path
+) -> None:
+    """The export works in the folder it opened at the start: a second user who moves that folder away
+    and puts a link to somewhere else (as root: /etc) in its place steers nothing."""
+    services.tasks.create(alice, TaskDraft("one"))
+    exports, moved, elsewhere = tmp_path / "exports", tmp_path / "moved", tmp_path / "elsewhere"
+    exports.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "passwd").write_text("root:x:0:0\n")
+    target = exports / "passwd"
+
+    def swap(count: int) -> None:
+        exports.rename(moved)
+        exports.symlink_to(elsewhere)
+
+    assert export_tasks(services, alice, target, "json", progress=swap) == 1
+    assert (elsewhere / "passwd").read_text() == "root:x:0:0\n" and os.listdir(elsewhere) == ["passwd"]
+    assert json.loads((moved / "passwd").read_text())["tasks"][0]["title"] == "one"
+    assert os.listdir(moved) == ["passwd"]

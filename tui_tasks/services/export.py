@@ -8,9 +8,9 @@ from __future__ import annotations
 import dataclasses
 import errno
 import os
+import secrets
 import signal
 import stat
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -249,29 +249,98 @@ def open_target(path: Path, database: Path | None) -> Iterator[TextIO]:
         with open(fd, "w", encoding="utf-8", newline="") as out:
             yield out
         return
+    folder = _open_folder(path)  # every later step is relative to it: a folder swapped for a link is not followed
+    try:
+        yield from _replace_in(folder, path)
+    finally:
+        os.close(folder)
+
+
+def _replace_in(folder: int, path: Path) -> Iterator[TextIO]:
     # A signal that stops the export (ctrl+c, SIGTERM) waits until the file's name is known and the
     # block that removes it is entered: otherwise it could land between creating the file and `try`.
     held = _hold(signal.SIG_BLOCK)
     temporary = None
     try:
-        fd, temporary = tempfile.mkstemp(prefix=".tui-tasks-export.", suffix=".tmp", dir=path.parent)
+        fd, temporary = _private_file(folder)
         _hold(signal.SIG_UNBLOCK, held)
         with open(fd, "w", encoding="utf-8", newline="") as out:
-            os.fchmod(fd, 0o600)  # mkstemp's 0600 less the umask: 0600 exactly
+            os.fchmod(fd, 0o600)  # 0600 less the umask: 0600 exactly
             yield out
             out.flush()
             os.fsync(out.fileno())
-        _check_still_replaceable(path)
-        os.rename(temporary, path)  # a link put there meanwhile is itself replaced, never written through
+        _check_still_replaceable(folder, path)
+        # A link put at the name meanwhile is itself replaced, never written through.
+        os.rename(temporary, path.name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
-        _hold(signal.SIG_UNBLOCK, held)  # again, if mkstemp failed
+        _hold(signal.SIG_UNBLOCK, held)  # again, if the file could not be made
         if temporary is not None:
             try:
-                os.unlink(temporary)
+                os.unlink(temporary, dir_fd=folder)
             except FileNotFoundError:
                 pass
         raise
-    _sync_folder(path.parent)
+    try:  # the rename, durable (best effort: a folder may be searchable but not readable, or not syncable)
+        readable = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=folder)
+    except OSError:
+        return
+    try:
+        os.fsync(readable)
+    except OSError:
+        pass
+    finally:
+        os.close(readable)
+
+
+def _private_file(folder: int) -> tuple[int, str]:
+    """What tempfile.mkstemp does, in an open folder: a new 0600 file of an unpredictable name,
+    created with O_EXCL and O_NOFOLLOW (nothing planted at that name is written through)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _ in range(100):
+        name = f".tui-tasks-export.{secrets.token_hex(8)}.tmp"
+        try:
+            return os.open(name, flags, 0o600, dir_fd=folder), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name")
+
+
+def _open_folder(path: Path) -> int:
+    """A descriptor of the folder `path` is in, reached one name at a time, each opened with O_NOFOLLOW:
+    a link on the way is followed only if it belongs to this user or root (export_target said so;
+    this holds even if a folder was swapped for a link since)."""
+    parts = list(Path(os.path.abspath(path)).parts[1:-1])
+    walk = os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC  # O_PATH: a folder one may search but not list (0711) will do
+    fd = os.open("/", walk)
+    links = 0
+    try:
+        while parts:
+            name = parts.pop(0)
+            try:
+                step = os.open(name, walk | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError as exc:
+                info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                if not stat.S_ISLNK(info.st_mode) or exc.errno not in (errno.ELOOP, errno.ENOTDIR):
+                    raise
+                if info.st_uid not in (0, os.geteuid()):
+                    raise TransferError(f"cannot write {_shown(path)}: its folder is reached through a "
+                                        "symbolic link another user owns") from None  # fmt: skip
+                links += 1
+                if links > 40:
+                    raise
+                target = os.readlink(name, dir_fd=fd)
+                if target.startswith("/"):
+                    step = os.open("/", walk)
+                    os.close(fd)
+                    fd = step
+                parts[:0] = [part for part in target.split("/") if part and part != "."]
+                continue
+            os.close(fd)
+            fd = step
+        return fd
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 _STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
@@ -289,11 +358,11 @@ def _hold(how: int, signals: set[int] | None = None) -> set[int]:
     return set()
 
 
-def _check_still_replaceable(path: Path) -> None:
+def _check_still_replaceable(folder: int, path: Path) -> None:
     """Just before the rename: what is at `path` now is still nothing, a file or a link (which the
     rename replaces), not a FIFO, a device or a folder someone put there while the export ran."""
     try:
-        mode = os.lstat(path).st_mode
+        mode = os.stat(path.name, dir_fd=folder, follow_symlinks=False).st_mode
     except FileNotFoundError:
         return
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
@@ -346,20 +415,6 @@ def is_database_file(path: Path, database: Path | None) -> bool:
         if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
             return True
     return False
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable (best effort: not every file system lets a folder be synced)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _cannot_write(path: Path, exc: OSError) -> str:
