@@ -15,7 +15,7 @@ NEW_PASSWORD = "brand-new-password"
 
 
 def remembered_email(services) -> str | None:
-    return load_state().get("last_email")
+    return load_state(services.db.target).get("last_email")
 
 
 def text(screen, selector: str) -> str:

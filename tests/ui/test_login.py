@@ -19,7 +19,7 @@ async def test_registering_opens_the_empty_task_list(ui_settings, ui_services, f
         assert isinstance(app.screen, TaskListScreen)
         assert app.user.email == "new@example.com" and app.user.display_name == "Newt"
         assert app.screen.query_one("#empty").display
-    assert load_state()["last_email"] == "new@example.com"
+    assert load_state(ui_settings.db)["last_email"] == "new@example.com"
 
 
 async def test_mismatched_confirmation_is_shown_by_the_field(ui_settings, ui_services, fixed_clock):
@@ -77,3 +77,37 @@ async def test_log_out_returns_to_the_log_in_screen(ui_settings, ui_services, de
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
         assert app.user is None
+
+
+async def test_each_database_offers_its_own_last_email_and_list_order(tmp_path, fixed_clock):
+    """Two databases, one person with an account in each: the log-in screen of each offers the email last
+    used there, and the list opens in the order last chosen there."""
+    from tests.conftest import BCRYPT_TEST_ROUNDS
+    from tui_tasks.config import Settings, parse_database
+    from tui_tasks.domain import SortField
+    from tui_tasks.services.facade import open_services
+
+    places = {"home": "me@home.example", "work": "me@work.example"}
+    settings = {name: Settings(db=parse_database(str(tmp_path / f"{name}.db")), bcrypt_rounds=BCRYPT_TEST_ROUNDS)
+                for name in places}  # fmt: skip
+    for name, email in places.items():
+        services = open_services(settings[name], fixed_clock)
+        services.accounts.register(email, "long-password")
+        app = make_app(settings[name], services, fixed_clock)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await log_in(pilot, email, "long-password")
+            if name == "work":
+                app.screen.set_query(sort=SortField.DUE, descending=False)
+                await settle(pilot)
+        services.close()
+    for name, email in places.items():
+        services = open_services(settings[name], fixed_clock)
+        app = make_app(settings[name], services, fixed_clock)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert app.screen.query_one("#email").value == email
+            assert app.screen.query_one("#password").has_focus
+            await log_in(pilot, email, "long-password")
+            query = app.screen.query_options
+            assert (query.sort, query.descending) == ((SortField.DUE, False) if name == "work" else (SortField.CREATED, True))
+        services.close()

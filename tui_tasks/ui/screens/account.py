@@ -192,8 +192,8 @@ class AccountScreen(Screen[None]):
 
         def call(services: Services) -> None:
             services.accounts.delete_account(user, typed)
-            if load_state().get("last_email") == user.email:
-                save_state(last_email="")  # the log-in screen should not offer an account that is gone
+            if load_state(services.db.target).get("last_email") == user.email:  # not offered at the next log-in
+                save_state(services.db.target, last_email="")
 
         self.busy = "delete"
         self.app.run_service(self, call, lambda _: self.Deleted(), write=True, group="account", tag="delete")

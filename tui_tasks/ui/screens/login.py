@@ -60,7 +60,7 @@ class LoginScreen(Screen[None]):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = self.app.live
-        email = load_state().get("last_email")
+        email = load_state(self.app.settings.db).get("last_email")
         if isinstance(email, str) and email:
             self.query_one("#email", Input).value = email
             self.query_one("#password", Input).focus()
@@ -139,7 +139,7 @@ class LoginScreen(Screen[None]):
                 user = services.accounts.register(email, password, name or None)
             else:
                 user = services.accounts.log_in(email, password)
-            save_state(last_email=user.email)
+            save_state(services.db.target, last_email=user.email)
             return user
 
         self.busy = True

@@ -32,6 +32,7 @@ from tui_tasks.ui.widgets.status_bar import StatusBar
 from tui_tasks.ui.widgets.task_table import TaskTable
 
 if TYPE_CHECKING:
+    from tui_tasks.config import DatabaseTarget
     from tui_tasks.services.facade import Services
 
 T = TypeVar("T")
@@ -43,9 +44,9 @@ STATS_WAIT_S = 0.15  # stats not read by then: their screen opens at once, with 
 FILTERS = list(TaskFilter)
 
 
-def remembered_query() -> TaskQuery:
+def remembered_query(database: DatabaseTarget) -> TaskQuery:
     """The filter and order the list had when the app last closed."""
-    saved = load_state().get("list", {})
+    saved = load_state(database).get("list", {})
     try:
         return TaskQuery(
             filter=TaskFilter(saved["filter"]), sort=SortField(saved["sort"]), descending=bool(saved["descending"])
@@ -79,7 +80,7 @@ class TaskListScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.query_options = remembered_query()
+        self.query_options = remembered_query(self.app.settings.db)
         self.generation = 0  # which list load the pages belong to
         self.shown = -1  # the generation whose first page is in the table
         self.held_search = ""  # the search the rows held answer (it runs ahead of the query while typing)
@@ -266,7 +267,7 @@ class TaskListScreen(Screen[None]):
         if "search" not in changes:  # the filter and order are kept for the next start; searches are not
             options = self.query_options
             remember = {"filter": options.filter.value, "sort": options.sort.value, "descending": options.descending}
-            self.run_worker(lambda: save_state(list=remember), thread=True, group="state")
+            self.run_worker(lambda db=self.app.settings.db: save_state(db, list=remember), thread=True, group="state")
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
