@@ -175,17 +175,17 @@ def run_import(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 def run_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
     """Export to -o FILE, or to stdout (UTF-8 whatever the locale); one summary line on stderr."""
-    from tui_tasks.services.export import export_target
+    from tui_tasks.services.export import export_target, target_path
     from tui_tasks.services.transfer import export_tasks
 
-    to_file = bool(args.output) and args.output != "-"
-    if to_file:
-        export_target(Path(args.output), settings.db.path)  # a folder, no folder, the database: before the password
+    to_file = args.output not in (None, "", "-", "/dev/stdout")  # stdout as the shell opened it, even onto a file
+    if to_file:  # a folder, no folder, the database...: said before the password is asked
+        export_target(target_path(args.output), settings.db.path)
     services, user = _open_as(settings, args.user)
     started = time.monotonic()
     try:
         if to_file:
-            count = export_tasks(services, user, Path(args.output), args.format)
+            count = export_tasks(services, user, args.output, args.format)
         else:
             out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
             try:

@@ -46,9 +46,10 @@ def account(cli: Cli) -> Cli:  # noqa: F811
 
 
 def export(account: Cli, target: str | Path, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess[str]:
+    kwargs = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
     return subprocess.run(
         [sys.executable, "-m", "tui_tasks", "export", "--user", EMAIL, "-o", str(target)],
-        env={**account.env, **(env or {})}, cwd=account.workdir, capture_output=True, text=True, timeout=60, **kwargs,
+        env={**account.env, **(env or {})}, cwd=account.workdir, text=True, timeout=60, **kwargs,
     )  # fmt: skip
 
 
@@ -221,6 +222,15 @@ def test_a_link_to_a_fifo_and_dev_stdout_are_written_in_place(account: Cli) -> N
     assert titles(result.stdout) == ["first", "second"]
 
 
+def test_dev_stdout_redirected_to_a_file_writes_that_file(account: Cli) -> None:
+    """`-o /dev/stdout > out.json` is stdout as the shell opened it (a link to a file otherwise refused)."""
+    out = account.workdir / "out.json"
+    with open(out, "w") as stdout:
+        result = export(account, "/dev/stdout", stdout=stdout)
+    assert result.returncode == 0, result.stderr
+    assert titles(out.read_text()) == ["first", "second"]
+
+
 @needs_root
 def test_a_fifo_another_user_planted_is_refused(account: Cli) -> None:
     """A FIFO is written in place only when it is the user's own (or root's): another user's would
@@ -314,7 +324,8 @@ def test_a_link_to_a_file_is_refused_and_left_as_it_was(account: Cli, tmp_path: 
     dangling.symlink_to(tmp_path / "nothing-here")
     for target in (link, dangling):
         result = export(account, target, env={"TUI_TASKS_PASSWORD": "not-the-password"})
-        one_line(result, f"cannot write {target}: it is a symbolic link (give the file it leads to, or remove the link)")
+        one_line(result, f"cannot write {target}: it is a symbolic link, and an export never writes through one "
+                         "to a file (give the file's own name)")  # fmt: skip
     assert victim.read_text() == "precious" and link.is_symlink() and dangling.is_symlink()
     assert not (tmp_path / "nothing-here").exists()
 
@@ -327,7 +338,10 @@ def test_a_folder_or_a_missing_folder_is_one_line_before_the_password(account: C
     one_line(export(account, "no/such/t.json", env=wrong), "cannot write no/such/t.json: no such file or directory")
     (account.workdir / "file").write_text("")
     one_line(export(account, "file/t.json", env=wrong), "cannot write file/t.json: not a directory")
+    one_line(export(account, "new/", env=wrong), "cannot write new/: it names a folder (give a file name)")
     assert list(folder.iterdir()) == [] and not (account.workdir / "no").exists()
+    assert not (account.workdir / "new").exists()  # not a file named 'new'
+    one_line(export(account, "x" * 300), f"cannot write {'x' * 300}: file name too long")
 
 
 def test_a_socket_is_refused(account: Cli) -> None:

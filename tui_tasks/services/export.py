@@ -99,7 +99,7 @@ def export_tasks(
         raise TransferError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     if not isinstance(destination, (str, os.PathLike)):
         return _export(services, user, destination, fmt, progress)
-    path = Path(destination)
+    path = target_path(destination)
     try:
         with open_target(path, services.db.target.path) as out:
             return _export(services, user, out, fmt, progress)
@@ -135,6 +135,15 @@ DATABASE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 NULL_DEVICE = (1, 3)  # Linux's /dev/null
 TERMINAL_MAJORS = frozenset({4, 5, *range(136, 144)})  # ttyN and serial, tty/console/ptmx, pts
 _KINDS = {stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket", stat.S_IFBLK: "a block device"}
+
+
+def target_path(destination: str | os.PathLike[str]) -> Path:
+    """The path of an export's target; a name ending in / means a folder (`-o exports/`), which Path
+    would quietly turn into a file of that name."""
+    text = os.fspath(destination)
+    if text.endswith(os.sep):
+        raise TransferError(f"cannot write {_shown(Path(text))}/: it names a folder (give a file name)")
+    return Path(text)
 
 
 def export_target(path: Path, database: Path | None) -> os.stat_result | None:
@@ -173,8 +182,8 @@ def export_target(path: Path, database: Path | None) -> os.stat_result | None:
         except OSError:
             info = None
         if info is None or not _is_stream(info):
-            raise TransferError(f"cannot write {shown}: it is a symbolic link (give the file it leads to, "
-                                "or remove the link)")  # fmt: skip
+            raise TransferError(f"cannot write {shown}: it is a symbolic link, and an export never writes "
+                                "through one to a file (give the file's own name)")  # fmt: skip
         if not _links_trusted(path):
             raise TransferError(f"cannot write {shown}: it is a symbolic link another user owns")
     if not _is_stream(info):
