@@ -407,3 +407,19 @@ def test_parallel_guesses_at_an_unknown_email_stop_at_the_lock_too(services):
         thread.join()
     assert sorted(outcomes) == ["invalid"] * 4 + ["locked"] * 16
     assert failure_row(services, "nobody@example.com")[0] == 5
+
+
+def test_no_spelling_of_a_locked_email_gets_past_its_lock(services, alice, clock):
+    """Every spelling that reaches the account is counted as the account's email (the same case folding
+    and trimming); every other spelling reaches no account. So none gets more guesses at it."""
+    kim = services.accounts.register("kim@example.com", "kims-password")
+    for _ in range(5):
+        answer(services, kim.email)
+    same = [" KIM@example.com ", "Kim@Example.Com\t", "\u212aim@example.com"]  # (U+212A KELVIN SIGN lowercases to k)
+    other = ["ｋim@example.com", "kim@example.com.", "kim@exampIe.com", "ki\u0307m@example.com", "kim @example.com"]
+    for typed in same:
+        assert answer(services, typed, "kims-password")[0] == "locked", ascii(typed)
+    for typed in other:
+        assert answer(services, typed, "kims-password") == ("invalid", "Invalid email or password", 0), ascii(typed)
+    clock.advance(seconds=31)
+    assert services.accounts.log_in("\u212aIM@example.com", "kims-password").id == kim.id

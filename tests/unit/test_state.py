@@ -104,3 +104,22 @@ def test_a_state_folder_that_cannot_be_made_is_not_an_error(two):
     state_file().parent.write_text("a file where the folder should be")
     save_state(two[0], last_email="a@example.com")  # nothing raised: remembering is not worth an error
     assert load_state(two[0]) == {}
+
+
+def test_a_state_file_that_is_a_fifo_does_not_hang_the_start(two):
+    """Opening a FIFO to read blocks until someone writes to it: the log-in screen would never appear."""
+    home, _ = two
+    state_file().parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(state_file())
+    assert load_state(home) == {}
+    save_state(home, last_email="a@example.com")  # replaced by a regular file
+    assert stat.S_ISREG(os.lstat(state_file()).st_mode) and load_state(home) == {"last_email": "a@example.com"}
+
+
+@pytest.mark.parametrize("saved", ["not a dict", ["due"], {"filter": "done"}, {"filter": "x", "sort": "due", "descending": 1}])
+def test_a_remembered_order_of_the_wrong_kind_opens_the_default_order(two, saved):
+    from tui_tasks.domain import TaskQuery
+    from tui_tasks.ui.screens.task_list import remembered_query
+
+    save_state(two[0], list=saved)
+    assert remembered_query(two[0]) == TaskQuery()
