@@ -207,8 +207,11 @@ def test_progress_is_reported_in_batches_up_to_the_whole_file(
     seen = []
     result = import_tasks(services, alice, path, progress=seen.append)
     assert result.imported == 10
-    assert [p.records for p in seen] == [4, 8, 10]
-    assert seen[-1].fraction == 1.0
+    assert [(p.stage, p.records, p.written) for p in seen] == [
+        ("reading", 4, 0), ("reading", 8, 0), ("writing", 10, 4), ("writing", 10, 8), ("writing", 10, 10),
+    ]  # fmt: skip
+    fractions = [p.fraction for p in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
 
 
 def test_timestamps_missing_from_a_file_are_now_and_completion_follows_the_state(
@@ -318,8 +321,9 @@ def _indexes(services) -> set[str]:
 @pytest.mark.parametrize("bad_last", [False, True], ids=["whole", "refused"])
 def test_a_large_import_builds_the_indexes_once_and_a_refused_one_keeps_them(services, alice, tmp_path, bad_last):
     """Large imports into a small table drop the task indexes and build them at the end (SQLite): after
-    the import, or after one refused at its last record, every index is there and in use."""
-    from tui_tasks.services.transfer import DEFER_INDEXES_BYTES
+    the import every index is there and in use. One refused at its last record is refused before it
+    writes anything: no index is touched."""
+    from tui_tasks.services.transfer import DEFER_INDEXES_ROWS
 
     indexes = _indexes(services)
     records = [{"description": f"task {n}", "annotations": [{"description": "x" * 250}], "status": "pending",
@@ -328,7 +332,7 @@ def test_a_large_import_builds_the_indexes_once_and_a_refused_one_keeps_them(ser
         records[-1]["status"] = "bogus"
     path = tmp_path / "large.json"
     path.write_text(json.dumps(records))
-    assert path.stat().st_size > DEFER_INDEXES_BYTES
+    assert len(records) > DEFER_INDEXES_ROWS
     from sqlalchemy import event
 
     ddl: list[str] = []
@@ -344,7 +348,7 @@ def test_a_large_import_builds_the_indexes_once_and_a_refused_one_keeps_them(ser
         event.remove(services.db.engine, "before_cursor_execute", record)
     deferred = services.db.target.kind == "sqlite"
     trigger = int(services.db.text_index)  # the text index's insert trigger is dropped, then made again
-    assert ddl.count("DROP") == (len(indexes) + trigger if deferred else 0)
+    assert ddl.count("DROP") == (len(indexes) + trigger if deferred and not bad_last else 0)
     assert ddl.count("CREATE") == (len(indexes) + trigger if deferred and not bad_last else 0)
     assert _indexes(services) == indexes and len(indexes) >= 8
     assert services.tasks.count(alice) == (0 if bad_last else 10_000)
@@ -359,18 +363,29 @@ def test_a_large_import_builds_the_indexes_once_and_a_refused_one_keeps_them(ser
             assert conn.exec_driver_sql("SELECT count(*) FROM task_text").scalar() == services.tasks.count(alice)
 
 
-def test_a_large_file_that_adds_few_tasks_leaves_the_planner_its_statistics(services, alice, tmp_path):
-    """Dropping an index drops its statistics: an import that rebuilt them analyses again, even when
-    most of the file was skipped (here deleted Taskwarrior tasks)."""
+def test_indexes_are_rebuilt_by_the_rows_written_not_the_files_size_and_analysed_after(services, alice, tmp_path):
+    """The rows to write are known before the write: a large file of mostly deleted Taskwarrior tasks
+    keeps the indexes; one that brings enough rows rebuilds them, and the planner gets its statistics back."""
     if services.db.target.kind != "sqlite":
         pytest.skip("indexes are rebuilt on SQLite only")
-    services.db.refresh_statistics(full=True)
+    from sqlalchemy import event, text
+
+    from tui_tasks.services.transfer import DEFER_INDEXES_ROWS
+
     records = [{"description": f"task {n}", "annotations": [{"description": "x" * 300}],
                 "status": "deleted" if n >= 500 else "pending"} for n in range(9_500)]  # fmt: skip
     path = tmp_path / "mostly-deleted.json"
     path.write_text(json.dumps(records))
-    assert import_tasks(services, alice, path, "taskwarrior").imported == 500
+    ddl: list[str] = []
+    record = lambda conn, cursor, statement, *args: ddl.append(" ".join(statement.split()[:2]))  # noqa: E731
+    event.listen(services.db.engine, "before_cursor_execute", record)
+    try:
+        assert import_tasks(services, alice, path, "taskwarrior").imported == 500
+        assert "DROP INDEX" not in ddl
+        path.write_text("".join(f"todo {n}\n" for n in range(DEFER_INDEXES_ROWS)))
+        assert import_tasks(services, alice, path, "todotxt").imported == DEFER_INDEXES_ROWS
+        assert "DROP INDEX" in ddl
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", record)
     with services.db.engine.connect() as conn:
-        from sqlalchemy import text
-
         assert conn.execute(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'task'")).scalar() >= 8

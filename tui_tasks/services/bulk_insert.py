@@ -1,7 +1,11 @@
-"""Many new tasks and their tags in few statements: what import uses inside its one transaction."""
+"""Many new tasks and their tags in few statements: what import uses inside its one transaction, and
+the spool that holds them, checked, from the reading of the file to that transaction."""
 
 from __future__ import annotations
 
+import pickle
+import tempfile
+from collections.abc import Iterator
 from typing import Any
 
 from tui_tasks.db.tables import Task, TaskTag
@@ -9,6 +13,43 @@ from tui_tasks.errors import StorageError
 
 _TASKS = Task.__table__
 _TAGS = TaskTag.__table__
+
+Batch = list[tuple[dict[str, Any], tuple[str, ...]]]
+
+
+class Spool:
+    """Batches of rows kept on disk, not in memory: an anonymous temporary file (created 0600 and already
+    unlinked, so no other process can open it and nothing is left behind), read back in order. Pickle
+    is safe here: the file holds only what this process wrote to it."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self._batches = 0
+        self._file: Any = None
+
+    def add(self, batch: Batch) -> None:
+        try:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile()
+            pickle.dump(batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as exc:
+            raise StorageError(f"cannot keep the import in a temporary file: {(exc.strerror or str(exc)).lower()}") from None
+        self.rows += len(batch)
+        self._batches += 1
+
+    def __iter__(self) -> Iterator[Batch]:
+        if self._file is None:
+            return
+        self._file.seek(0)
+        for _ in range(self._batches):
+            yield pickle.load(self._file)
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 def insert_tasks(session: Any, batch: list[tuple[dict[str, Any], tuple[str, ...]]]) -> None:

@@ -1,9 +1,11 @@
 """Import and export of a user's tasks in tui-tasks JSON, CSV, Taskwarrior JSON and todo.txt.
 
-Import streams the file and inserts in batches inside ONE write transaction: every record goes in or
-none does. Each record is checked with the Tasks service's rules. Export streams pages of tasks (keyset
-on id) from one read transaction into the file. Neither holds all tasks in memory. No Textual here:
-the CLI and the app (from a worker thread) call `import_tasks` and `export_tasks`.
+Import reads the whole file first, checking each record with the Tasks service's rules and spooling
+the valid rows to a private temporary file, without any lock: a file fed slowly (a pipe, a FIFO) keeps
+no one else from writing. Then it inserts them in batches in ONE short write transaction: every record
+goes in or none does. Export streams pages of tasks (keyset on id) from one read transaction into the
+file. Neither holds all tasks in memory. No Textual here: the CLI and the app (from a worker thread)
+call `import_tasks` and `export_tasks`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from tui_tasks.domain import TaskDraft, UserView
 from tui_tasks.errors import NotFound, ValidationError
 from tui_tasks.services.facade import Services
 from tui_tasks.services.formats import FORMATS, Bad, Ignored, TaskRecord, TransferError, reader
-from tui_tasks.services.bulk_insert import insert_tasks
+from tui_tasks.services.bulk_insert import Spool, insert_tasks
 from tui_tasks.services.tasks import note_change
 from tui_tasks.services.validation import clean_draft
 
@@ -35,6 +37,9 @@ __all__ = ["FORMATS", "ImportProgress", "ImportResult", "InvalidRecords", "Probl
 
 BATCH = 1000  # rows per INSERT: large enough to amortise a round trip, small enough to stay flat
 PROBLEMS_KEPT = 1000  # problems listed in a result; beyond that they are only counted
+REASON_MAX = 200  # characters of a problem's reason (a validation message may quote a long value)
+READ_SHARE = 0.6  # of an import's time, what reading and checking take (the rest is writing)
+HEAD_BYTES = 4096  # what --format auto reads of a file to tell its format
 _OUR_JSON = re.compile(r'^\s*\{\s*"format"\s*:\s*"tui-tasks"')
 
 
@@ -51,15 +56,22 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class ImportProgress:
-    """How far an import is: records read so far, and bytes of the file read out of its size."""
+    """How far an import is: first `stage` "reading" (records read so far, bytes of the file read out of
+    its size; 0 for a pipe), then "writing" (rows written out of those to write)."""
 
     records: int
     bytes_read: int
     bytes_total: int
+    stage: str = "reading"
+    written: int = 0
+    to_write: int = 0
 
     @property
     def fraction(self) -> float:
-        return min(1.0, self.bytes_read / self.bytes_total) if self.bytes_total else 1.0
+        """Of the whole import: reading counts for READ_SHARE, writing for the rest."""
+        if self.stage == "writing":
+            return READ_SHARE + (1 - READ_SHARE) * (self.written / self.to_write if self.to_write else 1.0)
+        return READ_SHARE * (min(1.0, self.bytes_read / self.bytes_total) if self.bytes_total else 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,20 +101,70 @@ class InvalidRecords(TransferError):
 
 def detect_format(path: Path) -> str:
     """The format of a file, from its extension and, for .json or unknown ones, its first bytes."""
+    try:
+        with open(path, "rb") as stream:
+            return _format_of(path, stream.read(HEAD_BYTES))
+    except OSError as exc:
+        raise TransferError(f"cannot read {_shown(path)}: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def _format_of(path: Path, head_bytes: bytes) -> str:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return "csv"
     if suffix in (".txt", ".todo"):
         return "todotxt"
-    with open(path, "rb") as stream:
-        head = stream.read(4096).decode("utf-8-sig", "replace")
+    head = head_bytes.decode("utf-8-sig", "replace")
     if _OUR_JSON.match(head):
         return "json"
     if head.lstrip()[:1] in ("[", "{"):
         return "taskwarrior"
     if suffix != ".json" and head.partition("\n")[0].strip().lower().startswith("title,"):
         return "csv"
-    raise TransferError(f"cannot tell the format of {path}: give it with --format {'|'.join(FORMATS)}")
+    raise TransferError(f"cannot tell the format of {_shown(path)}: give it with --format {'|'.join(FORMATS)}")
+
+
+def _shown(path: Path) -> str:
+    """A path as an error shows it: as typed, unless it holds a character that would break the line."""
+    text = str(path)
+    return text if text.isprintable() else ascii(text)
+
+
+class _Source(io.RawIOBase):
+    """The file read once, pipes and FIFOs included: the bytes read ahead to tell its format come first,
+    and the bytes read so far are counted (a pipe has no position to ask)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        try:
+            self.file = open(path, "rb", buffering=0)
+            self.size = os.fstat(self.file.fileno()).st_size  # 0 for a pipe
+        except OSError as exc:
+            raise TransferError(f"cannot read {_shown(path)}: {(exc.strerror or str(exc)).lower()}") from None
+        self.ahead = b""
+        self.count = 0
+
+    def head(self) -> bytes:
+        """The first HEAD_BYTES of the file (fewer if it is shorter), which reading will still give."""
+        while len(self.ahead) < HEAD_BYTES and (more := self.file.read(HEAD_BYTES - len(self.ahead))):
+            self.ahead += more
+        return self.ahead
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.ahead:
+            n = min(len(buffer), len(self.ahead))
+            buffer[:n], self.ahead = self.ahead[:n], self.ahead[n:]
+        else:
+            n = self.file.readinto(buffer) or 0
+        self.count += n
+        return n
+
+    def close(self) -> None:
+        self.file.close()
+        super().close()
 
 
 def _utc(moment: datetime | None, field: str) -> datetime | None:
@@ -110,7 +172,10 @@ def _utc(moment: datetime | None, field: str) -> datetime | None:
         return None
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise ValidationError(field, f"{field} must be a timestamp with its UTC offset")
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValidationError(field, f"{field} is out of range in UTC") from None
 
 
 def _row(user: UserView, record: TaskRecord, now: datetime) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -147,85 +212,106 @@ def import_tasks(
     """Import the tasks in a file for `user`, all in one transaction.
 
     Raises InvalidRecords (nothing written) when a record is invalid and `skip_invalid` is False,
-    TransferError when the file cannot be read as `fmt`, and StorageError when the database fails.
-    `progress` is called after every batch, from the calling thread.
+    TransferError when the file cannot be read as `fmt`, NotFound when the account is gone by the
+    time the file is read, and StorageError when the database fails. `progress` is called after
+    every batch read, then every batch written, from the calling thread.
     """
     started = time.monotonic()
     path = Path(path)
-    if fmt == "auto":
-        fmt = _detect(path)
-    if fmt not in FORMATS:
+    if fmt != "auto" and fmt not in FORMATS:
         raise TransferError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
-    now = services.tasks.clock()
-    imported = invalid = ignored = records = 0
-    problems: list[Problem] = []
-    try:
-        raw = open(path, "rb")
-    except OSError as exc:
-        raise TransferError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
-    total = os.fstat(raw.fileno()).st_size
-    with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
-        with services.db.session(write=True) as session:
-            if session.get(User, user.id) is None:
-                raise NotFound("This account no longer exists")
-            deferred = _defer_indexes(session, total) if services.db.target.kind == "sqlite" else []
-            text_index = _TextIndexAfter(session) if services.db.text_index else None
-            batch: list[tuple[dict[str, Any], tuple[str, ...]]] = []
-            for line, item in _decoded(reader(fmt)(text), path):
-                records += 1
-                if isinstance(item, Ignored):
-                    ignored += 1
-                    continue
-                try:
-                    if isinstance(item, Bad):
-                        raise ValidationError("record", item.reason)
-                    row = _row(user, item, now)
-                except ValidationError as exc:
-                    invalid += 1
-                    if len(problems) < PROBLEMS_KEPT:
-                        problems.append(Problem(line, exc.message))
-                    continue
-                if invalid and not skip_invalid:
-                    continue  # everything will be rolled back: keep reading only to report every problem
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    insert_tasks(session, batch)
-                    imported += len(batch)
-                    batch.clear()
-                    if progress is not None:
-                        progress(ImportProgress(records, raw.tell(), total))
-            if invalid and not skip_invalid:
-                raise InvalidRecords(invalid, tuple(problems))
-            if batch:
-                insert_tasks(session, batch)
-                imported += len(batch)
-            for index in deferred:
-                index.create(session.connection())
-            if text_index is not None:
-                text_index.add_new_tasks()
-            if imported:
-                note_change(session, user.id)
-    if imported >= BATCH or deferred:  # (rebuilt indexes have lost their statistics)
-        services.db.refresh_statistics(full=True)  # a fresh bulk load misleads the planner until analysed
+    with Spool() as spool:
+        with _Source(path) as source:
+            if fmt == "auto":
+                fmt = _format_of(path, source.head())
+            tally = _check_all(services, user, path, fmt, source, spool, skip_invalid, progress)
+        if tally.invalid and not skip_invalid:
+            raise InvalidRecords(tally.invalid, tuple(tally.problems))
+        if spool.rows:
+            _write_all(services, user, spool, tally.records, progress)
     if progress is not None:
-        progress(ImportProgress(records, total, total))
-    return ImportResult(fmt, imported, invalid, ignored, tuple(problems), time.monotonic() - started)
+        progress(ImportProgress(tally.records, source.count, source.count, "writing", spool.rows, spool.rows))
+    return ImportResult(fmt, spool.rows, tally.invalid, tally.ignored, tuple(tally.problems), time.monotonic() - started)
 
 
-DEFER_INDEXES_BYTES = 2 * 1024 * 1024  # a file this large holds some 10,000 tasks or more
-BYTES_PER_TASK = 300  # a generous guess: Taskwarrior's JSON takes ~600 bytes a task, todo.txt ~60
+@dataclass(slots=True)
+class _Tally:
+    records: int = 0
+    invalid: int = 0
+    ignored: int = 0
+    problems: list[Problem] = field(default_factory=list)
 
 
-def _defer_indexes(session: Any, size: int) -> list[Index]:
+def _check_all(services, user, path, fmt, source, spool, skip_invalid, progress) -> _Tally:
+    """Read every record and check it, spooling the valid rows in batches; no database lock is held."""
+    now = services.tasks.clock()
+    tally = _Tally()
+    batch: list[tuple[dict[str, Any], tuple[str, ...]]] = []
+    text = io.TextIOWrapper(io.BufferedReader(source), encoding="utf-8-sig", newline="")
+    for line, item in _decoded(reader(fmt)(text), path):
+        tally.records += 1
+        if progress is not None and tally.records % BATCH == 0:
+            progress(ImportProgress(tally.records, source.count, source.size))
+        if isinstance(item, Ignored):
+            tally.ignored += 1
+            continue
+        try:
+            if isinstance(item, Bad):
+                raise ValidationError("record", item.reason)
+            row = _row(user, item, now)
+        except ValidationError as exc:
+            tally.invalid += 1
+            if len(tally.problems) < PROBLEMS_KEPT:
+                reason = exc.message if len(exc.message) <= REASON_MAX else exc.message[: REASON_MAX - 1] + "…"
+                tally.problems.append(Problem(line, reason.replace("\n", " ").replace("\r", " ")))
+            continue
+        if tally.invalid and not skip_invalid:
+            continue  # nothing will be written: keep reading only to report every problem
+        batch.append(row)
+        if len(batch) >= BATCH:
+            spool.add(batch)
+            batch = []
+    if batch:
+        spool.add(batch)
+    return tally
+
+
+def _write_all(services: Services, user: UserView, spool: Spool, records: int, progress) -> None:
+    """The spooled rows in one write transaction, for an account that must still exist."""
+    with services.db.session(write=True) as session:
+        # FOR SHARE on PostgreSQL: the account cannot be deleted under the import (SQLite: BEGIN IMMEDIATE)
+        if session.exec(select(User.id).where(User.id == user.id).with_for_update(read=True)).first() is None:
+            raise NotFound("This account no longer exists")
+        deferred = _defer_indexes(session, spool.rows) if services.db.target.kind == "sqlite" else []
+        text_index = _TextIndexAfter(session) if services.db.text_index else None
+        written = 0
+        for batch in spool:
+            insert_tasks(session, batch)
+            written += len(batch)
+            if progress is not None and written < spool.rows:
+                progress(ImportProgress(records, 0, 0, "writing", written, spool.rows))
+        for index in deferred:
+            index.create(session.connection())
+        if text_index is not None:
+            text_index.add_new_tasks()
+        note_change(session, user.id)
+    if spool.rows >= BATCH or deferred:  # (rebuilt indexes have lost their statistics)
+        services.db.refresh_statistics(full=True)  # a fresh bulk load misleads the planner until analysed
+
+
+DEFER_INDEXES_ROWS = 5_000
+
+
+def _defer_indexes(session: Any, rows: int) -> list[Index]:
     """For a large import into a small table (SQLite): drop the task table's indexes now and build them
     once at the end, in the same transaction. Building an index sorts; keeping it up to date inserts
     every row at a random place in it: the inserts of 100,000 tasks take half the time. A failed
     import rolls the drops back with everything else. Not on PostgreSQL, where dropping an index
     would lock every user out of the table for the whole import."""
-    if size < DEFER_INDEXES_BYTES:
+    if rows < DEFER_INDEXES_ROWS:
         return []
     held = session.exec(select(func.count()).select_from(Task)).one()
-    if held * BYTES_PER_TASK > size:  # rebuilding would cost more than the file brings
+    if held > rows:  # rebuilding would cost more than the file brings
         return []
     indexes = sorted([*Task.__table__.indexes, *TaskTag.__table__.indexes], key=lambda index: index.name)
     for index in indexes:
@@ -261,19 +347,14 @@ class _TextIndexAfter:
         self.connection.exec_driver_sql(self.trigger)
 
 
-def _detect(path: Path) -> str:
-    try:
-        return detect_format(path)
-    except OSError as exc:
-        raise TransferError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
-
-
 def _decoded(items: Iterator[Any], path: Path) -> Iterator[Any]:
-    """The reader's items; a file that is not UTF-8 is one clear error."""
+    """The reader's items; a file that is not UTF-8, or that fails while read, is one clear error."""
     try:
         yield from items
     except UnicodeDecodeError as exc:
-        raise TransferError(f"{path} is not UTF-8 text ({exc.reason} near byte {exc.start})") from None
+        raise TransferError(f"{_shown(path)} is not UTF-8 text ({exc.reason} near byte {exc.start})") from None
+    except OSError as exc:
+        raise TransferError(f"cannot read {_shown(path)}: {(exc.strerror or str(exc)).lower()}") from None
 
 
 # Export is in its own module; it is part of this API.

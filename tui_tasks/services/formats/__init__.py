@@ -3,6 +3,10 @@
 A reader yields `(line, item)` pairs, `item` being a `TaskRecord`, a `Bad` record (reported, and
 skipped with --skip-invalid) or an `Ignored` one (skipped and counted: a deleted Taskwarrior task).
 Readers only parse; the transfer service validates records with the Tasks service's rules.
+
+Readers hold at most one record in memory, and refuse one while it is read once it passes LIMIT
+characters (a Bad record, after reading on to its end without keeping it), or, for JSON, once it nests
+deeper than MAX_DEPTH. Values quoted in a reason are cut short (`shown`): a reason is one short line.
 """
 
 from __future__ import annotations
@@ -51,12 +55,23 @@ class Ignored:
 
 
 FORMATS = ("json", "csv", "taskwarrior", "todotxt")
+LIMIT = 1 << 20  # characters in one line or record: a task's longest field is 10,000 characters
+LIMIT_TEXT = "1 MiB"  # how a reason says LIMIT (a character is at least a byte)
+MAX_DEPTH = 32  # JSON nesting in one record: a task needs 3 (a list of annotation objects)
+TOO_LONG = f"longer than {LIMIT_TEXT}"
+TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
 
 Item = TaskRecord | Bad | Ignored
 Reader = Callable[[TextIO], Iterator[tuple[int, Item]]]
 Writer = Callable[[Iterable[TaskRecord], TextIO], None]
 
 PRIORITY_NAMES = {p.label: p for p in Priority}
+
+
+def shown(value: object, width: int = 40) -> str:
+    """A value as a reason quotes it: its repr, cut to about `width` characters."""
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def parse_timestamp(value: object, field: str) -> datetime | None:
@@ -68,10 +83,18 @@ def parse_timestamp(value: object, field: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{field} must be an ISO 8601 timestamp, not {value!r}") from None
+        raise ValueError(f"{field} must be an ISO 8601 timestamp, not {shown(value)}") from None
     if moment.utcoffset() is None:
-        raise ValueError(f"{field} must include its UTC offset (such as Z or +00:00), not {value!r}")
-    return moment.astimezone(timezone.utc)
+        raise ValueError(f"{field} must include its UTC offset (such as Z or +00:00), not {shown(value)}")
+    return utc(moment, field)
+
+
+def utc(moment: datetime, field: str) -> datetime:
+    """`moment` in UTC; ValueError when that falls outside years 1-9999 (0001-01-01T00:00+01:00)."""
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{field} is out of range in UTC") from None
 
 
 def parse_date(value: object, field: str = "due") -> date | None:
@@ -83,7 +106,7 @@ def parse_date(value: object, field: str = "due") -> date | None:
             return date.fromisoformat(value)
     except ValueError:
         pass
-    raise ValueError(f"{field} must be a date YYYY-MM-DD, not {value!r}")
+    raise ValueError(f"{field} must be a date YYYY-MM-DD, not {shown(value)}")
 
 
 def parse_priority(value: object) -> Priority:
@@ -91,7 +114,7 @@ def parse_priority(value: object) -> Priority:
         return Priority.NONE
     if isinstance(value, str) and value.strip().lower() in PRIORITY_NAMES:
         return PRIORITY_NAMES[value.strip().lower()]
-    raise ValueError(f"priority must be none, low, medium or high, not {value!r}")
+    raise ValueError(f"priority must be none, low, medium or high, not {shown(value)}")
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -99,8 +122,12 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def local_midnight(day: date) -> datetime:
-    """The start of `day` in this machine's time zone, in UTC: what a date-only format means by it."""
-    return datetime.combine(day, time()).astimezone().astimezone(timezone.utc)
+    """The start of `day` in this machine's time zone, in UTC: what a date-only format means by it.
+    ValueError for a day whose start is not in years 1-9999 in UTC or here."""
+    try:
+        return datetime.combine(day, time()).astimezone().astimezone(timezone.utc)
+    except (OverflowError, OSError):  # OSError: a platform's localtime() refusing the year
+        raise ValueError(f"{day.isoformat()} is out of range in UTC") from None
 
 
 def reader(name: str) -> Reader:

@@ -25,6 +25,7 @@ from tui_tasks.services.formats import (
     parse_date,
     parse_priority,
     parse_timestamp,
+    shown,
 )
 from tui_tasks.services.formats.jsonstream import JsonStream
 
@@ -51,11 +52,13 @@ def to_json(record: TaskRecord) -> dict[str, Any]:
 
 def from_json(obj: Any) -> Item:
     """A record from one task object; Bad with the reason when a field has the wrong type or form."""
+    if isinstance(obj, Bad):
+        return obj
     if not isinstance(obj, dict):
         return Bad("a task must be a JSON object")
     unknown = sorted(set(obj) - set(FIELDS))
     if unknown:
-        return Bad(f"unknown field {unknown[0]!r}")
+        return Bad(f"unknown field {shown(unknown[0])}")
     completed = obj.get("completed", False)
     tags = obj.get("tags") or []
     if not isinstance(completed, bool):
@@ -64,6 +67,9 @@ def from_json(obj: Any) -> Item:
         return Bad("tags must be a list of words")
     if "title" not in obj:
         return Bad("Title is required")
+    for name in ("description", "project"):
+        if not isinstance(obj.get(name), str | None):
+            return Bad(f"{name} must be text")
     try:
         return TaskRecord(
             title=obj["title"],
@@ -86,7 +92,7 @@ def read(stream: TextIO) -> Iterator[tuple[int, Item]]:
     header: dict[str, Any] = {}
     for key in doc.keys():
         if key != "tasks":
-            header[key] = doc.value()
+            header[key] = doc.header_value()
             continue
         if header.get("format") != FORMAT:
             raise TransferError(f'not a tui-tasks export (it must start with {{"format": "{FORMAT}", ...}})')
@@ -94,7 +100,7 @@ def read(stream: TextIO) -> Iterator[tuple[int, Item]]:
         if version != VERSION:
             newer = isinstance(version, int) and version > VERSION
             raise TransferError(
-                f"export version {version!r} {'is newer than this tui-tasks reads: upgrade tui-tasks' if newer else 'is not one tui-tasks knows'}"
+                f"export version {shown(version)} {'is newer than this tui-tasks reads: upgrade tui-tasks' if newer else 'is not one tui-tasks knows'}"
             )
         header["tasks"] = True
         for line, obj in doc.items():

@@ -19,8 +19,9 @@ from functools import lru_cache
 from typing import Any, TextIO
 
 from tui_tasks.domain import Priority
-from tui_tasks.services.formats import Bad, Ignored, Item, TaskRecord, local_midnight, parse_timestamp
-from tui_tasks.services.formats.jsonstream import JsonStream
+from tui_tasks.services.formats import TOO_LONG, Bad, Ignored, Item, TaskRecord, local_midnight, parse_timestamp, shown
+from tui_tasks.services.formats.jsonstream import BadValue, JsonStream, loads
+from tui_tasks.services.formats.lines import Lines
 
 PRIORITIES = {"H": Priority.HIGH, "M": Priority.MEDIUM, "L": Priority.LOW, "": Priority.NONE}
 LETTERS = {priority: letter for letter, priority in PRIORITIES.items() if letter}
@@ -42,7 +43,7 @@ def parse_moment(value: Any, field: str) -> datetime | None:
     try:
         return parse_timestamp(value, field)
     except ValueError:
-        raise ValueError(f"{field} must be a Taskwarrior date such as 20260312T170000Z, not {value!r}") from None
+        raise ValueError(f"{field} must be a Taskwarrior date such as 20260312T170000Z, not {shown(value)}") from None
 
 
 def format_moment(moment: datetime) -> str:
@@ -52,20 +53,25 @@ def format_moment(moment: datetime) -> str:
 
 @lru_cache(maxsize=4096)
 def _due(day: date) -> str:
-    return format_moment(local_midnight(day))
+    try:
+        return format_moment(local_midnight(day))
+    except ValueError:  # the first or last day there is: its local midnight is not in UTC's years
+        return f"{day.year:04}{day.month:02}{day.day:02}T000000Z"
 
 
 def from_taskwarrior(obj: Any) -> Item:
+    if isinstance(obj, Bad):
+        return obj
     if not isinstance(obj, dict):
         return Bad("a task must be a JSON object")
     status = obj.get("status", "pending")
-    if status in IGNORED:
+    if isinstance(status, str) and status in IGNORED:
         return Ignored(IGNORED[status])
     if status not in ("pending", "waiting", "completed"):
-        return Bad(f"unknown status {status!r}")
+        return Bad(f"unknown status {shown(status)}")
     priority = obj.get("priority", "")
-    if priority not in PRIORITIES:
-        return Bad(f"priority must be H, M or L, not {priority!r}")
+    if not isinstance(priority, str) or priority not in PRIORITIES:
+        return Bad(f"priority must be H, M or L, not {shown(priority)}")
     annotations = obj.get("annotations") or []
     tags = obj.get("tags") or []
     if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
@@ -77,6 +83,8 @@ def from_taskwarrior(obj: Any) -> Item:
         return Bad("each annotation must have a description")
     if "description" not in obj:
         return Bad("Title is required (description is missing)")
+    if not isinstance(obj.get("project"), str | None):
+        return Bad("project must be text")
     try:
         due = parse_moment(obj.get("due"), "due")
         created = parse_moment(obj.get("entry"), "entry")
@@ -93,8 +101,8 @@ def from_taskwarrior(obj: Any) -> Item:
             created_at=created,
             updated_at=parse_moment(obj.get("modified"), "modified") or created,
         )
-    except ValueError as exc:
-        return Bad(str(exc))
+    except (ValueError, OverflowError) as exc:  # OverflowError: a due date whose local day is not in years 1-9999
+        return Bad(str(exc) if isinstance(exc, ValueError) else "due is out of range in this time zone")
 
 
 def read(stream: TextIO) -> Iterator[tuple[int, Item]]:
@@ -105,26 +113,22 @@ def read(stream: TextIO) -> Iterator[tuple[int, Item]]:
         doc.end()
         return
     # One object per line: a bad line is one bad record, the others still count.
-    for number, text in enumerate(_lines(doc), start=doc.line):
+    for number, text in Lines(doc.stream, doc.buf[doc.pos :], doc.line):
+        if text is None:
+            yield number, Bad(TOO_LONG)
+            continue
         text = text.strip().rstrip(",")
         if not text:
             continue
         try:
-            obj = json.loads(text)
+            obj = loads(text)
         except json.JSONDecodeError as exc:
             yield number, Bad(f"not valid JSON: {exc.msg}")
             continue
+        except BadValue as exc:
+            yield number, Bad(exc.reason)
+            continue
         yield number, from_taskwarrior(obj)
-
-
-def _lines(doc: JsonStream) -> Iterator[str]:
-    """The rest of the text line by line, starting with what sniffing the first character read."""
-    *whole, partial = doc.buf[doc.pos :].split("\n")
-    yield from whole
-    rest = partial + doc.stream.readline()
-    if rest:
-        yield rest
-    yield from doc.stream
 
 
 def to_taskwarrior(record: TaskRecord) -> dict[str, Any]:

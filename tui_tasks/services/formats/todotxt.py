@@ -21,7 +21,8 @@ from datetime import date
 from typing import TextIO
 
 from tui_tasks.domain import Priority
-from tui_tasks.services.formats import Bad, Item, TaskRecord, local_midnight
+from tui_tasks.services.formats import TOO_LONG, Bad, Item, TaskRecord, local_midnight, shown
+from tui_tasks.services.formats.lines import Lines
 
 _PRIORITY = re.compile(r"\(([A-Z])\)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -36,7 +37,7 @@ def _date(token: str, what: str) -> date:
     try:
         return date.fromisoformat(token)
     except ValueError:
-        raise ValueError(f"{what} must be a date YYYY-MM-DD, not {token!r}") from None
+        raise ValueError(f"{what} must be a date YYYY-MM-DD, not {shown(token)}") from None
 
 
 def parse_line(line: str) -> Item:
@@ -72,10 +73,10 @@ def parse_line(line: str) -> Item:
                 priority = _priority(token[4])
             else:
                 words.append(token)
+        created = None if created_on is None else local_midnight(created_on)
+        done = None if done_on is None else local_midnight(done_on)
     except ValueError as exc:
         return Bad(str(exc))
-    created = None if created_on is None else local_midnight(created_on)
-    done = None if done_on is None else local_midnight(done_on)
     return TaskRecord(
         title=" ".join(words), completed=completed, completed_at=done, priority=priority, due=due,
         project=project, tags=tuple(tags), created_at=created, updated_at=done or created,
@@ -83,8 +84,10 @@ def parse_line(line: str) -> Item:
 
 
 def read(stream: TextIO) -> Iterator[tuple[int, Item]]:
-    for number, line in enumerate(stream, start=1):
-        if line.strip():
+    for number, line in Lines(stream):
+        if line is None:
+            yield number, Bad(TOO_LONG)
+        elif line.strip():
             yield number, parse_line(line)
 
 
