@@ -25,7 +25,7 @@ from tui_tasks.services.validation import (
     password_bytes,
 )
 
-MAX_FAILURES = 5  # failures in a row before the account locks
+MAX_FAILURES = 5  # failures in a row with one email before its log-ins lock
 FIRST_LOCK_S = 30  # doubled for each further failure...
 LONGEST_LOCK_S = 15 * 60  # ...up to this
 INVALID_LOGIN = "Invalid email or password"
@@ -36,7 +36,7 @@ _dummy_lock = threading.Lock()
 
 
 def lock_seconds(failures: int) -> int:
-    """How long the account stays locked after `failures` failed log-ins in a row (0: not locked)."""
+    """How long an email's log-ins stay locked after `failures` failed ones in a row (0: not locked)."""
     if failures < MAX_FAILURES:
         return 0
     return min(FIRST_LOCK_S * 2 ** min(failures - MAX_FAILURES, 10), LONGEST_LOCK_S)
