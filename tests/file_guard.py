@@ -19,6 +19,7 @@ SUFFIXES = ("-wal", "-shm", "-journal")
 violations: list[str] = []
 _state = threading.local()
 _enabled = False
+_report: str | None = None  # a file each violation is also appended to (child processes: guard_site/)
 
 
 class RawDatabaseAccess(RuntimeError):
@@ -65,14 +66,20 @@ def _hook(event: str, args: tuple) -> None:
             where = "".join(traceback.format_stack(limit=12)[:-2])
             message = f"opened {os.fsdecode(path)} while this process holds the database open:\n{where}"
             violations.append(message)
+            if _report is not None:
+                fd = os.open(_report, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)  # (not a database)
+                os.write(fd, f"pid {os.getpid()}: {message}\n".encode())
+                os.close(fd)
             raise RawDatabaseAccess(message)
     finally:
         _state.busy = False
 
 
-def enable() -> None:
-    """Install the hook (once per process; audit hooks cannot be removed) and turn it on."""
-    global _enabled
+def enable(report: str | None = None) -> None:
+    """Install the hook (once per process; audit hooks cannot be removed) and turn it on; `report`: a
+    file to append each violation to as well."""
+    global _enabled, _report
+    _report = report
     if not getattr(sys, "_tui_tasks_file_guard", False):
         sys.addaudithook(_hook)
         sys._tui_tasks_file_guard = True

@@ -143,8 +143,12 @@ class Soak:
             "XDG_STATE_HOME": str(workdir / "state"), "TUI_TASKS_BCRYPT_ROUNDS": "4", "TERM": "xterm-256color",
             "TUI_TASKS_HEALTH_INTERVAL_SECONDS": "0.5", "TUI_TASKS_DB": db,
         }  # fmt: skip
-        if os.environ.get("PYTHONPATH"):  # (to run the soak against another checkout of the code)
-            self.env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+        # Every app and CLI process runs with the file guard (tests/guard_site): an open of a database
+        # file its SQLite holds is refused and reported in guard.txt.
+        self.guard_report = workdir / "guard.txt"
+        paths = [os.environ.get("PYTHONPATH", ""), str(Path(__file__).parent / "guard_site")]  # (PYTHONPATH: another checkout)
+        self.env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+        self.env["TUI_TASKS_FILE_GUARD"] = str(self.guard_report)
         self.model: dict[str, dict[str, bool]] = {email: {} for email, _ in ACCOUNTS.values()}
         self.unknown: dict[str, set[str]] = {email: set() for email, _ in ACCOUNTS.values()}
         self.outcomes = Outcomes()
@@ -297,7 +301,7 @@ class Soak:
             cli.join(timeout=180)
             for name, window in windows.items():
                 try:
-                    window.keys("Escape", "Escape", "q")  # out of any search or dialog a failed step left open
+                    window.keys("C-q")  # the app's quit, from any screen or dialog a failed step left open
                     _, screen = window.until(lambda s: "exit-code=" in s, timeout=30)
                     if "exit-code=0" not in screen:
                         self.outcomes.problems.append(f"{name} did not exit cleanly:\n{screen}")
@@ -319,6 +323,8 @@ class Soak:
     def verify(self) -> list[str]:
         """What the database holds against the model; [] when they agree and the file is sound."""
         problems = list(self.outcomes.problems)
+        if self.guard_report.exists():
+            problems.append(f"a database file was opened outside SQLite:\n{self.guard_report.read_text()}")
         if self.db_is_file:
             path = Path(self.db)
             conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
