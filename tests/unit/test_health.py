@@ -411,3 +411,20 @@ def test_the_report_as_json_has_exactly_the_documented_keys(tmp_path: Path) -> N
         assert check["latency_ms"] is None or isinstance(check["latency_ms"], float)
     assert isinstance(as_json["checks"][0]["latency_ms"], float)
     assert [check["latency_ms"] for check in as_json["checks"][1:]] == [None] * (len(SQLITE_CHECKS) - 1)
+
+
+def test_a_folder_others_can_write_fails_the_check_but_only_warns_in_the_app(tmp_path):
+    """--check fails (others can replace the database), while the app keeps taking the user's changes
+    and its bar says why it is degraded: a refused write would lose more than the loose mode risks."""
+    from tui_tasks.config import Settings, parse_database
+    from tui_tasks.services.facade import open_services
+    from tui_tasks.services.health import check_health
+
+    settings = Settings(db=parse_database(str(tmp_path / "shared" / "tasks.db")), bcrypt_rounds=4)
+    open_services(settings).close()
+    (tmp_path / "shared").chmod(0o777)
+    checks = {c.name: c for c in check_health(settings).checks}
+    assert checks["permissions"].status.value == "fail" and "others can replace" in checks["permissions"].message
+    in_app = {c.name: c for c in check_health(settings, integrity=False, expect_database=True).checks}
+    assert in_app["permissions"].status.value == "warn"
+    assert in_app["permissions"].message == checks["permissions"].message

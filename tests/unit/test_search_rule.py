@@ -113,7 +113,7 @@ def test_the_text_index_follows_every_write(services, alice, tmp_path):
                       ' {"description": "Imported two", "status": "completed"}]')
     assert import_tasks(services, alice, source, "taskwarrior").imported == 2
     assert index() == expected() and len(index()) == 4
-    services.accounts.delete_account(bob, "bob@example.com")
+    services.accounts.delete_account(bob, "bobs-password")
     assert index() == expected() and sorted(index().values()) == ["Buy oat milk\n\n", "Imported one\n\nimp",
                                                                   "Imported two\n\n"]
 

@@ -815,6 +815,6 @@ def test_every_write_to_a_users_tasks_counts_one_change_and_nothing_else_does(se
 
 
 def test_the_change_counter_of_a_deleted_account_is_not_found(services, alice):
-    services.accounts.delete_account(alice, alice.email)
+    services.accounts.delete_account(alice, "alice-password")
     with pytest.raises(NotFound):
         services.tasks.changes(alice)

@@ -6,6 +6,7 @@ does not exist yet is reported as "will be created".
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sqlite3
@@ -72,7 +73,11 @@ def _schema_result(current: str | None, has_tables: bool) -> CheckResult:
 
 def _sqlite_checks(path: Path, integrity: bool, expect_database: bool) -> list[CheckResult]:
     folder = [_data_folder(path.parent), _disk_space(path.parent)]
-    files = [*folder, _permissions(path)]
+    permissions = _permissions(path)
+    if expect_database and permissions.status is Status.FAIL and "read-only" not in permissions.message:
+        # The app: loose modes are a danger to report, not a reason to refuse the user's changes.
+        permissions = dataclasses.replace(permissions, status=Status.WARN)
+    files = [*folder, permissions]
     if not path.exists():
         if expect_database:
             return [CheckResult("database", Status.FAIL, f"{path} is missing"), *files]
