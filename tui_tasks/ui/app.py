@@ -25,6 +25,7 @@ from tui_tasks.errors import Conflict, OutcomeUnknown, StorageError, TasksError
 from tui_tasks.ui.commands import ScreenCommands
 from tui_tasks.ui.dispatch import ServiceFailed, WriteQueue
 from tui_tasks.ui.messages import DatabaseOpened, HealthChecked, LoggedIn, WritesRefused
+from tui_tasks.ui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
     from tui_tasks.services.facade import Services
@@ -70,6 +71,7 @@ class TasksApp(App[None]):
         self._writes = WriteQueue()
         self._last_input = time.monotonic()
         self._last_full_gc = self._last_input
+        self.type_ahead = TypeAhead(self, super().on_event)  # keys typed in a burst go where the ones before sent them
         self._saved_theme: str | None = None  # None until mounted: setting the first theme saves nothing
         self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
 
@@ -289,7 +291,7 @@ class TasksApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self._last_input = time.monotonic()
-        await super().on_event(event)
+        await self.type_ahead.receive(event)
 
     def collect_garbage_when_quiet(self) -> None:
         """Python's full garbage collections walk every object: 70-120 ms here once Textual's render
