@@ -69,12 +69,14 @@ class TypeAhead:
             await self._handle(event)
 
     async def _handle(self, event: events.Event) -> None:
-        if isinstance(event, SETTLES):
-            self._settle()  # before dispatching: what arrives meanwhile is held
-        await self.dispatch(event)
+        workers = {*self.app.workers} if isinstance(event, SETTLES) else None
+        await self.dispatch(event)  # (the app reads nothing else meanwhile)
+        if workers is not None:
+            self._settle(workers)  # after: the widget's task, woken first, handles the key first
 
-    def _settle(self) -> None:
-        self.settling = asyncio.create_task(self._wait_until_settled({*self.app.workers}))
+    def _settle(self, workers: set[Worker] | None = None) -> None:
+        workers = {*self.app.workers} if workers is None else workers
+        self.settling = asyncio.create_task(self._wait_until_settled(workers))
 
     async def _release(self, held: deque[events.Event] | None = None) -> None:
         """Handle what was held in order, up to the next event that may move the focus; or all of `held`."""
