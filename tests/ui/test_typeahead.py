@@ -203,3 +203,56 @@ async def test_ctrl_q_quits_at_once_while_keys_wait_for_a_slow_log_in(ui_setting
         burst(app, "ctrl+q")
         await wait_until(pilot, lambda: not app.is_running, timeout=SETTLE_LIMIT_S)
     release.set()
+
+
+async def test_a_then_a_pasted_title_then_ctrl_s_saves_the_pasted_title(ui_settings, ui_services, demo_user, fixed_clock):
+    """A password manager or a clipboard tool may paste rather than type: a paste waits its turn too."""
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        burst(app, "a")
+        app.post_message(events.Paste("Pasted title"))
+        burst(app, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen), app.screen
+    assert titles(ui_services, demo_user) == ["Pasted title"]
+
+
+async def test_a_click_in_a_burst_happens_after_the_keys_before_it(ui_settings, ui_services, demo_user, fixed_clock):
+    """Typed, then clicked back into the Email field, then typed: the click waits for the keys before it."""
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        email = app.screen.query_one("#email", Input)
+        x, y = email.region.x + 1, email.region.y
+        burst(app, "ada@example.com", "tab", PASSWORD)
+        for kind in (events.MouseDown, events.MouseUp):
+            app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
+        burst(app, "x")
+        await settle(pilot)
+        assert field(app, "#password") == PASSWORD
+        assert app.focused is email and "x" in email.value and email.value.replace("x", "", 1) == "ada@example.com"
+
+
+async def test_the_password_typed_as_the_idle_lock_appears_unlocks(ui_settings, ui_services, demo_user, fixed_clock):
+    """The lock is opened by a timer, not a key: keys that arrive while it mounts wait for its field."""
+    from tui_tasks.ui.screens.unlock import UnlockScreen
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        app.lock()
+        burst(app, PASSWORD, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen), app.screen
+        assert not any(isinstance(screen, UnlockScreen) for screen in app.screen_stack)
+
+
+async def test_the_palette_opened_and_used_in_one_burst_runs_the_command(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await log_in(pilot)
+        burst(app, "ctrl+p", "back up now", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen), app.screen
+        assert [n.title for n in app._notifications] == ["Backed up"]
