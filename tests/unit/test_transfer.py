@@ -389,3 +389,20 @@ def test_indexes_are_rebuilt_by_the_rows_written_not_the_files_size_and_analysed
         event.remove(services.db.engine, "before_cursor_execute", record)
     with services.db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'task'")).scalar() >= 8
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_imported_tasks_sharing_a_timestamp_page_by_created_like_any_others(services, alice, tmp_path, descending):
+    """todo.txt gives every task of a day the same created_at. They were stored as sqlite3 writes a
+    datetime ("... 00:00:00+00:00"), not as SQLAlchemy does ("... 00:00:00.000000"): keyset paging by
+    created compared the two and showed 50 of 120 tasks ascending, and never ended descending."""
+    path = write(tmp_path, "todo.txt", "".join(f"2026-03-01 task {n}\n" for n in range(120)))
+    import_tasks(services, alice, path)
+    services.tasks.create(alice, TaskDraft("made in the app"))
+    seen, cursor = [], None
+    for _ in range(10):
+        page = services.tasks.page(alice, TaskQuery(sort="created", descending=descending), cursor=cursor, limit=50)
+        seen += [task.title for task in page.tasks]
+        if (cursor := page.next_cursor) is None:
+            break
+    assert sorted(seen) == sorted([f"task {n}" for n in range(120)] + ["made in the app"])

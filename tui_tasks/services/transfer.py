@@ -220,7 +220,7 @@ def import_tasks(
     path = Path(path)
     if fmt != "auto" and fmt not in FORMATS:
         raise TransferError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
-    with Spool() as spool:
+    with Spool(services.db.engine.dialect) as spool:
         with _Source(path) as source:
             if fmt == "auto":
                 fmt = _format_of(path, source.head())

@@ -17,8 +17,12 @@ from tui_tasks.services.formats import LIMIT, MAX_DEPTH, TOO_DEEP, TOO_LONG, Bad
 
 CHUNK = 1 << 16
 _SPACE = re.compile(r"[ \t\r\n]*")
-_TOKEN = re.compile(r'[\[\]{}"]')
+# Whole strings and what is not a bracket. Possessive (*+, ++): a backtracking repeat would keep state
+# for every character of a long string (100 MiB of memory for a 1 MiB one).
+_PLAIN = re.compile(r'(?:[^\[\]{}"\\]++|"[^"\\]*+(?:\\.[^"\\]*+)*+")*+')
 _IN_STRING = re.compile(r'["\\]')
+_OPENING = re.compile(r"[\[{]+")
+_CLOSING = re.compile(r"[\]}]+")
 _SCALAR_END = re.compile(r'[\s,:\[\]{}"]')
 _decoder = json.JSONDecoder()
 TOO_MANY_DIGITS = f"a number with more than {sys.get_int_max_str_digits() or 'any'} digits"
@@ -56,25 +60,30 @@ class _Extent:
                     self.in_string = False
                     if not self.depth:
                         return i
-            elif self.scalar or (not self.started and text[i] not in '"[{'):
+            elif not self.started and text[i] == '"':
+                self.started = self.in_string = True
+                i += 1
+            elif self.scalar or (not self.started and text[i] not in "[{"):
                 self.started = self.scalar = True
                 found = _SCALAR_END.search(text, i)
                 return None if found is None else found.start()
             else:
                 self.started = True
-                found = _TOKEN.search(text, i)
-                if found is None:
+                i = _PLAIN.match(text, i).end()
+                if i == len(text):
                     return None
-                i = found.end()
-                if found.group() == '"':
-                    self.in_string = True
-                elif found.group() in "[{":
-                    self.depth += 1
+                if text[i] == '"':
+                    self.in_string, i = True, i + 1  # a string that goes on in the next piece
+                elif text[i] in "[{":
+                    i, self.depth = (run := _OPENING.match(text, i).end()), self.depth + run - i
                     self.deepest = max(self.deepest, self.depth)
+                elif text[i] in "]}":
+                    run = _CLOSING.match(text, i).end() - i
+                    if run >= self.depth:
+                        return i + self.depth
+                    i, self.depth = i + run, self.depth - run
                 else:
-                    self.depth -= 1
-                    if not self.depth:
-                        return i
+                    i += 1  # a backslash outside a string: the decoder will say what is wrong
         return None
 
 
