@@ -126,8 +126,8 @@ def local_midnight(day: date) -> datetime:
     ValueError for a day whose start is not in years 1-9999 in UTC or here."""
     try:
         return datetime.combine(day, time()).astimezone().astimezone(timezone.utc)
-    except (OverflowError, OSError):  # OSError: a platform's localtime() refusing the year
-        raise ValueError(f"{day.isoformat()} is out of range in UTC") from None
+    except (OverflowError, OSError, ValueError):  # the first or last days there are, in some time zones
+        raise ValueError(f"the date {day.isoformat()} is out of range here") from None
 
 
 def reader(name: str) -> Reader:

@@ -136,7 +136,7 @@ class JsonStream:
 
     def error(self, message: str, at: int | None = None) -> TransferError:
         line = self.line if at is None else self.line + self.buf.count("\n", self.pos, at)
-        return TransferError(f"line {line}: not valid JSON: {message}")
+        return TransferError(f"line {line}: not valid JSON: {message.removesuffix(' at')}")  # json's "... at"
 
     def peek(self) -> str:
         """The next character that is not white space ("" at the end)."""
@@ -167,7 +167,7 @@ class JsonStream:
                 if len(self.buf) - self.pos > LIMIT:
                     line, length = self.line, self._skip()
                     if length <= LIMIT:  # the value ended within the limit: the error was real
-                        raise TransferError(f"line {line}: not valid JSON: {exc.msg}") from None
+                        raise TransferError(f"line {line}: not valid JSON: {exc.msg.removesuffix(' at')}") from None
                     raise BadValue(TOO_LONG) from None
                 if not self._fill():
                     raise self.error(exc.msg, exc.pos) from None

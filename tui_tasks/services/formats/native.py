@@ -92,7 +92,9 @@ def read(stream: TextIO) -> Iterator[tuple[int, Item]]:
     header: dict[str, Any] = {}
     for key in doc.keys():
         if key != "tasks":
-            header[key] = doc.header_value()
+            value = doc.header_value()
+            if key in ("format", "version"):  # others are read past, not kept: there may be any number
+                header[key] = value
             continue
         if header.get("format") != FORMAT:
             raise TransferError(f'not a tui-tasks export (it must start with {{"format": "{FORMAT}", ...}})')

@@ -123,7 +123,7 @@ def read(stream: TextIO) -> Iterator[tuple[int, Item]]:
         try:
             obj = loads(text)
         except json.JSONDecodeError as exc:
-            yield number, Bad(f"not valid JSON: {exc.msg}")
+            yield number, Bad(f"not valid JSON: {exc.msg.removesuffix(' at')}")
             continue
         except BadValue as exc:
             yield number, Bad(exc.reason)
