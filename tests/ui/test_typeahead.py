@@ -256,3 +256,27 @@ async def test_the_palette_opened_and_used_in_one_burst_runs_the_command(ui_sett
         await settle(pilot)
         assert isinstance(app.screen, TaskListScreen), app.screen
         assert [n.title for n in app._notifications] == ["Backed up"]
+
+
+async def test_keys_held_for_a_save_that_does_not_end_are_let_through_in_order(
+    ui_settings, ui_services, demo_user, fixed_clock, monkeypatch
+):
+    """Never a deadlock: when the wait gives up, what was held goes on, in order, and nothing is dropped."""
+    import threading
+
+    from tui_tasks.ui import typeahead
+
+    monkeypatch.setattr(typeahead, "WORKER_LIMIT_S", 0.5)
+    release = threading.Event()
+    create = ui_services.tasks.create
+    ui_services.tasks.create = lambda user, draft: release.wait(5) and create(user, draft)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        burst(app, "a", "Slow", "ctrl+s", " and more")
+        await wait_until(pilot, lambda: isinstance(app.screen, TaskFormScreen) and field(app, "#title") == "Slow and more",
+                         timeout=5)  # fmt: skip
+        assert isinstance(app.screen, TaskFormScreen) and not app.type_ahead.held
+        release.set()
+        await settle(pilot)
+    assert titles(ui_services, demo_user) == ["Slow"]

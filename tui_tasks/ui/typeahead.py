@@ -78,11 +78,14 @@ class TypeAhead:
         workers = {*self.app.workers} if workers is None else workers
         self.settling = asyncio.create_task(self._wait_until_settled(workers))
 
-    async def _release(self, held: deque[events.Event] | None = None) -> None:
-        """Handle what was held in order, up to the next event that may move the focus; or all of `held`."""
-        if held is not None:
+    async def _release(self, everything: bool = False) -> None:
+        """Handle what was held in order, up to the next event that may move the focus (or everything:
+        the wait gave up, and what arrived meanwhile queued behind)."""
+        if everything:
+            held, self.held, self.settling = self.held, deque(), None
             for event in held:
                 await self.dispatch(event)
+            self.screen_seen = self._screen()
         while self.held and self.settling is None:
             await self._handle(self.held.popleft())
 
@@ -107,8 +110,8 @@ class TypeAhead:
         except Exception as error:  # stuck (or a bug here): never keep the input
             log.warning("type-ahead: input unsettled after %.1f s; %d held events let through",
                         time.monotonic() - start, len(self.held), exc_info=not isinstance(error, TimeoutError))  # fmt: skip
-            self.held, held = deque(), self.held
-            self.app.call_later(self._release, held)
+            self.app.call_later(self._release, True)  # still settling until then: nothing overtakes
+            return
         self.screen_seen, self.settling = self._screen(), None
         if self.held:
             self.app.call_later(self._release)
