@@ -16,8 +16,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from tui_tasks.config import Settings, parse_database
 from tui_tasks.services.facade import open_services
 
@@ -49,8 +47,6 @@ APP_LIKE = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(strict=True, reason="the health check does not notice that the -wal its process writes was "
-                   "deleted: the bar says ok/degraded while every change is lost")  # fmt: skip
 def test_the_bar_says_down_once_the_wal_in_use_was_deleted(tmp_path):
     db = tmp_path / "data" / "tasks.db"
     services = open_services(Settings(db=parse_database(str(db)), bcrypt_rounds=4))
@@ -74,3 +70,4 @@ def test_the_bar_says_down_once_the_wal_in_use_was_deleted(tmp_path):
         app.wait(timeout=30)
         app.stdout.close()
     assert status.startswith("fail"), status
+    assert "database's wal this process writes was deleted by another program" in status, status

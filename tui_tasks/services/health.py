@@ -90,6 +90,9 @@ def _sqlite_checks(path: Path, integrity: bool, expect_database: bool) -> list[C
     if isinstance(opened, CheckResult):
         return [opened, *files]
     conn, wal, reached = opened
+    if expect_database and (lost := _deleted_under_us(path)):
+        reached = CheckResult("database", Status.FAIL, f"{lost} this process writes was deleted by another program: "
+                              "changes are lost from now on; quit tui-tasks and start it again")  # fmt: skip
     try:
         return [reached, *_sqlite_contents(conn, wal, integrity), *files]
     finally:
@@ -177,6 +180,27 @@ def _open_sqlite(
         return _NotADatabase(failed) if getattr(exc, "sqlite_errorcode", None) == SQLITE_NOTADB else failed
     latency = round((time.perf_counter() - started) * 1000, 2)
     return conn, wal, CheckResult("database", Status.OK, f"SQLite file readable in {latency} ms", latency)
+
+
+def _deleted_under_us(path: Path) -> str | None:
+    """The database file, -wal or -shm that this process (the app) holds open but that is no longer on
+    disk, as /proc/self/fd shows it: removed by another program, or checkpointed and deleted by another
+    tui-tasks after this process lost its locks (TECH-NOTES 8.1). Writes then go nowhere. None on a
+    system without /proc."""
+    real = os.path.realpath(path)
+    names = {f"{real}{suffix} (deleted)": f"the database's {suffix[1:] or 'file'}" for suffix in ("", "-wal", "-shm")}
+    try:
+        descriptors = os.listdir("/proc/self/fd")
+    except OSError:
+        return None
+    for fd in descriptors:
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target in names:
+            return names[target]
+    return None
 
 
 def _header_says_wal(path: Path) -> bool:
