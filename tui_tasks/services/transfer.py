@@ -163,7 +163,8 @@ class _Source(io.RawIOBase):
         return n
 
     def close(self) -> None:
-        self.file.close()
+        if hasattr(self, "file"):  # (not when opening it failed)
+            self.file.close()
         super().close()
 
 
