@@ -22,8 +22,6 @@ from tui_tasks.errors import StorageError
 from tui_tasks.services.facade import open_services
 
 
-@pytest.mark.xfail(strict=True, reason="a connection lost between a change's statements is reported in the "
-                   "driver's or server's words ('terminating connection due to administrator command'), without 'Not saved'")  # fmt: skip
 def test_a_connection_lost_in_the_middle_of_a_change_says_not_saved_in_plain_words(target):
     if target.kind != "postgresql":
         pytest.skip("a PostgreSQL connection")

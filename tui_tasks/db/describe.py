@@ -15,6 +15,12 @@ _KNOWN_ERRORS = (
     ("malformed", "the database file is corrupt"),
     ("database or disk is full", "the disk is full"),
     ("disk i/o error", "disk I/O error while using the database"),
+    # A PostgreSQL connection lost in the middle of a transaction: libpq's and the server's words.
+    ("server closed the connection", "the connection to the PostgreSQL server was lost"),
+    ("consuming input failed", "the connection to the PostgreSQL server was lost"),
+    ("terminating connection", "the PostgreSQL server ended the connection"),
+    ("the connection is lost", "the connection to the PostgreSQL server was lost"),
+    ("the connection is closed", "the connection to the PostgreSQL server was lost"),
 )
 
 
