@@ -235,14 +235,46 @@ def run_upgrade(settings: Settings) -> ExitCode:
 
 def run_app(settings: Settings) -> ExitCode:
     """Run the full-screen app; it opens (creates, upgrades) the database while the log-in screen shows."""
-    from tui_tasks.logs import setup_logging
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
+    from tui_tasks.logs import setup_logging
     from tui_tasks.ui.app import TasksApp
 
     setup_logging(settings.log_level)
     app = TasksApp(settings)
-    app.run()
-    return app.return_code or ExitCode.OK  # 1 after "The database cannot be used", or a crash
+    # The app's thread workers run on an executor of ours, so that quitting need not wait for one stuck
+    # on a database that stopped answering (asyncio.run and Python's exit would join it, for minutes).
+    loop = asyncio.new_event_loop()
+    executor = ThreadPoolExecutor(thread_name_prefix=WORKER_THREADS)
+    loop.set_default_executor(executor)
+    try:
+        app.run(loop=loop)
+    finally:
+        loop.close()
+    code = app.return_code or ExitCode.OK  # 1 after "The database cannot be used", or a crash
+    executor.shutdown(wait=False, cancel_futures=True)
+    if _workers_still_busy(QUIT_GRACE_S):
+        log.warning("quit while a database call had not answered")
+        print("tui-tasks: quit while the database had not answered: a change on its way may or may not have "
+              "been saved", file=sys.stderr)  # fmt: skip
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(ExitCode.FAILED)  # not waiting: the connection closes, and the server rolls back what was not committed
+    return code
+
+
+WORKER_THREADS = "tui-tasks-worker"
+QUIT_GRACE_S = 3.0  # a write on its way usually answers well within this (SQLite's busy timeout is 5 s)
+
+
+def _workers_still_busy(grace_s: float) -> bool:
+    """Whether a worker thread is still running after `grace_s` seconds (idle ones end at once)."""
+    deadline = time.monotonic() + grace_s
+    for thread in [t for t in threading.enumerate() if t.name.startswith(WORKER_THREADS)]:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return any(t.is_alive() for t in threading.enumerate() if t.name.startswith(WORKER_THREADS))
 
 
 @contextmanager

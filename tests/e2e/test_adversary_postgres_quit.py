@@ -65,8 +65,6 @@ class Pane:
         self.tmux("kill-server")
 
 
-@pytest.mark.xfail(strict=True, reason="a change stuck on a server that stopped answering holds the app: q clears "
-                   "the screen but the process waits for the server, and ctrl+c does not end it")  # fmt: skip
 def test_q_ends_the_app_while_a_change_waits_on_a_server_that_stopped_answering(tmp_path):
     reset_postgres(PG_URL)
     services = open_services(Settings(db=parse_database(PG_URL), bcrypt_rounds=BCRYPT_TEST_ROUNDS))
