@@ -24,7 +24,7 @@ from tui_tasks.db import migrations
 from tui_tasks.db.backup import list_backups
 from tui_tasks.db.engine import Database, make_engine
 from tui_tasks.db.migrate import MIGRATIONS_DIR, ensure_schema, upgrade
-from tui_tasks.domain import TaskDraft, TaskQuery, UserView
+from tui_tasks.domain import SortField, TaskDraft, TaskQuery, UserView
 from tui_tasks.errors import AccountLocked, AuthError, SchemaError
 from tui_tasks.services.accounts import Accounts
 from tui_tasks.services.stats import Stats
@@ -323,3 +323,31 @@ def test_0005_keeps_accounts_ids_never_reused_on_sqlite(tmp_path, monkeypatch, n
         assert new.id == 5  # not 4, the deleted account's
     finally:
         db.close()
+
+
+def test_upgrading_a_0005_database_gives_imported_timestamps_the_stored_form_so_paging_sees_every_task(db, target):
+    """Imports before 0006 stored '... 12:00:00+00:00' (sqlite3's text) where every other write stores
+    '... 12:00:00.000000': keyset paging by created over tasks sharing a second repeated or ended early."""
+    if target.kind != "sqlite":
+        pytest.skip("PostgreSQL stores timestamps, not text")
+    upgrade(target, MIGRATIONS_DIR, "0005")
+    user = Accounts(db, rounds=4).register("imp@example.com", "password-123")
+    with db.engine.begin() as conn:
+        for n in range(120):  # as an import of one day's todo.txt tasks left them
+            moment = "2026-03-10 00:00:00+00:00" if n % 2 else "2026-03-10 00:00:00.250000+00:00"
+            conn.execute(text("INSERT INTO task (user_id, title, description, completed, completed_at, priority,"
+                              " created_at, updated_at, version) VALUES (:u, :t, '', 1, :m, 0, :m, :m, 1)"),
+                         {"u": user.id, "t": f"imported {n:03d}", "m": moment})  # fmt: skip
+    ensure_schema(db)
+    with db.engine.connect() as conn:
+        stored = {row[0] for row in conn.execute(text("SELECT created_at || updated_at || completed_at FROM task"))}
+    assert stored == {"2026-03-10 00:00:00.000000" * 3, "2026-03-10 00:00:00.250000" * 3}
+    tasks = Tasks(db)
+    for descending in (False, True):
+        seen, cursor = [], None
+        for _ in range(10):
+            page = tasks.page(user, TaskQuery(sort=SortField.CREATED, descending=descending), cursor, limit=50)
+            seen += [task.title for task in page.tasks]
+            if (cursor := page.next_cursor) is None:
+                break
+        assert sorted(seen) == [f"imported {n:03d}" for n in range(120)], descending
