@@ -21,7 +21,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 
 from tui_tasks.config import Settings, parse_database
 from tui_tasks.services.facade import open_services
@@ -64,8 +63,6 @@ APP_LIKE = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(strict=True, reason="import_tasks (the app's Import… dialog) opens the database "
-                   "with Python: the app's locks drop, a CLI beside it deletes the -wal, later writes are lost")  # fmt: skip
 def test_importing_the_open_database_into_itself_is_refused_and_loses_nothing(tmp_path):
     db = tmp_path / "data" / "tasks.db"
     services = open_services(Settings(db=parse_database(str(db)), bcrypt_rounds=4))

@@ -217,8 +217,12 @@ def import_tasks(
     time the file is read, and StorageError when the database fails. `progress` is called after
     every batch read, then every batch written, from the calling thread.
     """
+    from tui_tasks.services.export import is_database_file
+
     started = time.monotonic()
     path = Path(path)
+    if is_database_file(path, services.db.target.path):  # opening it would drop this process's SQLite locks
+        raise TransferError(f"cannot read {_shown(path)}: it is the database itself")
     if fmt != "auto" and fmt not in FORMATS:
         raise TransferError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     with Spool(services.db.engine.dialect) as spool:
