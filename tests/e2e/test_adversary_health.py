@@ -28,8 +28,6 @@ from tui_tasks.services.health import check_health
 from tests.ui.conftest import demo_user, fixed_clock, ui_services, ui_settings  # noqa: F401 (fixtures)
 
 
-@pytest.mark.xfail(strict=True, reason="while a refused write keeps the bar down, every health check logs "
-                   "'database health fail -> ...' again: the log fills at the health interval")  # fmt: skip
 async def test_health_checks_while_writes_are_refused_log_one_line_not_one_per_check(
     ui_settings, ui_services, demo_user, fixed_clock, caplog
 ):

@@ -28,8 +28,6 @@ def back_up(path, times: int) -> None:
         services.close()
 
 
-@pytest.mark.xfail(strict=True, reason="pruning deletes any file named <db>.*.bak that sorts before the newest 5, "
-                   "a copy the user made by hand included")  # fmt: skip
 def test_back_up_now_never_deletes_a_copy_the_user_made(tmp_path):
     path = tmp_path / "tasks.db"
     back_up(path, 0)
@@ -39,8 +37,6 @@ def test_back_up_now_never_deletes_a_copy_the_user_made(tmp_path):
     assert mine.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="the database's name is a glob pattern in list_backups: '[work]' matches "
-                   "none of its own backups, which are never pruned and not seen by --check")  # fmt: skip
 def test_a_database_name_with_brackets_keeps_5_backups_and_check_sees_them(tmp_path):
     path = tmp_path / "tasks [work].db"
     back_up(path, 7)
@@ -49,8 +45,6 @@ def test_a_database_name_with_brackets_keeps_5_backups_and_check_sees_them(tmp_p
     assert "none yet" not in next(c.message for c in report.checks if c.name == "backups")
 
 
-@pytest.mark.xfail(strict=True, reason="'tasks[12].db' as a glob matches 'tasks1.db.<time>.bak' and "
-                   "'tasks2.db.<time>.bak': its Back up now deletes other databases' backups")  # fmt: skip
 def test_back_up_now_never_deletes_another_databases_backups(tmp_path):
     back_up(tmp_path / "tasks1.db", 5)
     back_up(tmp_path / "tasks2.db", 5)

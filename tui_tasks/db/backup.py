@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +30,17 @@ def backup_sqlite(path: Path, *, keep: int = KEEP) -> Path:
     return target
 
 
+STAMP = re.compile(r"\d{8}T\d{12}Z")  # as backup_sqlite names them: 20261129T181500123456Z
+
+
 def list_backups(path: Path) -> list[Path]:
-    """Backups of the database at `path`, newest first."""
-    return sorted(path.parent.glob(f"{path.name}.*.bak"), reverse=True)
+    """Backups of the database at `path` that tui-tasks made, newest first: `<name>.<UTC time>.bak`
+    exactly. Not a glob of the name (brackets in it are a pattern that matched other databases' backups),
+    and never a copy of the user's of another name (pruning would delete it)."""
+    prefix = f"{path.name}."
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    ours = [n for n in names if n.startswith(prefix) and n.endswith(".bak") and STAMP.fullmatch(n[len(prefix) : -4])]
+    return [path.with_name(name) for name in sorted(ours, reverse=True)]

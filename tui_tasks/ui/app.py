@@ -262,7 +262,7 @@ class TasksApp(App[None]):
 
     @on(HealthChecked)
     def _health_checked(self, event: HealthChecked) -> None:
-        before = self.health.status if self.health else Status.OK
+        before = self._checked.status if self._checked else Status.OK  # the check's own, not the bar's
         if event.report.status is not before:
             problems = "; ".join(f"{c.name}: {c.message}" for c in event.report.checks if c.status is not Status.OK)
             log.warning("database health %s -> %s %s", before.value, event.report.status.value, problems)
