@@ -12,8 +12,6 @@ from __future__ import annotations
 import io
 import json
 
-import pytest
-
 from tests.conftest import BCRYPT_TEST_ROUNDS
 from tui_tasks.config import Settings
 from tui_tasks.domain import TaskDraft
@@ -21,10 +19,7 @@ from tui_tasks.services.export import PAGE, export_tasks
 from tui_tasks.services.facade import open_services
 
 
-def test_an_export_is_one_snapshot_whatever_changes_between_its_pages(target, request):
-    if target.kind == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason="PostgreSQL reads each page at READ COMMITTED: "
-                                              "a delete and undo between pages exports the task twice"))  # fmt: skip
+def test_an_export_is_one_snapshot_whatever_changes_between_its_pages(target):
     services = open_services(Settings(db=target, bcrypt_rounds=BCRYPT_TEST_ROUNDS))
     other_window = open_services(Settings(db=target, bcrypt_rounds=BCRYPT_TEST_ROUNDS))
     try:

@@ -84,6 +84,10 @@ class Database:
                 raise StorageError(f"cannot create {target.path}: {exc.strerror}") from None
         self.engine = make_engine(target)
         self._writer = self.engine.execution_options(sqlite_write=True)
+        # A read that must see one moment throughout (an export's pages): SQLite's read transaction is one
+        # already (WAL); PostgreSQL's default READ COMMITTED gives every statement the latest commits.
+        sqlite = target.kind == "sqlite"
+        self._snapshot = self.engine if sqlite else self.engine.execution_options(isolation_level="REPEATABLE READ")
 
     @cached_property
     def text_index(self) -> bool:
@@ -100,10 +104,12 @@ class Database:
             raise StorageError(describe_error(exc)) from exc
 
     @contextmanager
-    def session(self, *, write: bool = False) -> Iterator[Session]:
-        """A session in one transaction: committed when the block ends, rolled back if it raises."""
+    def session(self, *, write: bool = False, snapshot: bool = False) -> Iterator[Session]:
+        """A session in one transaction: committed when the block ends, rolled back if it raises.
+        `snapshot`: every statement in it reads the database as it was at the first."""
+        bind = self._writer if write else self._snapshot if snapshot else self.engine
         try:
-            with Session(self._writer if write else self.engine, expire_on_commit=False) as session:
+            with Session(bind, expire_on_commit=False) as session:
                 transaction = session.begin()
                 try:
                     yield session

@@ -119,7 +119,7 @@ def _export(
                 progress(count)
             yield record
 
-    with services.db.session() as session:  # one read transaction: a consistent snapshot
+    with services.db.session(snapshot=True) as session:  # one read transaction, one moment: no task twice
         records = user_records(session, user, PAGE)
         if fmt in PLAIN_TEXT_FORMATS:
             records = map(_visible, records)
