@@ -71,8 +71,6 @@ def _database_with_tasks(path, titles):
         services.close()
 
 
-@pytest.mark.xfail(strict=True, reason="disk_space shows free space in GiB with one decimal: 12 MiB free reads "
-                   "'0.0 GiB free', in the bar, in --check and as the reason a change was not saved")  # fmt: skip
 def test_the_health_of_a_disk_with_12_mib_free_does_not_read_0_gib(disk):
     """As the bar and `--check` show it: "0.0 GiB free" for 12 MiB reads as a disk with nothing left."""
     path = disk / "tasks.db"
@@ -83,8 +81,6 @@ def test_the_health_of_a_disk_with_12_mib_free_does_not_read_0_gib(disk):
     assert "0.0 GiB" not in message, message
 
 
-@pytest.mark.xfail(strict=True, reason="the app counts a disk with less than 20 MiB free as 'down' and refuses "
-                   "every change, though SQLite writes there fine (a CLI import beside it succeeds)")  # fmt: skip
 async def test_the_app_takes_a_change_on_a_disk_with_12_mib_free(disk):
     from tests.ui.conftest import NOW, log_in, make_app, settle
     from tests.ui.test_task_list import messages

@@ -74,9 +74,13 @@ def _schema_result(current: str | None, has_tables: bool) -> CheckResult:
 def _sqlite_checks(path: Path, integrity: bool, expect_database: bool) -> list[CheckResult]:
     folder = [_data_folder(path.parent), _disk_space(path.parent)]
     permissions = _permissions(path)
-    if expect_database and permissions.status is Status.FAIL and "read-only" not in permissions.message:
-        # The app: loose modes are a danger to report, not a reason to refuse the user's changes.
-        permissions = dataclasses.replace(permissions, status=Status.WARN)
+    if expect_database:
+        # The app: loose modes and a disk running low are dangers to report, not reasons to refuse the
+        # user's changes (SQLite writes on until the disk is really full, and then says so, honestly).
+        if permissions.status is Status.FAIL and "read-only" not in permissions.message:
+            permissions = dataclasses.replace(permissions, status=Status.WARN)
+        folder = [dataclasses.replace(c, status=Status.WARN) if c.name == "disk_space" and c.status is Status.FAIL
+                  else c for c in folder]  # fmt: skip
     files = [*folder, permissions]
     if not path.exists():
         if expect_database:
@@ -350,4 +354,5 @@ def _data_folder(folder: Path) -> CheckResult:
 def _disk_space(folder: Path) -> CheckResult:
     free = shutil.disk_usage(locations.nearest_existing(folder)).free
     status = Status.FAIL if free < DISK_FAIL else Status.WARN if free < DISK_WARN else Status.OK
-    return CheckResult("disk_space", status, f"{free / MiB / 1024:.1f} GiB free")
+    shown = f"{free / MiB / 1024:.1f} GiB" if free >= 1024 * MiB else f"{free / MiB:.0f} MiB" if free >= MiB else f"{free} bytes"
+    return CheckResult("disk_space", status, f"{shown} free")
