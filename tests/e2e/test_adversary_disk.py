@@ -110,8 +110,6 @@ async def test_the_app_takes_a_change_on_a_disk_with_12_mib_free(disk):
         services.close()
 
 
-@pytest.mark.xfail(strict=True, reason="export logs in first, and the log-in writes: on a full disk a read-only "
-                   "export fails with 'it may or may not have been saved'")  # fmt: skip
 def test_export_gets_the_tasks_out_of_a_database_on_a_full_disk(disk, tmp_path):
     path = disk / "tasks.db"
     _database_with_tasks(path, ["one", "two", "three"])

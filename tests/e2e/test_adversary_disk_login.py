@@ -23,8 +23,6 @@ from tui_tasks.services.facade import open_services
 PASSWORD = "password-123"
 
 
-@pytest.mark.xfail(strict=True, reason="a log-in writes before it answers: on a full disk the right password "
-                   "gets 'it may or may not have been saved' and no way in")  # fmt: skip
 def test_the_right_password_gets_in_on_a_full_disk(disk):
     path = disk / "tasks.db"
     settings = Settings(db=parse_database(str(path)), bcrypt_rounds=BCRYPT_TEST_ROUNDS)

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from tui_tasks.db.engine import Database
 from tui_tasks.db.tables import LoginFailure, User
 from tui_tasks.domain import UserView, utcnow, visible
-from tui_tasks.errors import AccountLocked, AuthError, Conflict, NotFound, ValidationError
+from tui_tasks.errors import AccountLocked, AuthError, Conflict, NotFound, StorageError, ValidationError
 from tui_tasks.services.validation import (
     PASSWORD_MAX_BYTES,
     clean_display_name,
@@ -141,7 +141,12 @@ class Accounts:
     def _checked_attempt(self, address: str, raw: bytes, now: datetime) -> _Attempt:
         """Count an attempt at `address` and check the password; AccountLocked or AuthError unless it matches
         an account that is not locked. Every path costs one bcrypt check at the configured cost."""
-        attempt = self._begin_attempt(address, now)
+        try:
+            attempt = self._begin_attempt(address, now)
+        except StorageError as refused:
+            if isinstance(refused, Conflict):
+                raise
+            attempt = self._read_attempt(address, now, refused)
         if attempt.locked_for:
             _password_matches(raw, _dummy_hash(self.rounds))  # a locked email costs what a check costs
             raise AccountLocked(attempt.locked_for)
@@ -181,9 +186,37 @@ class Accounts:
                 )
             return _Attempt(user_id, password_hash, failures, 0, lock_s)
 
+    def _read_attempt(self, address: str, now: datetime, refused: StorageError) -> _Attempt:
+        """The attempt, read but not counted, when the database takes no writes (a full disk, a read-only
+        file): the right password still gets in, to read and export the tasks, and a lock still holds;
+        bcrypt's cost still slows guesses. If it cannot be read either, the database's error stands."""
+        row = LoginFailure.__table__
+        with self.db.session() as session:
+            counted = session.exec(select(row.c.failures, row.c.locked_until).where(row.c.email == address)).first()
+            account = session.exec(select(User.id, User.password_hash).where(User.email == address)).first()
+        log.warning("log-in attempt not counted: the database takes no writes (%s)", refused.message)
+        failures, locked_until = counted if counted is not None else (0, None)
+        user_id, password_hash = account if account is not None else (None, _dummy_hash(self.rounds))
+        locked_for = math.ceil((locked_until - now).total_seconds()) if locked_until and locked_until > now else 0
+        return _Attempt(user_id, password_hash, failures, locked_for, 0)
+
     def _record_success(self, address: str, attempt: _Attempt, stronger_hash: bytes | None) -> UserView:
         """Forget the email's failures; store a hash of the configured cost (made before the transaction,
-        so that no writer waits on bcrypt) unless the password changed meanwhile."""
+        so that no writer waits on bcrypt) unless the password changed meanwhile. A database that takes
+        no writes lets the user in all the same, with none of this recorded."""
+        try:
+            return self._recorded_success(address, attempt, stronger_hash)
+        except StorageError as refused:
+            if isinstance(refused, Conflict):
+                raise
+            log.warning("log-in not recorded: the database takes no writes (%s)", refused.message)
+        with self.db.session() as session:
+            user = session.get(User, attempt.user_id)
+            if user is None:
+                raise AuthError(INVALID_LOGIN)
+            return _view(user)
+
+    def _recorded_success(self, address: str, attempt: _Attempt, stronger_hash: bytes | None) -> UserView:
         with self.db.session(write=True) as session:
             session.exec(delete(LoginFailure).where(col(LoginFailure.email) == address))
             user = session.exec(select(User).where(User.id == attempt.user_id).with_for_update()).first()
