@@ -436,7 +436,11 @@ class TaskListScreen(Screen[None]):
     @on(ServiceFailed)
     def _failed(self, event: ServiceFailed) -> None:
         if event.tag == "poll":
-            event.stop()  # a poll that fails says nothing: the status bar already says what is wrong
+            event.stop()  # a poll that fails says nothing: the status bar already says what is wrong...
+            if isinstance(event.error, NotFound) and self.app.user is not None:  # ...but the account is gone
+                self.app.notify(event.error.message + ": it was deleted elsewhere", title="Logged out",
+                                severity="error", timeout=10, markup=False)  # fmt: skip
+                self.app.action_log_out()
         elif event.tag.startswith("task:"):
             self._task_failed(*map(int, event.tag[5:].split(":")), event)
         elif event.tag == "stats":
