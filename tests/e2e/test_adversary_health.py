@@ -61,8 +61,6 @@ def immutable_database(tmp_path):
     subprocess.run(["chattr", "-i", str(path)], check=False)
 
 
-@pytest.mark.xfail(strict=True, reason="an immutable file (chattr +i) with mode 0600 is reported as 'read-only "
-                   "(mode 0600)': the mode is named as the cause, and it is not")  # fmt: skip
 def test_an_immutable_database_is_not_blamed_on_its_mode(immutable_database):
     report = check_health(Settings(db=parse_database(str(immutable_database)), bcrypt_rounds=BCRYPT_TEST_ROUNDS))
     permissions = next(c for c in report.checks if c.name == "permissions")

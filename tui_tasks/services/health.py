@@ -283,8 +283,11 @@ def _permissions(path: Path) -> CheckResult:
     chmod is given only for what this user owns (anyone else's chmod would fail)."""
     if path.is_file():
         mode = stat.S_IMODE(path.stat().st_mode)
-        if not (mode & 0o222 and os.access(path, os.W_OK)):
+        if not mode & 0o222:
             return CheckResult("permissions", Status.FAIL, f"the database file is read-only (mode {mode:04o})")
+        if not os.access(path, os.W_OK):  # its mode allows writing: something else forbids it
+            return CheckResult("permissions", Status.FAIL, "the database file cannot be written (it is marked "
+                               "immutable, or its file system is mounted read-only)")  # fmt: skip
     failed, problems, fixes = False, [], []
     for item, fix, danger in ((path, "chmod 600", "change or destroy the database"),
                               (path.parent, "chmod 700", "replace or delete the database")):  # fmt: skip
