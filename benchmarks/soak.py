@@ -1,4 +1,4 @@
-"""The long soak: tests/soak.py for minutes instead of CI's 40 s, on SQLite and (with TEST_POSTGRES_URL,
+"""The long soak: tests/soak.py for minutes instead of CI's 25 s, on SQLite and (with TEST_POSTGRES_URL,
 e.g. under `bash .ci/with-postgres`) PostgreSQL.
 
     python benchmarks/soak.py [--minutes 10] [--seed 1]

@@ -85,7 +85,7 @@ def test_the_app_can_be_left_while_an_export_waits_for_a_fifo_reader(tmp_path):
         assert pane.wait_for("0%", 10), pane.screen()  # waiting for a reader
         pane.keys("Escape")
         pane.keys("C-q")
-        assert pane.wait_for("EXITED=", 10), f"the app was still running; the screen was:\n{pane.screen()}"
+        assert pane.wait_for("EXITED=", 6), f"the app was still running; the screen was:\n{pane.screen()}"
     finally:
         try:  # let the export go, so the app can end
             os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(
     reason="needs the throwaway server of .ci/with-postgres (PGROOT)",
 )
 
-WAIT_S = 30  # far more than any timeout a user would wait for a key press to end
+WAIT_S = 12  # more than a user would wait for a key press to end (and the suite waits it out while this is open)
 
 
 def server_processes() -> list[int]:
