@@ -126,26 +126,21 @@ def _report_problems(problems, invalid: int, prefix: str, *, clear_bar: bool) ->
         print(f"tui-tasks: {prefix}{invalid - len(problems)} more invalid records", file=sys.stderr)
 
 
-def _shown(text: str) -> str:
-    """A file name as a message shows it: as typed, unless it holds a character that would break the line."""
-    return text if text.isprintable() else ascii(text)
-
-
 def _check_source(file: str, settings: Settings) -> None:
     """What can be seen of FILE before the password is asked: that it is there, not a folder, readable,
     and not the database itself (reading that beside a connection would drop the connection's locks)."""
-    from tui_tasks.services.export import is_database_file
+    from tui_tasks.services.targets import is_database_file, shown_path
 
     try:
         info = os.stat(file)
     except OSError as exc:
-        raise TasksError(f"cannot read {_shown(file)}: {(exc.strerror or str(exc)).lower()}") from None
+        raise TasksError(f"cannot read {shown_path(file)}: {(exc.strerror or str(exc)).lower()}") from None
     if stat.S_ISDIR(info.st_mode):
-        raise TasksError(f"cannot read {_shown(file)}: it is a folder")
+        raise TasksError(f"cannot read {shown_path(file)}: it is a folder")
     if is_database_file(Path(file), settings.db.path):
-        raise TasksError(f"cannot read {_shown(file)}: it is the database itself")
+        raise TasksError(f"cannot read {shown_path(file)}: it is the database itself")
     if not os.access(file, os.R_OK):
-        raise TasksError(f"cannot read {_shown(file)}: permission denied")
+        raise TasksError(f"cannot read {shown_path(file)}: permission denied")
 
 
 def run_import(settings: Settings, args: argparse.Namespace) -> ExitCode:
@@ -175,7 +170,7 @@ def run_import(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 def run_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
     """Export to -o FILE, or to stdout (UTF-8 whatever the locale); one summary line on stderr."""
-    from tui_tasks.services.export import export_target, target_path
+    from tui_tasks.services.targets import export_target, shown_path, target_path
     from tui_tasks.services.transfer import export_tasks
 
     to_file = args.output not in (None, "", "-", "/dev/stdout")  # stdout as the shell opened it, even onto a file
@@ -195,7 +190,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
                 out.detach()
     finally:
         services.close()
-    where = f" to {_shown(args.output)}" if to_file else ""
+    where = f" to {shown_path(args.output)}" if to_file else ""
     print(f"tui-tasks: exported {count}{where}, in {time.monotonic() - started:.1f} s ({args.format})", file=sys.stderr)
     return ExitCode.OK
 

@@ -29,6 +29,7 @@ from tui_tasks.errors import NotFound, ValidationError
 from tui_tasks.services.facade import Services
 from tui_tasks.services.formats import FORMATS, Bad, Ignored, TaskRecord, TransferError, reader
 from tui_tasks.services.bulk_insert import Spool, insert_tasks
+from tui_tasks.services.targets import is_database_file, shown_path
 from tui_tasks.services.tasks import note_change
 from tui_tasks.services.validation import clean_draft
 
@@ -105,7 +106,7 @@ def detect_format(path: Path) -> str:
         with open(path, "rb") as stream:
             return _format_of(path, stream.read(HEAD_BYTES))
     except OSError as exc:
-        raise TransferError(f"cannot read {_shown(path)}: {(exc.strerror or str(exc)).lower()}") from None
+        raise TransferError(f"cannot read {shown_path(path)}: {(exc.strerror or str(exc)).lower()}") from None
 
 
 def _format_of(path: Path, head_bytes: bytes) -> str:
@@ -121,13 +122,7 @@ def _format_of(path: Path, head_bytes: bytes) -> str:
         return "taskwarrior"
     if suffix != ".json" and head.partition("\n")[0].strip().lower().startswith("title,"):
         return "csv"
-    raise TransferError(f"cannot tell the format of {_shown(path)}: give it with --format {'|'.join(FORMATS)}")
-
-
-def _shown(path: Path) -> str:
-    """A path as an error shows it: as typed, unless it holds a character that would break the line."""
-    text = str(path)
-    return text if text.isprintable() else ascii(text)
+    raise TransferError(f"cannot tell the format of {shown_path(path)}: give it with --format {'|'.join(FORMATS)}")
 
 
 class _Source(io.RawIOBase):
@@ -140,7 +135,7 @@ class _Source(io.RawIOBase):
             self.file = open(path, "rb", buffering=0)
             self.size = os.fstat(self.file.fileno()).st_size  # 0 for a pipe
         except OSError as exc:
-            raise TransferError(f"cannot read {_shown(path)}: {(exc.strerror or str(exc)).lower()}") from None
+            raise TransferError(f"cannot read {shown_path(path)}: {(exc.strerror or str(exc)).lower()}") from None
         self.ahead = b""
         self.count = 0
 
@@ -217,12 +212,10 @@ def import_tasks(
     time the file is read, and StorageError when the database fails. `progress` is called after
     every batch read, then every batch written, from the calling thread.
     """
-    from tui_tasks.services.export import is_database_file
-
     started = time.monotonic()
     path = Path(path)
     if is_database_file(path, services.db.target.path):  # opening it would drop this process's SQLite locks
-        raise TransferError(f"cannot read {_shown(path)}: it is the database itself")
+        raise TransferError(f"cannot read {shown_path(path)}: it is the database itself")
     if fmt != "auto" and fmt not in FORMATS:
         raise TransferError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     with Spool(services.db.engine.dialect) as spool:
@@ -357,9 +350,9 @@ def _decoded(items: Iterator[Any], path: Path) -> Iterator[Any]:
     try:
         yield from items
     except UnicodeDecodeError as exc:
-        raise TransferError(f"{_shown(path)} is not UTF-8 text ({exc.reason} near byte {exc.start})") from None
+        raise TransferError(f"{shown_path(path)} is not UTF-8 text ({exc.reason} near byte {exc.start})") from None
     except OSError as exc:
-        raise TransferError(f"cannot read {_shown(path)}: {(exc.strerror or str(exc)).lower()}") from None
+        raise TransferError(f"cannot read {shown_path(path)}: {(exc.strerror or str(exc)).lower()}") from None
 
 
 # Export is in its own module; it is part of this API.
