@@ -112,12 +112,17 @@ def format_when(due: Due) -> str:
 
 
 def localize(naive: datetime) -> datetime:
-    """A local wall-clock time as an aware datetime. On 9999-12-31 Python's own conversion looks a day
-    ahead and fails, so there the offset of the day before is used (no time zone changes on that day)."""
+    """A local wall-clock time as an aware datetime. A time that the clock skips (02:30 as DST starts) is read
+    with the offset before the switch, so it moves on by the gap (03:30), as PEP 495 says. On 9999-12-31
+    Python's own conversion looks a day ahead and fails: there the offset of the day before is used."""
     try:
-        return naive.astimezone()
+        aware = naive.astimezone()
     except (OverflowError, ValueError):
         return naive.replace(tzinfo=(naive - timedelta(days=1)).astimezone().tzinfo)
+    if aware.replace(tzinfo=None) == naive:
+        return aware
+    before = (naive - timedelta(hours=6)).astimezone().utcoffset()
+    return (naive - before).replace(tzinfo=timezone.utc).astimezone()
 
 
 def _long_day(day: date) -> str:

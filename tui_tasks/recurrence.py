@@ -116,6 +116,8 @@ def next_due(
         found = None if day is None else datetime.combine(day, wall)
     else:
         start = _wall(first_due)
+        if _first(";".join(f"{key}={value}" for key, value in parts.items()), start) is None:
+            return None  # the rule never happens from this first due (or only centuries later)
         rule = _rrule(parts, start)
         if previous_due is not None:
             found = rule.after(max(_wall(previous_due), start))
@@ -202,7 +204,7 @@ def _core(words: list[str]) -> dict[str, str] | None:
         return None
     if all(_weekday(word) is not None for word in words):  # "mon wed", "tuesdays"
         return {"FREQ": "WEEKLY", "BYDAY": ",".join(CODES[_weekday(word)] for word in words)}
-    spec = _on("MONTHLY", words)  # "last fri", "15th"
+    spec = _on("MONTHLY", words, bare_numbers=False)  # "last fri", "15th" (but "every 3" is not the 3rd)
     return None if spec is None else {"FREQ": "MONTHLY"} | spec
 
 
@@ -227,7 +229,7 @@ def _unit(count: int, unit: str) -> tuple[str, int, str]:
     return UNIT_FREQ[name], count, ""
 
 
-def _on(freq: str, words: list[str]) -> dict[str, str] | None:
+def _on(freq: str, words: list[str], bare_numbers: bool = True) -> dict[str, str] | None:
     """What follows "on": weekdays for a week, days ("1st 15th", "last day") or "last fri" for a month."""
     if not words:
         return None
@@ -245,7 +247,7 @@ def _on(freq: str, words: list[str]) -> dict[str, str] | None:
             continue  # "the 1st day", "last day"
         if word == "last" and at + 1 < len(words) and words[at + 1] == "day":
             days.append(-1)
-        elif (match := _NTH.fullmatch(word)) and 1 <= int(match[1]) <= 31:
+        elif (match := _NTH.fullmatch(word)) and (match[2] or bare_numbers) and 1 <= int(match[1]) <= 31:
             days.append(int(match[1]))
         else:
             return None
@@ -301,9 +303,11 @@ def _checked(parts: dict[str, str], start: Due | None) -> str:
     if normal.get("WKST") == "MO":
         del normal["WKST"]
     rule = ";".join(f"{key}={normal[key]}" for key in ORDER if key in normal)
-    begin = _wall(start) if start is not None else datetime(2000, 1, 1)
+    # Without a first due, any weekday may start the series ("every 7 days on Mondays" works from Mondays only).
+    phased = normal["FREQ"] in ("DAILY", "WEEKLY") and "INTERVAL" in normal
+    begins = [_wall(start)] if start is not None else [datetime(2000, 1, 3 + day) for day in range(7 if phased else 1)]
     try:
-        first = _first(rule, begin)
+        first = next((found for begin in begins if (found := _first(rule, begin)) is not None), None)
     except (ValueError, TypeError, KeyError, IndexError, OverflowError):
         raise ValueError(f"Not a repeat rule dateutil understands: {rule[:60]}") from None
     if first is None:
@@ -313,10 +317,12 @@ def _checked(parts: dict[str, str], start: Due | None) -> str:
 
 @lru_cache(maxsize=256)
 def _first(rule: str, begin: datetime) -> datetime | None:
-    """The rule's first day from `begin`, looking no further than 400 years (a rule such as "every 30 February"
-    would otherwise run dateutil to the year 9999)."""
+    """The rule's first day from `begin`, or None if it has none within 60 years (a day rule: weekdays and dates
+    meet again within 28) or 400 (a month or year rule: the Gregorian cycle). A rule such as "every 30 February"
+    would otherwise run dateutil on to the year 9999, for seconds."""
     parts = _rule_parts(rule)
-    horizon = _shifted(begin.date(), years=400) or date(9999, 12, 31)
+    years = 60 if parts["FREQ"] in ("DAILY", "WEEKLY") else 400
+    horizon = _shifted(begin.date(), years=years * int(parts.get("INTERVAL", "1"))) or date(9999, 12, 31)
     until = min(_until_day(parts["UNTIL"]), horizon) if "UNTIL" in parts else horizon
     parts.pop("COUNT", None)
     parts["UNTIL"] = until.strftime("%Y%m%d") + "T235959"

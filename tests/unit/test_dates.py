@@ -111,6 +111,10 @@ def test_a_time_keeps_its_wall_clock_across_the_spring_dst_switch():
     assert parse_when("tomorrow 9am", saturday) == datetime(2026, 3, 29, 7, tzinfo=UTC)
 
 
+def test_a_time_the_clock_skips_moves_on_by_the_gap():
+    assert parse_when("2026-03-29 02:30", NOW) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)  # 03:30 CEST
+
+
 def test_a_time_shown_twice_as_dst_ends_is_written_with_its_offset():
     first, second = datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     assert (format_when(first), format_when(second)) == ("2026-10-25 02:30+02:00", "2026-10-25 02:30+01:00")
