@@ -228,23 +228,23 @@ def _in(words: list[str], i: int, today: date) -> Phrase | None:
 def _iso(word: str, i: int, strict: bool) -> Phrase | None:
     """2026-12-04, 2026-12-04T17:00[:00][offset] and Taskwarrior's 20261204T170000Z."""
     if match := _ISO_DATE.fullmatch(word):
-        return _calendar_day(word, *map(int, match.groups()), strict=strict), None, i + 1
+        return _calendar_day(word, *map(int, match.groups())), None, i + 1
     if match := _ISO_DATETIME.fullmatch(word):
         day_text, clock_text, offset = match.groups()
-        day = _calendar_day(day_text, *map(int, day_text.split("-")), strict=strict)
+        day = _calendar_day(day_text, *map(int, day_text.split("-")))
         clock = _clock(clock_text, strict) if _CLOCK.fullmatch(clock_text) else None
         if clock is None:
             return None
         return day, clock.replace(tzinfo=_offset(offset, strict)), i + 1
     if match := _COMPACT_DATETIME.fullmatch(word):
         year, month, day_number, hour, minute, second, offset = match.groups()
-        day = _calendar_day(f"{year}-{month}-{day_number}", int(year), int(month), int(day_number), strict=strict)
+        day = _calendar_day(f"{year}-{month}-{day_number}", int(year), int(month), int(day_number))
         clock = _clock(f"{hour}:{minute}:{second}", strict)
         return day, clock.replace(tzinfo=_offset(offset, strict)), i + 1
     return None
 
 
-def _calendar_day(text: str, year: int, month: int, day: int, strict: bool) -> date:
+def _calendar_day(text: str, year: int, month: int, day: int) -> date:
     if not 1900 <= year <= 9999:
         raise ValueError(OUT_OF_RANGE)
     try:
