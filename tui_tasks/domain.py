@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from enum import IntEnum, StrEnum
 from typing import Any
 
@@ -20,6 +20,49 @@ def utcnow() -> datetime:
 def local_date(moment: datetime) -> date:
     """The calendar date of an aware moment in this machine's time zone."""
     return moment.astimezone().date()
+
+
+Due = date | datetime
+"""A due (or wait) as tasks hold it: a `date` is a whole local day, an aware `datetime` an instant with its
+time. Test for `datetime` first: a datetime is also a date."""
+
+END_OF_DAY = time(23, 59, 59)
+
+
+def due_moment(due: Due) -> datetime:
+    """The instant a due stands for, in UTC: a date alone is the end of that local day, so that a task due
+    today is not overdue at 09:00."""
+    if isinstance(due, datetime):
+        return due.astimezone(timezone.utc)
+    return datetime.combine(due, END_OF_DAY).astimezone().astimezone(timezone.utc)
+
+
+def due_day(due: Due) -> date:
+    """The local calendar day of a due."""
+    return local_date(due) if isinstance(due, datetime) else due
+
+
+def wait_moment(wait: Due) -> datetime:
+    """The instant a wait ends, in UTC: a date alone is the start of that local day."""
+    if isinstance(wait, datetime):
+        return wait.astimezone(timezone.utc)
+    return day_bounds(wait)[0]
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The first and last instants (UTC) whose due falls on the local `day`: [00:00:00, 23:59:59]."""
+    start = datetime.combine(day, time()).astimezone().astimezone(timezone.utc)
+    return start, due_moment(day)
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """How a task repeats: an RFC 5545 rule without its "RRULE:" prefix (FREQ=DAILY;INTERVAL=3, with
+    BYDAY, BYMONTHDAY, BYSETPOS, UNTIL or COUNT as needed), by the calendar from the series' first due, or,
+    with `after_completion`, counted from the day the last one was done (FREQ and INTERVAL only)."""
+
+    rule: str
+    after_completion: bool = False
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -71,18 +114,24 @@ class TaskFilter(StrEnum):
     DONE = "done"
     OVERDUE = "overdue"
     TODAY = "today"
+    WAITING = "waiting"
 
-    def accepts(self, task: TaskView, today: date) -> bool:
-        """Whether the filter lists `task` (the same rule as its SQL in the task queries)."""
+    def accepts(self, task: TaskView, now: datetime) -> bool:
+        """Whether the filter lists `task` (the same rule as its SQL in the task queries). A waiting task
+        is listed by WAITING alone."""
+        if task.is_waiting(now):
+            return self is TaskFilter.WAITING
         match self:
             case TaskFilter.ALL:
                 return True
             case TaskFilter.PENDING | TaskFilter.DONE:
                 return task.completed == (self is TaskFilter.DONE)
             case TaskFilter.OVERDUE:
-                return task.is_overdue(today)
+                return task.is_overdue(now)
             case TaskFilter.TODAY:
-                return not task.completed and task.due == today
+                return not task.completed and task.due is not None and due_day(task.due) == local_date(now)
+            case TaskFilter.WAITING:
+                return False
 
 
 class SortField(StrEnum):
@@ -149,6 +198,10 @@ class TaskDraft:
     due: date | None = None
     project: str | None = None
     tags: tuple[str, ...] = ()
+    wait: Due | None = None  # hidden from the default list until then
+    parent_id: int | None = None
+    depends: tuple[int, ...] = ()  # the tasks that block this one
+    recurrence: Recurrence | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,19 +214,41 @@ class TaskView:
     completed: bool
     completed_at: datetime | None
     priority: Priority
-    due: date | None
+    due: Due | None
     project: str | None
     tags: tuple[str, ...]
     created_at: datetime
     updated_at: datetime
     version: int
+    uuid: str = ""
+    wait: Due | None = None
+    parent_id: int | None = None
+    depends: tuple[int, ...] = ()  # the tasks that block this one, done or not
+    blocked: bool = False  # one of `depends` is still open
+    blocking: int = 0  # open tasks this one blocks
+    children: tuple[int, int] = (0, 0)  # (done, all) subtasks, one level down
+    recurrence: Recurrence | None = None
+    series_id: int | None = None
+    occurrence: int | None = None  # the instance's number in its series (0 is the first)
 
     def draft(self) -> TaskDraft:
         """The editable fields, to change some of them with `dataclasses.replace`."""
-        return TaskDraft(self.title, self.description, self.priority, self.due, self.project, self.tags)
+        return TaskDraft(
+            self.title, self.description, self.priority, self.due, self.project, self.tags,
+            self.wait, self.parent_id, self.depends, self.recurrence,
+        )  # fmt: skip
 
-    def is_overdue(self, today: date) -> bool:
-        return not self.completed and self.due is not None and self.due < today
+    def is_overdue(self, now: datetime | date) -> bool:
+        """Past its due instant (`now` a date: the due's day is before it)."""
+        if self.completed or self.due is None:
+            return False
+        if isinstance(now, datetime):
+            return due_moment(self.due) < now
+        return due_day(self.due) < now
+
+    def is_waiting(self, now: datetime) -> bool:
+        """Hidden from the default list: open, and its wait has not come yet."""
+        return not self.completed and self.wait is not None and wait_moment(self.wait) > now
 
     def changes_to(self, newer: TaskView) -> list[str]:
         """What differs in `newer`, a line a field, for people: `title: “a” → “b”`."""
@@ -272,13 +347,14 @@ class TaskCounts:
     overdue: int
     due_today: int
 
-    def after_toggle(self, task: TaskView, today: date) -> TaskCounts:
+    def after_toggle(self, task: TaskView, now: datetime) -> TaskCounts:
         """The counts once `task` (as it was before) is toggled: known without counting again."""
         gained = 1 if task.completed else -1  # pending gains one when a done task is reopened
+        today = task.due is not None and due_day(task.due) == local_date(now)
         return TaskCounts(
             self.total, self.pending + gained, self.done - gained,
-            self.overdue + (gained if task.due is not None and task.due < today else 0),
-            self.due_today + (gained if task.due == today else 0),
+            self.overdue + (gained if task.due is not None and due_moment(task.due) < now else 0),
+            self.due_today + (gained if today else 0),
         )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ once (Database.close runs PRAGMA optimize, which may gather statistics that chan
 from __future__ import annotations
 
 import random
+import uuid
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from tests.conftest import BCRYPT_TEST_ROUNDS
 from tui_tasks.config import Settings, parse_database
 from tui_tasks.db.tables import Task, TaskTag
-from tui_tasks.domain import PageCursor, SortField, TaskFilter, TaskQuery, UserView
+from tui_tasks.domain import PageCursor, SortField, TaskFilter, TaskQuery, UserView, due_moment
 from tui_tasks.services.facade import Services, open_services
 
 pytestmark = pytest.mark.slow
@@ -62,7 +63,8 @@ def task_rows(user_id: int, n: int, rng: random.Random) -> list[dict]:
                 "completed": completed,
                 "completed_at": completed_at,
                 "priority": rng.choices(range(4), weights=(50, 20, 20, 10))[0],
-                "due": None if rng.random() < 0.3 else NOW.date() + timedelta(days=rng.randint(-365, 365)),
+                "due": None if rng.random() < 0.3 else due_moment(NOW.date() + timedelta(days=rng.randint(-365, 365))),
+                "uuid": str(uuid.UUID(int=rng.getrandbits(128))),
                 "project": rng.choice(PROJECTS),
                 "created_at": created,
                 "updated_at": max(created, completed_at or created) + timedelta(seconds=rng.randrange(3600)),
@@ -204,8 +206,12 @@ def describe(plans: list[tuple[str, list[str]]]) -> str:
 
 
 def is_tag_lookup(statement: str) -> bool:
-    """The statement loading the tags of the tasks on a page."""
-    return statement.startswith("SELECT task_tag.task_id, task_tag.tag \nFROM task_tag \nWHERE task_tag.task_id IN")
+    """A statement loading what the tasks on a page have by their ids: tags, dependencies, subtask counts."""
+    return statement.startswith((
+        "SELECT task_tag.task_id, task_tag.tag \nFROM task_tag \nWHERE task_tag.task_id IN",
+        "SELECT task_dependency.",
+        "SELECT task.parent_id, count(*)",
+    ))  # fmt: skip
 
 
 # --- tests ----------------------------------------------------------------------------------------

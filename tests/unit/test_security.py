@@ -39,6 +39,12 @@ TASK_CASES = {
     "update": lambda s, bob, mine: s.tasks.update(bob, mine.id, TaskDraft("hijacked")),
     "toggle": lambda s, bob, mine: s.tasks.toggle(bob, mine.id),
     "delete": lambda s, bob, mine: s.tasks.delete(bob, mine.id),
+    "complete": lambda s, bob, mine: s.tasks.complete(bob, mine.id),
+    "skip": lambda s, bob, mine: s.tasks.skip(bob, mine.id),
+    "stop_repeating": lambda s, bob, mine: s.tasks.stop_repeating(bob, mine.id),
+    "annotate": lambda s, bob, mine: s.tasks.annotate(bob, mine.id, "mine now"),
+    "annotations": lambda s, bob, mine: s.tasks.annotations(bob, mine.id),
+    "children": lambda s, bob, mine: s.tasks.children(bob, mine.id),
 }
 LIST_CASES = {  # bob sees only his own (nothing): never a task, a count or a tag of alice's
     "page": lambda s, bob, mine: [t.id for t in s.tasks.page(bob, TaskQuery(search="private")).tasks],
@@ -46,8 +52,9 @@ LIST_CASES = {  # bob sees only his own (nothing): never a task, a count or a ta
     "changes": lambda s, bob, mine: s.tasks.changes(bob),
     "counts": lambda s, bob, mine: s.stats.counts(bob).total,
     "summary": lambda s, bob, mine: (s.stats.summary(bob).counts.total, s.stats.summary(bob).top_tags),
+    "related": lambda s, bob, mine: s.tasks.related(bob, [mine.id]),
 }
-LIST_EMPTY = {"page": [], "count": 0, "changes": 0, "counts": 0, "summary": (0, ())}
+LIST_EMPTY = {"page": [], "count": 0, "changes": 0, "counts": 0, "summary": (0, ()), "related": []}
 OWN_DATA_CASES = {  # functions that take data, not ids: they act on bob's account whatever he passes
     "create": lambda s, bob, mine: s.tasks.create(bob, TaskDraft("bob's")).id,
     "restore": lambda s, bob, mine: s.tasks.restore(bob, mine).id,  # a copy into bob's own list
@@ -55,7 +62,7 @@ OWN_DATA_CASES = {  # functions that take data, not ids: they act on bob's accou
 
 
 def test_every_public_service_function_is_walked():
-    assert public_methods(Tasks) == set(TASK_CASES) | set(OWN_DATA_CASES) | {"page", "count", "changes"}
+    assert public_methods(Tasks) == set(TASK_CASES) | set(OWN_DATA_CASES) | {"page", "count", "changes", "related"}
     assert public_methods(Stats) == {"counts", "summary"}
     assert public_methods(Accounts) == {"register", "log_in", "me", "change_password", "delete_account"}
 
@@ -71,6 +78,11 @@ def test_another_users_ids_are_not_found_and_nothing_of_theirs_is_seen_or_change
         assert call(services, bob, mine) == LIST_EMPTY[name], name
     for name, call in OWN_DATA_CASES.items():
         assert call(services, bob, mine) != mine.id
+    # alice's ids as bob's parent or blocker: refused as ids that do not exist, with the same words
+    for field in ("parent_id", "depends"):
+        value = mine.id if field == "parent_id" else (mine.id,)
+        with pytest.raises(ValidationError, match=f"There is no task {mine.id} to"):
+            services.tasks.create(bob, TaskDraft("mine?", **{field: value}))
     out = io.StringIO()
     export_tasks(services, bob, out, "json")
     exported = json.loads(out.getvalue())

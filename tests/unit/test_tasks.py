@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tui_tasks.domain import (
     PageCursor,
+    due_moment,
     Priority,
     SortField,
     TaskDraft,
@@ -162,7 +163,11 @@ INVALID = [
     pytest.param({"tags": ("#",)}, "tags", "one word", id="tag of only a hash"),
     pytest.param({"tags": ("x" * 41,)}, "tags", "at most 40", id="41-char tag"),
     pytest.param({"tags": tuple(f"t{n}" for n in range(21))}, "tags", "at most 20", id="21 tags"),
-    pytest.param({"due": datetime(2030, 1, 1, tzinfo=timezone.utc)}, "due", "date", id="due is a datetime"),
+    pytest.param({"due": datetime(2030, 1, 1)}, "due", "time zone", id="due is a naive datetime"),
+    pytest.param({"due": date(1899, 12, 31)}, "due", "between 1900 and 9999", id="due before 1900"),
+    pytest.param({"wait": "tomorrow"}, "wait", "date", id="wait is text"),
+    pytest.param({"parent_id": 0}, "parent_id", "task number", id="parent 0"),
+    pytest.param({"depends": (True,)}, "depends", "task number", id="depends on True"),
     pytest.param({"due": "2030-01-01"}, "due", "date", id="due is text"),
     pytest.param({"priority": 4}, "priority", "none, low, medium or high", id="priority 4"),
     pytest.param({"priority": -1}, "priority", "none, low, medium or high", id="priority -1"),
@@ -459,6 +464,7 @@ FILTERED = {
     TaskFilter.DONE: {"done overdue", "done today", "done undated"},
     TaskFilter.OVERDUE: {"pending overdue", "pending long overdue"},
     TaskFilter.TODAY: {"pending today"},
+    TaskFilter.WAITING: set(),
 }  # fmt: skip
 
 
@@ -609,6 +615,7 @@ def expected_filter(tasks, task_filter: TaskFilter, today: date) -> list[TaskVie
         TaskFilter.DONE: lambda t: t.completed,
         TaskFilter.OVERDUE: lambda t: not t.completed and t.due is not None and t.due < today,
         TaskFilter.TODAY: lambda t: not t.completed and t.due == today,
+        TaskFilter.WAITING: lambda t: False,
     }[task_filter]
     return [t for t in tasks if keep(t)]
 
@@ -652,7 +659,7 @@ def test_cursor_at_the_end_of_the_dated_part_continues_with_undated_tasks(servic
     undated = add(services, alice, "undated")
     first = services.tasks.page(alice, TaskQuery(sort=SortField.DUE, descending=False), limit=2)
     assert ids(first.tasks) == ids(dated)
-    assert first.next_cursor == PageCursor(dated[1].due, dated[1].id)
+    assert first.next_cursor == PageCursor(due_moment(dated[1].due), dated[1].id)  # a due is stored as an instant
     second = services.tasks.page(alice, TaskQuery(sort=SortField.DUE, descending=False), first.next_cursor, 2)
     assert ids(second.tasks) == [undated.id]
     assert second.next_cursor is None

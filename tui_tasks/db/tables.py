@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Index, LargeBinary, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, LargeBinary, Text
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 
@@ -64,6 +65,9 @@ class Task(SQLModel, table=True):
         Index("ix_task_user_title", "user_id", "title", "id"),
         Index("ix_task_user_project", "user_id", "project", "id"),
         Index("ix_task_user_completed_at", "user_id", "completed_at"),
+        Index("ix_task_user_uuid", "user_id", "uuid", unique=True),  # import merges by it
+        Index("ix_task_parent", "parent_id", "user_id", "completed"),  # subtask counts; ON DELETE SET NULL
+        Index("ix_task_series_occurrence", "series_id", "occurrence", unique=True),  # the next instance: exactly once
         {"sqlite_autoincrement": True},  # ids are never reused: a stale reference never hits a newer task
     )
 
@@ -74,11 +78,82 @@ class Task(SQLModel, table=True):
     completed: bool = Field(default=False)
     completed_at: datetime | None = None
     priority: int = Field(default=0)
-    due: date | None = None
+    # An instant (UTC); without `due_has_time` the local day it ends (23:59:59 local): see domain.Due.
+    due: datetime | None = None
+    due_has_time: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     project: str | None = Field(default=None, max_length=80)
     created_at: datetime
     updated_at: datetime
     version: int = Field(default=1)
+    uuid: str = Field(max_length=36, sa_column_kwargs={"server_default": ""})
+    # Hidden from the default list until this instant (without `wait_has_time`: the start of a local day).
+    wait: datetime | None = None
+    wait_has_time: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    parent_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("task.id", ondelete="SET NULL"), nullable=True)
+    )
+    series_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("task_series.id", ondelete="SET NULL"), nullable=True)
+    )
+    occurrence: int | None = None
+    # Attributes another program gave the task that tui-tasks does not model (Taskwarrior UDAs, scheduled...):
+    # a JSON object, written back on export.
+    extras: str | None = Field(default=None, sa_type=Text)
+
+
+class TaskSeries(SQLModel, table=True):
+    """A repeating task: its rule, its first due, and the fields each new instance starts from (the
+    template). `last_occurrence` is the highest instance made: moving it on, with a condition on its old
+    value, is how exactly one of two completions at once makes the next instance."""
+
+    __tablename__ = "task_series"
+    __table_args__ = (
+        Index("ix_task_series_user_uuid", "user_id", "uuid", unique=True),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    uuid: str = Field(max_length=36)
+    rule: str = Field(max_length=500)
+    after_completion: bool = False
+    first_due: datetime
+    first_due_has_time: bool = False
+    first_occurrence: int = 0  # the number of the instance whose due is `first_due` (a rule change starts anew)
+    last_occurrence: int = 0
+    active: bool = True  # False: stopped repeating; its instances stay
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=Text)
+    priority: int = Field(default=0)
+    project: str | None = Field(default=None, max_length=80)
+    tags: str = Field(default="", sa_type=Text)  # space-separated
+    extras: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime
+    updated_at: datetime
+
+
+class TaskDependency(SQLModel, table=True):
+    """`task_id` is blocked by `blocker_id` (both of `user_id`)."""
+
+    __tablename__ = "task_dependency"
+    __table_args__ = (Index("ix_task_dependency_blocker", "blocker_id", "task_id"),)
+
+    task_id: int = Field(foreign_key="task.id", ondelete="CASCADE", primary_key=True)
+    blocker_id: int = Field(foreign_key="task.id", ondelete="CASCADE", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
+
+
+class Annotation(SQLModel, table=True):
+    """A timestamped note on a task (Taskwarrior's annotations)."""
+
+    __tablename__ = "annotation"
+    __table_args__ = (Index("ix_annotation_task_entry", "task_id", "entry", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
+    entry: datetime
+    text: str = Field(sa_type=Text)
 
 
 class TaskTag(SQLModel, table=True):

@@ -16,8 +16,8 @@ from tui_tasks.errors import StorageError
 
 _TASKS = Task.__table__
 _TAGS = TaskTag.__table__
-COLUMNS = ("user_id", "title", "description", "completed", "completed_at", "priority", "due", "project",
-           "created_at", "updated_at", "version")  # fmt: skip
+COLUMNS = ("user_id", "title", "description", "completed", "completed_at", "priority", "due", "due_has_time",
+           "project", "created_at", "updated_at", "version", "uuid")  # fmt: skip
 
 Row = tuple[dict[str, Any], tuple[str, ...]]  # a task's columns, and its tags
 Stored = tuple[tuple[Any, ...], tuple[str, ...]]  # the values in COLUMNS' order, as the driver takes them

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, column, func, literal, or_, table
 from sqlmodel import Session, col, select
 
 from tui_tasks.db.tables import Task, TaskTag
-from tui_tasks.domain import SortField, TaskFilter, TaskQuery, UserView, search_words
+from tui_tasks.domain import SortField, TaskFilter, TaskQuery, UserView, day_bounds, local_date, search_words
 
 SORT_COLUMNS = {
     SortField.CREATED: col(Task.created_at),
@@ -51,7 +51,7 @@ def rarest_word(session: Session, search: str) -> str | None:
 
 
 def task_conditions(
-    user: UserView, query: TaskQuery, today: date, dialect: str = "sqlite", rare: str | None = None
+    user: UserView, query: TaskQuery, now: datetime, dialect: str = "sqlite", rare: str | None = None
 ) -> list[ColumnElement[bool]]:
     """The WHERE clause of a list or count: the user's tasks that match the query's filter and search.
 
@@ -59,17 +59,23 @@ def task_conditions(
     `rare`, a search word, is also looked up in the text index: only its candidates (a superset: the
     index ignores case beyond ASCII too) are tested in their text, and the planner reads them by id.
     """
-    done = col(Task.completed)
+    done, due, wait = col(Task.completed), col(Task.due), col(Task.wait)
     conditions: list[ColumnElement[bool]] = [col(Task.user_id) == user.id]
+    showing = or_(wait.is_(None), wait <= now, done.is_(True))  # a waiting task is hidden until its wait
     match query.filter:
+        case TaskFilter.ALL:
+            conditions.append(showing)
         case TaskFilter.PENDING:
-            conditions.append(done.is_(False))
+            conditions += [done.is_(False), or_(wait.is_(None), wait <= now)]
         case TaskFilter.DONE:
             conditions.append(done.is_(True))
         case TaskFilter.OVERDUE:
-            conditions += [done.is_(False), col(Task.due) < today]
+            conditions += [done.is_(False), due < now, or_(wait.is_(None), wait <= now)]
         case TaskFilter.TODAY:
-            conditions += [done.is_(False), col(Task.due) == today]
+            start, end = day_bounds(local_date(now))
+            conditions += [done.is_(False), due >= start, due <= end, or_(wait.is_(None), wait <= now)]
+        case TaskFilter.WAITING:
+            conditions += [done.is_(False), wait > now]
     if query.project is not None:
         conditions.append(col(Task.project) == query.project)
     if query.tag is not None:

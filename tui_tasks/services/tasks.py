@@ -6,6 +6,8 @@ Every statement is scoped by the user's id: another user's task id behaves exact
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+import uuid as uuidlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -16,6 +18,7 @@ from sqlmodel import Session, col, select
 from tui_tasks.db.engine import Database
 from tui_tasks.db.tables import Task, TaskTag, User
 from tui_tasks.domain import (
+    Due,
     PageCursor,
     Priority,
     SortField,
@@ -28,7 +31,9 @@ from tui_tasks.domain import (
     utcnow,
     visible,
 )
-from tui_tasks.errors import Conflict, NotFound, OutcomeUnknown, StaleTask, StorageError
+from tui_tasks.errors import Conflict, NotFound, OutcomeUnknown, StaleTask, StorageError, ValidationError
+from tui_tasks.services import relations, series
+from tui_tasks.services.relations import loaded, stored_due, stored_wait
 from tui_tasks.services.task_queries import SORT_COLUMNS, rarest_word, task_conditions
 from tui_tasks.services.validation import clean_draft, clean_query
 
@@ -59,8 +64,9 @@ def note_change(session: Session, user_id: int) -> None:
     session.exec(update(User).where(col(User.id) == user_id).values(task_changes=col(User.task_changes) + 1))
 
 
-def _view(task: Task, tags: tuple[str, ...]) -> TaskView:
-    """The read model of a row; its text made `visible` (see there)."""
+def _view(task: Task, tags: tuple[str, ...], related: dict[str, Any] | None = None) -> TaskView:
+    """The read model of a row; its text made `visible` (see there). `related`: what
+    `relations.relations_of` found for it (without it: no dependencies, subtasks or rule)."""
     return TaskView(
         id=task.id,
         title=visible(task.title),
@@ -68,13 +74,38 @@ def _view(task: Task, tags: tuple[str, ...]) -> TaskView:
         completed=task.completed,
         completed_at=task.completed_at,
         priority=Priority(task.priority),
-        due=task.due,
+        due=loaded(task.due, task.due_has_time),
         project=None if task.project is None else visible(task.project),
         tags=tags,
         created_at=task.created_at,
         updated_at=task.updated_at,
         version=task.version,
+        uuid=task.uuid,
+        wait=loaded(task.wait, task.wait_has_time),
+        parent_id=task.parent_id,
+        series_id=task.series_id,
+        occurrence=task.occurrence,
+        **(related or {}),
     )
+
+
+def _views(session: Session, rows: Sequence[Task]) -> list[TaskView]:
+    """Read models of rows, with their tags and relations, in a few statements for all of them."""
+    tags = _tags_of(session, [row.id for row in rows])
+    related = relations.relations_of(session, rows)
+    return [_view(row, tags.get(row.id, ()), related[row.id]) for row in rows]
+
+
+def _one(session: Session, row: Task) -> TaskView:
+    return _views(session, [row])[0]
+
+
+def _set_fields(task: Task, clean: TaskDraft) -> None:
+    """The draft's own fields onto the row (not parent, dependencies or rule: they need checks)."""
+    task.title, task.description, task.priority = clean.title, clean.description, int(clean.priority)
+    task.due, task.due_has_time = stored_due(clean.due)
+    task.wait, task.wait_has_time = stored_wait(clean.wait)
+    task.project = clean.project
 
 
 class Tasks:
@@ -98,21 +129,31 @@ class Tasks:
             raise StaleTask("This task was changed elsewhere since it was loaded", task.version)
         return task
 
-    def _insert(self, user: UserView, clean: TaskDraft, **state: Any) -> TaskView:
+    def _insert(self, user: UserView, clean: TaskDraft, *, lenient: bool = False, **state: Any) -> TaskView:
         """Insert a validated task with the given state (its times set by the caller: they tell a
         task saved by a failed COMMIT, see `_settle`)."""
+        state.setdefault("uuid", str(uuidlib.uuid4()))
         try:
             with self.db.session(write=True) as session:
-                row = Task(
-                    user_id=user.id, title=clean.title, description=clean.description,
-                    priority=int(clean.priority), due=clean.due, project=clean.project, **state,
-                )  # fmt: skip
+                relations.lock_user(session, user.id)
+                if lenient:  # a restore: what it pointed to may have gone meanwhile
+                    kept = relations.owned_ids(session, user.id, [*clean.depends, clean.parent_id or 0])
+                    clean = replace(clean, parent_id=clean.parent_id if clean.parent_id in kept else None,
+                                    depends=tuple(i for i in clean.depends if i in kept))  # fmt: skip
+                    if session.exec(select(Task.id).where(Task.user_id == user.id, Task.uuid == state["uuid"])).first():
+                        state["uuid"] = str(uuidlib.uuid4())  # restored twice: the second is a copy
+                relations.check_parent(session, user.id, None, clean.parent_id)
+                row = Task(user_id=user.id, title="", parent_id=clean.parent_id, **state)
+                _set_fields(row, clean)
+                if clean.recurrence is not None:
+                    series.start(session, user.id, row, clean.recurrence, clean.tags, state["updated_at"])
                 session.add(row)
                 session.flush()
                 new_id = row.id
                 _set_tags(session, user, row.id, clean.tags)
+                relations.set_depends(session, user.id, row.id, clean.depends)
                 note_change(session, user.id)
-                return _view(row, clean.tags)
+                return _one(session, row)
         except Conflict:  # the only rule an insert can break: the user row is gone
             raise NotFound("This account no longer exists") from None
         except OutcomeUnknown as unknown:
@@ -138,7 +179,7 @@ class Tasks:
 
         def find(session: Session) -> TaskView | None:
             task = session.exec(select(Task).where(Task.user_id == user.id, *conditions).order_by(col(Task.id).desc())).first()
-            return None if task is None else _view(task, _tags_of(session, [task.id]).get(task.id, ()))
+            return None if task is None else _one(session, task)
 
         return find
 
@@ -152,46 +193,138 @@ class Tasks:
     def get(self, user: UserView, task_id: int) -> TaskView:
         with self.db.session() as session:
             task = self._owned(session, user, task_id, None, lock=False)
-            return _view(task, _tags_of(session, [task.id]).get(task.id, ()))
+            return _one(session, task)
 
-    def update(self, user: UserView, task_id: int, draft: TaskDraft, expected_version: int | None = None) -> TaskView:
-        """Replace the editable fields. With `expected_version`, raise StaleTask if it changed meanwhile."""
+    def update(
+        self, user: UserView, task_id: int, draft: TaskDraft, expected_version: int | None = None,
+        *, whole_series: bool = True,
+    ) -> TaskView:
+        """Replace the editable fields. With `expected_version`, raise StaleTask if it changed meanwhile.
+
+        A repeating task: `whole_series` makes the edit the template of the instances to come, and a new
+        rule counts from this one; otherwise only this instance changes. No rule stops the repeating."""
         clean, now = clean_draft(draft), self.clock()
         try:
             with self.db.session(write=True) as session:
+                relations.lock_user(session, user.id)
                 task = self._owned(session, user, task_id, expected_version)
-                task.title, task.description, task.priority = clean.title, clean.description, int(clean.priority)
-                task.due, task.project = clean.due, clean.project
+                if clean.parent_id != task.parent_id:
+                    relations.check_parent(session, user.id, task.id, clean.parent_id)
+                    task.parent_id = clean.parent_id
+                _set_fields(task, clean)
+                current = series.of(session, task)
+                if current is not None and current.active and clean.recurrence is None:
+                    series.stop(session, task, now)
+                elif current is not None and current.active and whole_series:
+                    series.change(current, task, clean, clean.tags, now)
+                elif clean.recurrence is not None and (current is None or not current.active):
+                    series.start(session, user.id, task, clean.recurrence, clean.tags, now)
                 task.updated_at = now
                 task.version += 1
                 version = task.version
                 session.flush()
                 _set_tags(session, user, task.id, clean.tags)
+                relations.set_depends(session, user.id, task.id, clean.depends)
                 note_change(session, user.id)
-                view = _view(task, clean.tags)
+                view = _one(session, task)
         except OutcomeUnknown as unknown:
             view = self._settle(unknown, self._found(user, Task.id == task_id, Task.version == version, Task.updated_at == now))
         log.info("task updated user_id=%s task_id=%s", user.id, task_id)
         return view
 
     def toggle(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
-        """Mark the task done, or pending again; `completed_at` follows."""
+        """Mark the task done, or pending again; `completed_at` follows. Completing an instance of a
+        repeating task makes the next one (once: see `series`)."""
+        return self._set_done(user, task_id, None, expected_version)
+
+    def complete(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
+        """Mark the task done; a task already done stays as it is."""
+        return self._set_done(user, task_id, True, expected_version)
+
+    def _set_done(self, user: UserView, task_id: int, done: bool | None, expected_version: int | None) -> TaskView:
         now = self.clock()
         try:
             with self.db.session(write=True) as session:
+                relations.lock_user(session, user.id)
                 task = self._owned(session, user, task_id, expected_version)
-                task.completed = not task.completed
-                task.completed_at = now if task.completed else None
-                task.updated_at = now
-                task.version += 1
+                if done is None or task.completed != done:
+                    task.completed = not task.completed
+                    task.completed_at = now if task.completed else None
+                    task.updated_at = now
+                    task.version += 1
+                    if task.completed:
+                        made = series.next_instance(session, user.id, task, now, now)
+                        if made is not None:
+                            log.info("next instance user_id=%s task_id=%s occurrence=%s", user.id, made.id, made.occurrence)
                 version = task.version
                 session.flush()
                 note_change(session, user.id)
-                view = _view(task, _tags_of(session, [task.id]).get(task.id, ()))
+                view = _one(session, task)
         except OutcomeUnknown as unknown:
             view = self._settle(unknown, self._found(user, Task.id == task_id, Task.version == version, Task.updated_at == now))
         log.info("task toggled user_id=%s task_id=%s completed=%s", user.id, task_id, view.completed)
         return view
+
+    def skip(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView | None:
+        """Skip this instance of a repeating task: it goes, and the next one comes (the new instance, or
+        None when the rule has ended). NotFound for a task that does not repeat."""
+        now = self.clock()
+        with self.db.session(write=True) as session:
+            relations.lock_user(session, user.id)
+            task = self._owned(session, user, task_id, expected_version)
+            if task.series_id is None:
+                raise NotFound("This task does not repeat")
+            made = series.next_instance(session, user.id, task, now, None)
+            session.delete(task)
+            session.flush()
+            note_change(session, user.id)
+            view = None if made is None else _one(session, made)
+        log.info("instance skipped user_id=%s task_id=%s", user.id, task_id)
+        return view
+
+    def stop_repeating(self, user: UserView, task_id: int) -> TaskView:
+        """End the task's series: this instance and those done stay; no more come."""
+        now = self.clock()
+        with self.db.session(write=True) as session:
+            task = self._owned(session, user, task_id, None)
+            series.stop(session, task, now)
+            task.updated_at, task.version = now, task.version + 1
+            session.flush()
+            note_change(session, user.id)
+            return _one(session, task)
+
+    def annotate(self, user: UserView, task_id: int, text: str) -> None:
+        """Add a timestamped note to the task."""
+        from tui_tasks.services.validation import clean_description
+
+        clean = clean_description(text)
+        if not clean:
+            raise ValidationError("annotation", "A note needs some text")
+        with self.db.session(write=True) as session:
+            task = self._owned(session, user, task_id, None)
+            relations.add_annotation(session, user.id, task.id, self.clock(), clean)
+            task.updated_at, task.version = self.clock(), task.version + 1
+            note_change(session, user.id)
+
+    def annotations(self, user: UserView, task_id: int) -> list[tuple[datetime, str]]:
+        """The task's notes, oldest first."""
+        with self.db.session() as session:
+            self._owned(session, user, task_id, None, lock=False)
+            return [(entry, text) for _, entry, text in relations.annotations(session, user.id, task_id)]
+
+    def children(self, user: UserView, task_id: int) -> list[TaskView]:
+        """The task's subtasks, one level down, oldest first."""
+        with self.db.session() as session:
+            self._owned(session, user, task_id, None, lock=False)
+            rows = session.exec(select(Task).where(Task.user_id == user.id, Task.parent_id == task_id).order_by(col(Task.id))).all()
+            return _views(session, rows)
+
+    def related(self, user: UserView, ids: Sequence[int]) -> list[TaskView]:
+        """The user's tasks with these ids (missing ones left out), in id order: a detail pane's
+        blockers and parents."""
+        with self.db.session() as session:
+            rows = session.exec(select(Task).where(Task.user_id == user.id, col(Task.id).in_(list(ids)[:500])).order_by(col(Task.id))).all()
+            return _views(session, rows)
 
     def delete(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
         """Delete the task and return it as it was, so that it can be restored (undo)."""
@@ -199,7 +332,7 @@ class Tasks:
         try:
             with self.db.session(write=True) as session:
                 task = self._owned(session, user, task_id, expected_version)
-                view = _view(task, _tags_of(session, [task.id]).get(task.id, ()))
+                view = _one(session, task)
                 session.delete(task)
                 note_change(session, user.id)
         except OutcomeUnknown as unknown:
@@ -211,9 +344,10 @@ class Tasks:
     def restore(self, user: UserView, task: TaskView) -> TaskView:
         """Put back a deleted task with its fields and state, under a new id (ids are never reused)."""
         view = self._insert(
-            user, clean_draft(task.draft()), completed=task.completed,
+            user, replace(clean_draft(task.draft()), recurrence=None), lenient=True, series_id=task.series_id,
+            occurrence=task.occurrence, completed=task.completed,
             completed_at=task.completed_at, created_at=task.created_at, updated_at=self.clock(),
-            version=task.version + 1,
+            version=task.version + 1, uuid=task.uuid or str(uuidlib.uuid4()),
         )  # fmt: skip
         log.info("task restored user_id=%s task_id=%s", user.id, view.id)
         return view
@@ -235,7 +369,7 @@ class Tasks:
     def _conditions(self, session: Session, user: UserView, query: TaskQuery) -> list:
         """The query's WHERE clause, with the rarest search word looked up in the text index if it has one."""
         rare = rarest_word(session, query.search) if self.db.text_index else None
-        return task_conditions(user, query, local_date(self.clock()), self.db.engine.dialect.name, rare)
+        return task_conditions(user, query, self.clock(), self.db.engine.dialect.name, rare)
 
     def page(
         self, user: UserView, query: TaskQuery = TaskQuery(), cursor: PageCursor | None = None, limit: int = 50,
@@ -278,8 +412,7 @@ class Tasks:
                 if len(rows) > limit:
                     break
             shown = rows[:limit]
-            tags = _tags_of(session, [row.id for row in shown])
-        tasks = tuple(_view(row, tags.get(row.id, ())) for row in shown)
+            tasks = tuple(_views(session, shown))
         if backward:
             tasks = tasks[::-1]
         if len(rows) <= limit:

@@ -10,6 +10,8 @@ call `import_tasks` and `export_tasks`.
 
 from __future__ import annotations
 
+import uuid
+
 import io
 import os
 import re
@@ -30,6 +32,7 @@ from tui_tasks.services.facade import Services
 from tui_tasks.services.formats import FORMATS, Bad, Ignored, TaskRecord, TransferError, reader
 from tui_tasks.services.bulk_insert import Spool, insert_tasks
 from tui_tasks.services.targets import is_database_file, shown_path
+from tui_tasks.services.relations import stored_due
 from tui_tasks.services.tasks import note_change
 from tui_tasks.services.validation import clean_draft
 
@@ -191,7 +194,8 @@ def _row(user: UserView, record: TaskRecord, now: datetime) -> tuple[dict[str, A
     row = {
         "user_id": user.id, "title": clean.title, "description": clean.description,
         "completed": record.completed, "completed_at": completed_at, "priority": int(clean.priority),
-        "due": clean.due, "project": clean.project, "created_at": created, "updated_at": updated, "version": 1,
+        "due": stored_due(clean.due)[0], "due_has_time": stored_due(clean.due)[1], "project": clean.project,
+        "created_at": created, "updated_at": updated, "version": 1, "uuid": str(uuid.uuid4()),
     }  # fmt: skip
     return row, clean.tags
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
-from tui_tasks.domain import Priority, SortField, TaskDraft, TaskFilter, TaskQuery
+from tui_tasks.domain import Priority, Recurrence, SortField, TaskDraft, TaskFilter, TaskQuery
 from tui_tasks.errors import ValidationError
 
 EMAIL_MAX = 254
@@ -130,17 +130,76 @@ def clean_draft(draft: TaskDraft) -> TaskDraft:
         priority = Priority(draft.priority)
     except ValueError:
         raise ValidationError("priority", "Priority must be none, low, medium or high") from None
-    if draft.due is not None and (not isinstance(draft.due, date) or isinstance(draft.due, datetime)):
-        raise ValidationError("due", "Due must be a date")
     return TaskDraft(
         title=clean_line("title", "Title", draft.title, max_len=TITLE_MAX, required=True),
         description=clean_description(draft.description),
         priority=priority,
-        due=draft.due,
         project=clean_line("project", "Project", draft.project or "", max_len=PROJECT_MAX, required=False)
         or None,
         tags=clean_tags(draft.tags),
+        due=clean_when("due", "Due", draft.due),
+        wait=clean_when("wait", "Wait", draft.wait),
+        parent_id=clean_id("parent_id", "Parent", draft.parent_id),
+        depends=clean_ids(draft.depends),
+        recurrence=clean_recurrence(draft.recurrence),
     )
+
+
+YEARS = (1900, 9999)
+
+
+def clean_when(field: str, label: str, value: object) -> date | datetime | None:
+    """A due or wait: a date, or an aware datetime (in UTC), within YEARS."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise ValidationError(field, f"{label} needs a time zone")
+        try:
+            value = value.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValidationError(field, f"{label} must be between {YEARS[0]} and {YEARS[1]}") from None
+        if not YEARS[0] <= value.year <= YEARS[1] or value.year == YEARS[1] and value.month == 12 and value.day == 31:
+            raise ValidationError(field, f"{label} must be between {YEARS[0]} and {YEARS[1]}")
+        return value
+    if not isinstance(value, date):
+        raise ValidationError(field, f"{label} must be a date")
+    if not YEARS[0] <= value.year <= YEARS[1] or (value.year, value.month, value.day) == (9999, 12, 31):
+        raise ValidationError(field, f"{label} must be between {YEARS[0]} and {YEARS[1]}")
+    return value
+
+
+def clean_id(field: str, label: str, value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        raise ValidationError(field, f"{label} must be a task number")
+    return value
+
+
+DEPENDS_MAX = 50
+
+
+def clean_ids(values: Iterable[object]) -> tuple[int, ...]:
+    ids = tuple(dict.fromkeys(clean_id("depends", "Depends", value) for value in values))
+    if len(ids) > DEPENDS_MAX:
+        raise ValidationError("depends", f"A task can depend on at most {DEPENDS_MAX} tasks (it has {len(ids)})")
+    return ids  # type: ignore[return-value]
+
+
+def clean_recurrence(value: Recurrence | None) -> Recurrence | None:
+    """A rule dateutil understands, at most 500 characters (refused with the rule parser's own words)."""
+    if value is None:
+        return None
+    if not isinstance(value, Recurrence) or not isinstance(value.rule, str) or len(value.rule) > 500:
+        raise ValidationError("recurrence", "Repeat must be a rule such as every 3 days")
+    from dateutil.rrule import rrulestr
+
+    try:
+        rrulestr(value.rule, dtstart=datetime(2000, 1, 1))
+    except (ValueError, TypeError, OverflowError):
+        raise ValidationError("recurrence", f"Repeat rule {value.rule[:40]!r} is not one tui-tasks understands") from None
+    return Recurrence(value.rule, bool(value.after_completion))
 
 
 def clean_query(query: TaskQuery) -> TaskQuery:

@@ -394,10 +394,10 @@ class TaskListScreen(Screen[None]):
         self.table.update_task(event.task)
         before, counts, matching = event.before, self.counts, self.query_one(FilterBar).matching
         if before is not None and counts is not None and matching is not None and event.task.version == before.version + 1:
-            today = local_date(self.app.clock())
+            now = self.app.clock()
             in_list = self.query_options.filter.accepts
-            matching += in_list(event.task, today) - in_list(before, today)
-            self._show_counts(counts.after_toggle(before, today), matching)
+            matching += in_list(event.task, now) - in_list(before, now)
+            self._show_counts(counts.after_toggle(before, now), matching)
         else:  # the counts are not known yet, or the task also changed elsewhere: count again
             self.refresh_counts()
 
