@@ -43,11 +43,14 @@ def of(session: Session, task: Task) -> TaskSeries | None:
 
 def change(series: TaskSeries, task: Task, draft: TaskDraft, tags: tuple[str, ...], now: datetime) -> None:
     """Edit the whole series: its rule and template become what `draft` says of this instance. A new rule
-    counts from this instance: its due becomes the series' first, and it gets a number above every one
-    used so far (the unique (series, occurrence) index still holds)."""
+    counts from this instance: its due (today if it has none, as when a series starts) becomes the
+    series' first, and it gets a number above every one used so far (the unique (series, occurrence)
+    index still holds)."""
     if draft.recurrence is not None and (series.rule, series.after_completion) != (
         draft.recurrence.rule, draft.recurrence.after_completion
     ):
+        if task.due is None:
+            task.due, task.due_has_time = stored_due(local_date(now))
         series.rule, series.after_completion = draft.recurrence.rule, draft.recurrence.after_completion
         series.first_due, series.first_due_has_time = task.due, task.due_has_time
         series.last_occurrence += 1
