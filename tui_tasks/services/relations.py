@@ -18,6 +18,7 @@ from tui_tasks.domain import Due, Recurrence, due_moment, local_date, visible, w
 from tui_tasks.errors import NotFound, ValidationError
 
 MAX_DEPTH = 100  # a tree deeper than this is refused (and a walk up stops there)
+SUBTREE_MAX = 2000  # tasks of one level read when measuring a subtree's depth (a wider level is cut there)
 
 
 def stored_due(due: Due | None) -> tuple[datetime | None, bool]:
@@ -76,8 +77,20 @@ def check_parent(session: Session, user_id: int, task_id: int | None, parent_id:
     above = [parent_id, *ancestors(session, parent_id)]
     if task_id is not None and task_id in above:
         raise ValidationError("parent_id", "A task cannot be under itself or one of its subtasks")
-    if len(above) >= MAX_DEPTH:
+    below = 0 if task_id is None else _levels_below(session, user_id, task_id, MAX_DEPTH - len(above))
+    if len(above) + below >= MAX_DEPTH:  # a task moved brings its subtasks along
         raise ValidationError("parent_id", f"Subtasks can be at most {MAX_DEPTH} levels deep")
+
+
+def _levels_below(session: Session, user_id: int, task_id: int, limit: int) -> int:
+    """How many levels of subtasks `task_id` has (0: none), counted up to `limit`: one query a level."""
+    levels, frontier = 0, [task_id]
+    while frontier and levels < limit:
+        frontier = list(session.exec(
+            select(Task.id).where(col(Task.user_id) == user_id, col(Task.parent_id).in_(frontier)).limit(SUBTREE_MAX)
+        ).scalars())  # fmt: skip
+        levels += bool(frontier)
+    return levels
 
 
 def _blockers_reach(session: Session, start: Sequence[int], target: int) -> bool:
@@ -131,8 +144,10 @@ def relations_of(session: Session, rows: Sequence[Task]) -> dict[int, dict[str, 
         .where(col(TaskDependency.blocker_id).in_(ids), blocked.c.completed.is_(False))
         .group_by(TaskDependency.blocker_id)
     )
+    done = {row.id for row in rows if row.completed}
     for blocker_id, n in counts:
-        found[blocker_id]["blocking"] = n
+        if blocker_id not in done:  # a done task blocks no one, as its dependents' `blocked` says
+            found[blocker_id]["blocking"] = n
     children = session.exec(
         select(Task.parent_id, func.count(), func.sum(case((col(Task.completed), 1), else_=0)))
         .where(col(Task.parent_id).in_(ids), col(Task.user_id) == rows[0].user_id)
