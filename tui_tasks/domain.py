@@ -142,6 +142,7 @@ class SortField(StrEnum):
     DUE = "due"
     PRIORITY = "priority"
     TITLE = "title"
+    URGENCY = "urgency"  # "next": the most urgent first (see `urgency_parts`)
 
 
 class Status(StrEnum):
@@ -230,6 +231,8 @@ class TaskView:
     recurrence: Recurrence | None = None
     series_id: int | None = None
     occurrence: int | None = None  # the instance's number in its series (0 is the first)
+    depth: int = 0  # in a tree page: how many parents up to the top task
+    ancestry: tuple[str, ...] = ()  # in a flat page (a search): the titles of its parents, the top one first
 
     def draft(self) -> TaskDraft:
         """The editable fields, to change some of them with `dataclasses.replace`."""
@@ -270,6 +273,52 @@ class TaskView:
         return lines
 
 
+# Urgency ("next"): the parts Taskwarrior's users know, with its coefficients. The SQL that sorts by it
+# (services/task_queries.urgency_sql) computes the same sum; the detail pane shows the parts.
+URGENCY_DUE = 12.0  # times a factor from 0.2 (due in 14 days or more) to 1.0 (7 days overdue or more)
+URGENCY_PRIORITY = {Priority.HIGH: 6.0, Priority.MEDIUM: 3.9, Priority.LOW: 1.8, Priority.NONE: 0.0}
+URGENCY_AGE = 2.0  # times the age in years, at most 1
+URGENCY_BLOCKING = 8.0
+URGENCY_BLOCKED = -5.0
+URGENCY_WAITING = -3.0
+
+
+def due_factor(days_left: float) -> float:
+    """0.2 for a due 14 days away or more, rising in a line to 1.0 at 7 days overdue."""
+    if days_left <= -7:
+        return 1.0
+    if days_left >= 14:
+        return 0.2
+    return 0.2 + 0.8 * (14 - days_left) / 21
+
+
+def urgency_parts(task: TaskView, now: datetime) -> tuple[tuple[str, float], ...]:
+    """What makes up the task's urgency, each part in words with its points (none for a done task)."""
+    if task.completed:
+        return ()
+    parts: list[tuple[str, float]] = []
+    if task.due is not None:
+        days = (due_moment(task.due) - now).total_seconds() / 86400
+        label = f"due in {days:.0f} d" if days >= 0.5 else "due today" if days > -0.5 else f"{-days:.0f} d overdue"
+        parts.append((label, URGENCY_DUE * due_factor(days)))
+    if task.priority:
+        parts.append((f"priority {task.priority.label}", URGENCY_PRIORITY[task.priority]))
+    age = (now - task.created_at).total_seconds() / 86400
+    if age > 0:
+        parts.append((f"{age:.0f} d old", URGENCY_AGE * min(age / 365, 1.0)))
+    if task.blocking:
+        parts.append((f"blocks {task.blocking}", URGENCY_BLOCKING))
+    if task.blocked:
+        parts.append(("blocked", URGENCY_BLOCKED))
+    if task.is_waiting(now):
+        parts.append(("waiting", URGENCY_WAITING))
+    return tuple(parts)
+
+
+def urgency(task: TaskView, now: datetime) -> float:
+    return round(sum(points for _, points in urgency_parts(task, now)), 4)
+
+
 @dataclass(frozen=True, slots=True)
 class TaskQuery:
     """Filter, search and order of a task list. The default is the newest first."""
@@ -280,6 +329,7 @@ class TaskQuery:
     descending: bool = True
     project: str | None = None
     tag: str | None = None
+    tree: bool = False  # subtasks under their parents (TaskView.depth), a page being a page of top tasks
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -249,7 +249,7 @@ def test_list_query_reads_the_users_tasks_through_an_index(big, task_filter, sor
         if is_tag_lookup(statement):
             continue  # the tags of at most one page, by task id
         assert task_reads_not_by_user(plan) == [], report
-        if task_filter in STRICT_FILTERS:
+        if task_filter in STRICT_FILTERS and sort is not SortField.URGENCY:  # "next" is computed: a sort
             assert temp_btrees(plan) == [], report
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tui_tasks.domain import (
     PageCursor,
     due_moment,
+    urgency,
     Priority,
     SortField,
     TaskDraft,
@@ -598,8 +599,12 @@ SORT_ATTRIBUTE = {
 }
 
 
-def expected_order(tasks, sort: SortField, descending: bool) -> list[int]:
-    """Task ids in the documented order: by the field, ties by id in the same direction; undated last."""
+def expected_order(tasks, sort: SortField, descending: bool, now: datetime | None = None) -> list[int]:
+    """Task ids in the documented order: by the field, ties by id in the same direction; undated last;
+    "next" by the urgency the domain computes (at the hour of `now`)."""
+    if sort is SortField.URGENCY:
+        at = now.replace(minute=0, second=0, microsecond=0)
+        return ids(sorted(tasks, key=lambda t: (urgency(t, at), t.id), reverse=descending))
     if sort is SortField.DUE:
         dated = sorted((t for t in tasks if t.due is not None), key=lambda t: (t.due, t.id), reverse=descending)
         undated = sorted((t for t in tasks if t.due is None), key=lambda t: t.id, reverse=descending)
@@ -738,7 +743,7 @@ def test_paging_returns_every_task_exactly_once_in_every_order_and_filter(servic
     for sort in SortField:
         for descending in (False, True):
             listed = all_pages(services, user, TaskQuery(sort=sort, descending=descending), limit)
-            assert ids(listed) == expected_order(tasks.values(), sort, descending), (sort, descending)
+            assert ids(listed) == expected_order(tasks.values(), sort, descending, base), (sort, descending)
             assert ids(all_pages_backward(services, user, TaskQuery(sort=sort, descending=descending), limit)) == ids(listed)
             assert listed == [tasks[t.id] for t in listed]  # every field, tags included, as stored
     for task_filter in TaskFilter:

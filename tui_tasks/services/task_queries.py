@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, column, func, literal, or_, table
+from sqlalchemy import ColumnElement, Numeric, and_, case, cast, column, exists, func, literal, or_, table
 from sqlmodel import Session, col, select
 
-from tui_tasks.db.tables import Task, TaskTag
-from tui_tasks.domain import SortField, TaskFilter, TaskQuery, UserView, day_bounds, local_date, search_words
+from tui_tasks.db.tables import Task, TaskDependency, TaskTag
+from tui_tasks.domain import URGENCY_AGE, URGENCY_BLOCKED, URGENCY_BLOCKING, URGENCY_DUE, URGENCY_PRIORITY, URGENCY_WAITING, SortField, TaskFilter, TaskQuery, UserView, day_bounds, local_date, search_words
 
 SORT_COLUMNS = {
     SortField.CREATED: col(Task.created_at),
@@ -17,6 +17,41 @@ SORT_COLUMNS = {
     SortField.PRIORITY: col(Task.priority),
     SortField.TITLE: col(Task.title),
 }
+
+
+def urgency_now(now: datetime) -> datetime:
+    """The moment urgency is computed at: the hour, so that the pages of one list agree on it."""
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
+def urgency_sql(now: datetime, dialect: str) -> ColumnElement[float]:
+    """domain.urgency as SQL: the sort of "next". Read whole (no index orders by it); rounded as there."""
+    due, created, wait = col(Task.due), col(Task.created_at), col(Task.wait)
+    moment = literal(now, Task.__table__.c.created_at.type)
+    if dialect == "sqlite":
+        days = func.julianday(due) - func.julianday(moment)
+        age = func.julianday(moment) - func.julianday(created)
+        at_most = func.min
+    else:
+        days = func.extract("epoch", due - moment) / 86400.0
+        age = func.extract("epoch", moment - created) / 86400.0
+        at_most = func.least
+    due_part = case(
+        (due.is_(None), 0.0), (days <= -7, URGENCY_DUE), (days >= 14, URGENCY_DUE * 0.2),
+        else_=URGENCY_DUE * (0.2 + 0.8 * (14 - days) / 21),
+    )  # fmt: skip
+    priority = case(*((col(Task.priority) == int(p), points) for p, points in URGENCY_PRIORITY.items() if points), else_=0.0)
+    age_part = case((age > 0, URGENCY_AGE * at_most(age / 365.0, 1.0)), else_=0.0)
+    blocker, blocked = Task.__table__.alias("ublocker"), Task.__table__.alias("ublocked")
+    blocks = exists().where(TaskDependency.blocker_id == Task.id, TaskDependency.task_id == blocked.c.id,
+                            blocked.c.completed.is_(False))  # fmt: skip
+    is_blocked = exists().where(TaskDependency.task_id == Task.id, TaskDependency.blocker_id == blocker.c.id,
+                                blocker.c.completed.is_(False))  # fmt: skip
+    total = (due_part + priority + age_part + case((blocks, URGENCY_BLOCKING), else_=0.0)
+             + case((is_blocked, URGENCY_BLOCKED), else_=0.0)
+             + case((and_(wait.is_not(None), wait > moment), URGENCY_WAITING), else_=0.0))  # fmt: skip
+    score = case((col(Task.completed), 0.0), else_=total)
+    return func.round(cast(score, Numeric(12, 6)) if dialect != "sqlite" else score, 4).label("urgency")
 
 
 def _escape_like(text: str) -> str:

@@ -32,9 +32,9 @@ from tui_tasks.domain import (
     visible,
 )
 from tui_tasks.errors import Conflict, NotFound, OutcomeUnknown, StaleTask, StorageError, ValidationError
-from tui_tasks.services import relations, series
+from tui_tasks.services import relations, series, tree
 from tui_tasks.services.relations import loaded, stored_due, stored_wait
-from tui_tasks.services.task_queries import SORT_COLUMNS, rarest_word, task_conditions
+from tui_tasks.services.task_queries import SORT_COLUMNS, rarest_word, task_conditions, urgency_now, urgency_sql
 from tui_tasks.services.validation import clean_draft, clean_query
 
 PAGE_MAX = 500
@@ -386,7 +386,10 @@ class Tasks:
         """
         limit = max(1, min(int(limit), PAGE_MAX))
         query = clean_query(query)
-        column = SORT_COLUMNS[query.sort]
+        now = self.clock()
+        by_urgency = query.sort is SortField.URGENCY
+        at = urgency_now(now)
+        column = urgency_sql(at, self.db.engine.dialect.name) if by_urgency else SORT_COLUMNS[query.sort]
         descending = query.descending != backward  # the direction of this scan
         order = (lambda c: c.desc()) if descending else (lambda c: c.asc())
         after = (lambda a, b: a < b) if descending else (lambda a, b: a > b)
@@ -396,9 +399,12 @@ class Tasks:
             parts.reverse()
         if cursor is not None and parts != [None]:
             parts = parts[parts.index(cursor.value is not None) :]  # skip the parts already passed
-        rows: list[Task] = []
+        rows: list[tuple[Task, Any]] = []
+        in_tree = tree.is_tree(query)
         with self.db.session() as session:
-            base = select(Task).where(*self._conditions(session, user, query))
+            base = select(Task, column).where(*self._conditions(session, user, query))
+            if in_tree:
+                base = base.where(col(Task.parent_id).is_(None))
             for dated in parts:
                 stmt = base if dated is None else base.where(column.is_not(None) if dated else column.is_(None))
                 keys = (col(Task.id),) if dated is False else (column, col(Task.id))  # undated: by id alone
@@ -408,14 +414,18 @@ class Tasks:
                     else:
                         bound = tuple_(literal(cursor.value, column.type), literal(cursor.id))
                         stmt = stmt.where(after(tuple_(column, col(Task.id)), bound))
-                rows += session.exec(stmt.order_by(*map(order, keys)).limit(limit + 1 - len(rows)))
+                rows += session.exec(stmt.order_by(*map(order, keys)).limit(limit + 1 - len(rows))).all()
                 if len(rows) > limit:
                     break
-            shown = rows[:limit]
+            shown = [row for row, _ in rows[:limit]]
+            if backward:
+                shown.reverse()
             tasks = tuple(_views(session, shown))
-        if backward:
-            tasks = tasks[::-1]
+            if in_tree:
+                tasks = tree.tree_page(tasks, _views(session, tree.subtasks(session, user.id, [t.id for t in tasks])), query, at)
+            else:
+                tasks = tree.ancestries(session, user.id, tasks)
         if len(rows) <= limit:
             return TaskPage(tasks, None)
-        last = rows[limit - 1]
-        return TaskPage(tasks, PageCursor(getattr(last, column.key), last.id))
+        last, value = rows[limit - 1]
+        return TaskPage(tasks, PageCursor(value, last.id))

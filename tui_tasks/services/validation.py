@@ -217,4 +217,5 @@ def clean_query(query: TaskQuery) -> TaskQuery:
             "project", "Project", query.project, max_len=PROJECT_MAX, required=False
         ),
         tag=None if query.tag is None else clean_line("tag", "Tag", query.tag, max_len=TAG_MAX + 1, required=False),
+        tree=bool(query.tree),
     )
