@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from tui_tasks.domain import Priority
-from tui_tasks.services.formats import Bad, Ignored, TaskRecord, TransferError, csvfile, local_midnight
+from tui_tasks.services.formats import Bad, Ignored, SeriesRecord, TaskRecord, TransferError, csvfile, local_midnight
 from tui_tasks.services.formats import jsonstream, taskwarrior, todotxt
 from tui_tasks.services.formats.jsonstream import JsonStream
 
@@ -89,9 +89,16 @@ def test_taskwarrior_bad_objects_say_why(obj: str, reason: str) -> None:
     assert read(taskwarrior, f"[\n{obj}\n]") == [(2, Bad(reason))]
 
 
-def test_taskwarrior_leaves_out_recurring_templates_and_keeps_waiting_tasks() -> None:
-    items = read(taskwarrior, '[{"description":"r","status":"recurring"},{"description":"w","status":"waiting"}]')
-    assert isinstance(items[0][1], Ignored) and items[1][1].title == "w"
+def test_taskwarrior_reads_a_recurring_template_as_a_series_and_keeps_waiting_tasks() -> None:
+    template = ('{"uuid":"d0a8a048-6a80-4961-b36f-75ad17dc7803","description":"r","status":"recurring","recur":"2wks",'
+                '"due":"20260302T000000Z","mask":"+-","until":"20260401T000000Z","rtype":"periodic","entry":"20260301T000000Z"}')
+    items = read(taskwarrior, f'[{template},{{"description":"w","status":"waiting"}},{{"status":"recurring"}}]')
+    series = items[0][1]
+    assert isinstance(series, SeriesRecord)
+    assert (series.rule, series.first_due, series.last_occurrence) == ("FREQ=WEEKLY;INTERVAL=2;UNTIL=20260401", date(2026, 3, 2), 1)
+    assert series.extras == {"until": "20260401T000000Z", "rtype": "periodic", "recur": "2wks", "mask": "+-"}
+    assert items[1][1].title == "w" and not items[1][1].completed
+    assert isinstance(items[2][1], Bad)
 
 
 def test_taskwarrior_writes_what_task_import_reads() -> None:

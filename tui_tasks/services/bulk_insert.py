@@ -1,5 +1,13 @@
-"""Many new tasks and their tags in few statements: what import uses inside its one transaction, and
-the spool that holds them, checked and ready for the driver, from the reading of the file to it."""
+"""Many tasks and their tags in few statements: what import uses inside its one transaction, the spool
+that holds them, checked and ready for the driver, from the reading of the file to it, and the merge by
+uuid (a record whose uuid the user has replaces that task when it is newer, and is left out if not).
+
+An import writes in two passes over the spool. The first inserts or replaces every task (and series)
+with its own fields, tags and annotations; the second, once every task of the file has its id, links
+them by uuid: parents, dependencies, the series an instance belongs to. A uuid found neither in the
+file nor among the user's tasks is dropped with a note. Uuids are looked up LOOKUP at a time, never
+one statement per record.
+"""
 
 from __future__ import annotations
 
@@ -11,55 +19,60 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 
-from tui_tasks.db.tables import Task, TaskTag
+from tui_tasks.db.tables import Annotation, Task, TaskTag
 from tui_tasks.errors import StorageError
 
 _TASKS = Task.__table__
 _TAGS = TaskTag.__table__
+_NOTES = Annotation.__table__
 COLUMNS = ("user_id", "title", "description", "completed", "completed_at", "priority", "due", "due_has_time",
-           "project", "created_at", "updated_at", "version", "uuid")  # fmt: skip
+           "project", "created_at", "updated_at", "version", "uuid", "wait", "wait_has_time", "extras")  # fmt: skip
+UUID = COLUMNS.index("uuid")
+USER = COLUMNS.index("user_id")
 
 Row = tuple[dict[str, Any], tuple[str, ...]]  # a task's columns, and its tags
-Stored = tuple[tuple[Any, ...], tuple[str, ...]]  # the values in COLUMNS' order, as the driver takes them
 
 
 class Spool:
-    """Batches of rows kept on disk, not in memory: an anonymous temporary file (created 0600 and already
+    """Batches of entries kept on disk, not in memory: an anonymous temporary file (created 0600 and already
     unlinked, so no other process can open it and nothing is left behind), read back in order. Pickle
     is safe here: the file holds only what this process wrote to it.
 
-    On SQLite the values are converted by the columns' own types as they are spooled (datetimes become
-    the strings SQLite stores), which is work taken out of the write transaction, and cheaper to pickle.
+    An entry is a tuple whose first item is a row of `columns` (a dict) when `columns` is given: on SQLite
+    its values are converted by the columns' own types as they are spooled (datetimes become the strings
+    SQLite stores), which is work taken out of the write transaction, and cheaper to pickle.
     """
 
-    def __init__(self, dialect: Dialect) -> None:
+    def __init__(self, dialect: Dialect, columns: tuple[str, ...] | None = COLUMNS, table: Any = _TASKS) -> None:
         self.dialect = dialect.name
+        self.columns = columns
         sqlite = dialect.name == "sqlite"
         # dialect_impl: the generic DateTime has no processor, and sqlite3 would store its own text for a
         # datetime ("... 00:00:00+00:00"), which sorts apart from SQLAlchemy's ("... 00:00:00.000000") and
         # broke keyset paging by created/updated over imported tasks sharing a second.
-        types = [_TASKS.c[name].type.dialect_impl(dialect) for name in COLUMNS]
+        types = [table.c[name].type.dialect_impl(dialect) for name in columns or ()]
         self._convert = [_faster(kind.bind_processor(dialect)) if sqlite else None for kind in types]
         self.rows = 0
         self._batches = 0
         self._file: Any = None
 
-    def add(self, batch: list[Row]) -> None:
-        stored = [
-            (tuple(v if f is None or v is None else f(v) for f, v in zip(self._convert, map(row.__getitem__, COLUMNS))), tags)
-            for row, tags in batch
-        ]  # fmt: skip
+    def add(self, batch: list[tuple[Any, ...]]) -> None:
+        if self.columns is not None:
+            batch = [(self.values(entry[0]), *entry[1:]) for entry in batch]
         try:
             if self._file is None:
                 self._file = tempfile.TemporaryFile()
-            pickle.dump(stored, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError as exc:
             reason = (exc.strerror or str(exc)).lower()
             raise StorageError(f"cannot keep the import in a temporary file: {reason}") from None
         self.rows += len(batch)
         self._batches += 1
 
-    def __iter__(self) -> Iterator[list[Stored]]:
+    def values(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(v if f is None or v is None else f(v) for f, v in zip(self._convert, map(row.__getitem__, self.columns)))
+
+    def __iter__(self) -> Iterator[list[tuple[Any, ...]]]:
         if self._file is None:
             return
         self._file.seek(0)
@@ -91,8 +104,9 @@ def _faster(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None
     return _utc_text if same else process
 
 
-def insert_tasks(session: Any, batch: list[Stored]) -> None:
-    """One INSERT of many task rows, then one of their tags (which need the rows' new ids, in order)."""
+def insert_tasks(session: Any, batch: list[tuple[tuple[Any, ...], tuple[str, ...]]]) -> list[int]:
+    """One INSERT of many task rows (values in COLUMNS' order), then one of their tags (which need the
+    rows' new ids, in order); the new ids."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         ids = _insert_sqlite(connection, [values for values, _ in batch])
@@ -101,11 +115,22 @@ def insert_tasks(session: Any, batch: list[Stored]) -> None:
         ids = connection.execute(statement, [dict(zip(COLUMNS, values)) for values, _ in batch]).scalars().all()
     if len(ids) != len(batch):  # pragma: no cover - would mean another writer got in
         raise StorageError("the database changed during the import; nothing was imported")
-    tags = [(task_id, tag, values[0]) for task_id, (values, names) in zip(ids, batch) for tag in names]
+    insert_tags(connection, [(task_id, tag, values[USER]) for task_id, (values, names) in zip(ids, batch) for tag in names])
+    return list(ids)
+
+
+def insert_tags(connection: Any, tags: list[tuple[int, str, int]]) -> None:
+    """(task_id, tag, user_id) rows."""
     if tags and connection.dialect.name == "sqlite":
         connection.exec_driver_sql("INSERT INTO task_tag (task_id, tag, user_id) VALUES (?, ?, ?)", tags)
     elif tags:
         connection.execute(_TAGS.insert(), [{"task_id": t, "tag": tag, "user_id": u} for t, tag, u in tags])
+
+
+def insert_notes(connection: Any, notes: list[dict[str, Any]]) -> None:
+    """Annotation rows (task_id, user_id, entry, text)."""
+    if notes:
+        connection.execute(_NOTES.insert(), notes)
 
 
 def _insert_sqlite(connection: Any, values: list[tuple[Any, ...]]) -> list[int]:
@@ -120,3 +145,282 @@ def _insert_sqlite(connection: Any, values: list[tuple[Any, ...]]) -> list[int]:
     sql = f"INSERT INTO task ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
     connection.exec_driver_sql(sql, values)
     return connection.exec_driver_sql("SELECT id FROM task WHERE id > ? ORDER BY id", (before,)).scalars().all()
+
+
+def replace_tasks(connection: Any, changed: list[tuple[int, tuple[Any, ...]]]) -> None:
+    """Tasks that a newer record replaces: every column, its links undone (the second pass makes them
+    again), its tags and annotations gone (the caller inserts the record's), one version on."""
+    if not changed:
+        return
+    ids = [task_id for task_id, _ in changed]
+    names = [name for name in COLUMNS if name not in ("user_id", "version", "uuid")]
+    if connection.dialect.name == "sqlite":
+        sets = ", ".join(f"{name} = ?" for name in names)
+        sql = f"UPDATE task SET {sets}, parent_id = NULL, series_id = NULL, occurrence = NULL, version = version + 1 WHERE id = ?"
+        connection.exec_driver_sql(sql, [(*(values[COLUMNS.index(n)] for n in names), task_id) for task_id, values in changed])
+    else:
+        from sqlalchemy import bindparam
+
+        statement = (
+            _TASKS.update().where(_TASKS.c.id == bindparam("task_id"))
+            .values({name: bindparam(f"v_{name}") for name in names} | {
+                "parent_id": None, "series_id": None, "occurrence": None, "version": _TASKS.c.version + 1})
+        )  # fmt: skip
+        connection.execute(statement, [{"task_id": task_id} | {f"v_{n}": values[COLUMNS.index(n)] for n in names}
+                                       for task_id, values in changed])  # fmt: skip
+    for chunk in chunks(ids):
+        for table, key in ((_TAGS, _TAGS.c.task_id), (_NOTES, _NOTES.c.task_id)):
+            connection.execute(table.delete().where(key.in_(chunk)))
+        from tui_tasks.db.tables import TaskDependency
+
+        connection.execute(TaskDependency.__table__.delete().where(TaskDependency.__table__.c.task_id.in_(chunk)))
+
+
+LOOKUP = 500  # uuids looked up in one statement
+
+
+def chunks(items: list[Any], size: int = LOOKUP) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+SERIES_COLUMNS = ("user_id", "uuid", "rule", "after_completion", "first_due", "first_due_has_time",
+                  "first_occurrence", "last_occurrence", "active", "title", "description", "priority", "project",
+                  "tags", "extras", "created_at", "updated_at")  # fmt: skip
+NOTES_KEPT = 1000
+
+
+class Merge:
+    """The write side of one import, in its transaction: counts what was added, updated, left unchanged,
+    and notes the links dropped (a uuid found nowhere, a cycle)."""
+
+    def __init__(self, session: Any, user_id: int) -> None:
+        from sqlalchemy import select
+
+        from tui_tasks.db.tables import TaskSeries
+
+        self.session, self.connection, self.user_id = session, session.connection(), user_id
+        self.added = self.updated = self.unchanged = self.dropped = 0
+        self.notes: list[str] = []
+        self.made_series: dict[str, int] = {}
+        self.linked_parents = self.linked_depends = False
+        self.had_tasks = self.connection.execute(select(_TASKS.c.id).where(_TASKS.c.user_id == user_id).limit(1)).first() is not None
+        series = TaskSeries.__table__
+        self.had_series = self.connection.execute(select(series.c.id).where(series.c.user_id == user_id).limit(1)).first() is not None
+
+    def note(self, text: str) -> None:
+        self.dropped += 1
+        if len(self.notes) < NOTES_KEPT:
+            self.notes.append(text)
+
+    def _known(self, table: Any, uuids: list[str], *extra: Any) -> dict[str, tuple[Any, ...]]:
+        """The user's rows of `table` with these uuids: uuid -> (id, *extra)."""
+        from sqlalchemy import select
+
+        found: dict[str, tuple[Any, ...]] = {}
+        for chunk in chunks(sorted(set(uuids))):
+            rows = self.connection.execute(
+                select(table.c.uuid, table.c.id, *extra).where(table.c.user_id == self.user_id, table.c.uuid.in_(chunk))
+            )
+            found.update((row[0], tuple(row[1:])) for row in rows)
+        return found
+
+    def _newer(self, record: datetime, stored: datetime) -> bool:
+        stored = stored if stored.tzinfo else stored.replace(tzinfo=timezone.utc)
+        return record > stored
+
+    def series(self, batch: list[tuple[Any, ...]]) -> None:
+        """Series entries: (values in SERIES_COLUMNS' order, updated_at)."""
+        from tui_tasks.db.tables import TaskSeries
+
+        table = TaskSeries.__table__
+        uuid_at = SERIES_COLUMNS.index("uuid")
+        held = self._known(table, [values[uuid_at] for values, _ in batch], table.c.updated_at) if self.had_series else {}
+        new, changed = [], []
+        for values, updated in batch:
+            hit = held.get(values[uuid_at])
+            if hit is None:
+                new.append(dict(zip(SERIES_COLUMNS, values)))
+            elif self._newer(updated, hit[1]):
+                changed.append({"series_id": hit[0]} | {f"v_{k}": v for k, v in zip(SERIES_COLUMNS, values)})
+            else:
+                self.unchanged += 1
+        if new:
+            self.connection.execute(table.insert(), new)
+        if changed:
+            from sqlalchemy import bindparam
+
+            names = [name for name in SERIES_COLUMNS if name not in ("user_id", "uuid")]
+            statement = table.update().where(table.c.id == bindparam("series_id")).values({n: bindparam(f"v_{n}") for n in names})
+            self.connection.execute(statement, [{k: v for k, v in row.items() if k[2:] not in ("user_id", "uuid")} for row in changed])
+        self.added += len(new)
+        self.updated += len(changed)
+
+    def tasks(self, batch: list[tuple[Any, ...]], links: Spool) -> None:
+        """Task entries: (values, tags, annotations, links, uuid given by the file, updated_at, line). Those
+        written that have links go to `links` as (task id, line, links) for the second pass."""
+        given = [entry[0][UUID] for entry in batch if entry[4]]
+        held = self._known(_TASKS, given, _TASKS.c.updated_at) if given and self.had_tasks else {}
+        new, changed, ids = [], [], []
+        for entry in batch:
+            hit = held.get(entry[0][UUID]) if entry[4] else None
+            if hit is None:
+                new.append(entry)
+            elif self._newer(entry[5], hit[1]):
+                changed.append((hit[0], entry))
+            else:
+                self.unchanged += 1
+        if new:
+            ids = insert_tasks(self.session, [(entry[0], entry[1]) for entry in new])
+        replace_tasks(self.connection, [(task_id, entry[0]) for task_id, entry in changed])
+        insert_tags(self.connection, [(task_id, tag, self.user_id) for task_id, entry in changed for tag in entry[1]])
+        written = [*zip(ids, new), *changed]
+        insert_notes(self.connection, [{"task_id": task_id, "user_id": self.user_id, "entry": entry, "text": text}
+                                       for task_id, item in written for entry, text in item[2]])  # fmt: skip
+        pending = [(task_id, item[6], item[3]) for task_id, item in written if item[3] is not None]
+        if pending:
+            links.add(pending)
+        self.added += len(new)
+        self.updated += len(changed)
+
+    def link(self, batch: list[tuple[int, int, tuple[Any, ...]]]) -> None:
+        """The second pass: parents, dependencies and series of the tasks just written, by uuid."""
+        from sqlalchemy import bindparam
+
+        from tui_tasks.db.tables import TaskDependency, TaskSeries
+
+        wanted = [u for _, _, (_, parent, depends, *_) in batch for u in (parent, *depends) if u]
+        ids = {u: found[0] for u, found in self._known(_TASKS, wanted).items()}
+        series_wanted = [links[3] for _, _, links in batch if links[3] and links[3] not in self.made_series]
+        series_ids = {u: found[0] for u, found in self._known(TaskSeries.__table__, series_wanted).items()} | self.made_series
+        parents, depends, instances = [], [], []
+        for task_id, line, (own, parent, blockers, series, occurrence, rule, after) in batch:
+            if parent:
+                if parent in ids:
+                    parents.append({"task_id": task_id, "parent": ids[parent]})
+                else:
+                    self.note(f"line {line}: parent {parent} is in neither the file nor your tasks: dropped")
+            for blocker in blockers:
+                if blocker in ids:
+                    depends.append({"task_id": task_id, "blocker_id": ids[blocker], "user_id": self.user_id})
+                else:
+                    self.note(f"line {line}: depends on {blocker}, in neither the file nor your tasks: dropped")
+            if series and series in series_ids:
+                instances.append((task_id, line, series_ids[series], occurrence))
+            elif rule is not None:
+                made = self._series_of(task_id, series, rule, after, occurrence)
+                series_ids[made[0]] = made[1]
+                instances.append((task_id, line, made[1], occurrence or 0))
+            elif series:
+                self.note(f"line {line}: series {series} is in neither the file nor your tasks: a plain task")
+        if parents:
+            self.connection.execute(
+                _TASKS.update().where(_TASKS.c.id == bindparam("task_id")).values(parent_id=bindparam("parent")), parents
+            )
+            self.linked_parents = True
+        if depends:
+            self.connection.execute(TaskDependency.__table__.insert(), depends)
+            self.linked_depends = True
+        self._instances(instances)
+
+    def _instances(self, instances: list[tuple[int, int, int, int | None]]) -> None:
+        """Tasks into their series, unless another task already is that occurrence of it."""
+        from sqlalchemy import bindparam, select
+
+        taken: set[tuple[int, int]] = set()
+        for chunk in chunks(sorted({series_id for _, _, series_id, _ in instances})):
+            taken.update((series_id, occurrence) for series_id, occurrence in self.connection.execute(
+                select(_TASKS.c.series_id, _TASKS.c.occurrence).where(_TASKS.c.series_id.in_(chunk), _TASKS.c.occurrence.is_not(None))
+            ))  # fmt: skip
+        rows = []
+        for task_id, line, series_id, occurrence in instances:
+            if occurrence is not None and (series_id, occurrence) in taken:
+                self.note(f"line {line}: another task is already occurrence {occurrence} of its series: a plain task")
+                continue
+            taken.add((series_id, occurrence))
+            rows.append({"task_id": task_id, "series": series_id, "number": occurrence})
+        if rows:
+            self.connection.execute(
+                _TASKS.update().where(_TASKS.c.id == bindparam("task_id"))
+                .values(series_id=bindparam("series"), occurrence=bindparam("number")), rows
+            )  # fmt: skip
+
+    def _series_of(self, task_id: int, uuid: str | None, rule: str, after: bool, occurrence: int | None) -> tuple[str, int]:
+        """A new series for a task that says its rule but whose series is nowhere (CSV, todo.txt): the task
+        is its template and its first due (a task without a due is due the day it was made)."""
+        import uuid as uuidlib
+
+        from sqlalchemy import select
+
+        from tui_tasks.db.tables import TaskSeries
+        from tui_tasks.domain import local_date
+        from tui_tasks.services.relations import stored_due
+
+        task = self.connection.execute(select(_TASKS).where(_TASKS.c.id == task_id)).one()
+        tags = self.connection.execute(select(_TAGS.c.tag).where(_TAGS.c.task_id == task_id).order_by(_TAGS.c.tag)).scalars()
+        due, has_time = (task.due, task.due_has_time) if task.due is not None else stored_due(local_date(task.created_at))
+        uuid = uuid or str(uuidlib.uuid4())
+        number = occurrence or 0
+        series_id = self.connection.execute(TaskSeries.__table__.insert().values(
+            user_id=self.user_id, uuid=uuid, rule=rule, after_completion=after, first_due=due, first_due_has_time=has_time,
+            first_occurrence=number, last_occurrence=number, active=True, title=task.title, description=task.description,
+            priority=task.priority, project=task.project, tags=" ".join(tags), created_at=task.created_at,
+            updated_at=task.updated_at,
+        )).inserted_primary_key[0]  # fmt: skip
+        self.made_series[uuid] = series_id
+        return uuid, series_id
+
+    def finish(self) -> None:
+        """Break any cycle the file made (a parent under its own subtask, tasks blocking each other), and
+        move each series' last occurrence up to the instances it now holds."""
+        from sqlalchemy import func, select, update
+
+        from tui_tasks.db.tables import TaskSeries
+
+        if self.linked_parents:
+            self._break_parent_cycles()
+        if self.linked_depends:
+            self._break_depend_cycles()
+        series = TaskSeries.__table__
+        highest = select(func.max(_TASKS.c.occurrence)).where(_TASKS.c.series_id == series.c.id).scalar_subquery()
+        self.connection.execute(
+            update(series).where(series.c.user_id == self.user_id, series.c.last_occurrence < highest).values(last_occurrence=highest)
+        )
+
+    def _uuid(self, task_id: int) -> str:
+        from sqlalchemy import select
+
+        return self.connection.execute(select(_TASKS.c.uuid).where(_TASKS.c.id == task_id)).scalar_one()
+
+    def _break_parent_cycles(self) -> None:
+        from sqlalchemy import text
+
+        walk = text(
+            "WITH RECURSIVE up(start, node, depth) AS ("
+            " SELECT id, parent_id, 1 FROM task WHERE user_id = :user AND parent_id IS NOT NULL"
+            " UNION ALL SELECT up.start, t.parent_id, up.depth + 1 FROM up JOIN task t ON t.id = up.node"
+            " WHERE up.node <> up.start AND t.parent_id IS NOT NULL AND up.depth < 101)"
+            " SELECT start FROM up WHERE node = start LIMIT 1"
+        )
+        while (start := self.connection.execute(walk, {"user": self.user_id}).scalar()) is not None:
+            self.connection.execute(_TASKS.update().where(_TASKS.c.id == start).values(parent_id=None))
+            self.note(f"the parent of {self._uuid(start)} is dropped: it would be under itself")
+
+    def _break_depend_cycles(self) -> None:
+        from sqlalchemy import text
+
+        walk = text(
+            "WITH RECURSIVE reach(start, node, depth) AS ("
+            " SELECT task_id, blocker_id, 1 FROM task_dependency WHERE user_id = :user"
+            " UNION ALL SELECT reach.start, d.blocker_id, reach.depth + 1 FROM reach"
+            " JOIN task_dependency d ON d.task_id = reach.node WHERE reach.node <> reach.start AND reach.depth < 100)"
+            " SELECT start FROM reach WHERE node = start LIMIT 1"
+        )
+        first = text("SELECT blocker_id FROM task_dependency WHERE task_id = :start ORDER BY blocker_id LIMIT 1")
+        while (start := self.connection.execute(walk, {"user": self.user_id}).scalar()) is not None:
+            from tui_tasks.db.tables import TaskDependency
+
+            deps = TaskDependency.__table__
+            blocker = self.connection.execute(first, {"start": start}).scalar_one()
+            self.connection.execute(deps.delete().where(deps.c.task_id == start, deps.c.blocker_id == blocker))
+            self.note(f"{self._uuid(start)} no longer depends on {self._uuid(blocker)}: they blocked each other")

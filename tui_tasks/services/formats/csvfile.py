@@ -2,14 +2,21 @@
 
 Columns may come in any order and only `title` is required; columns tui-tasks does not know are
 ignored (a spreadsheet may add its own). Values: completed true/false, priority none/low/medium/high,
-due YYYY-MM-DD, timestamps ISO 8601 with their offset, tags separated by spaces. Nothing is lost.
+due and wait YYYY-MM-DD (a whole day) or ISO 8601 with their offset (a time), timestamps ISO 8601 with
+their offset, tags and depends (uuids) separated by spaces, annotations a JSON list of [time, text],
+extras a JSON object, recurrence an RFC 5545 rule (after_completion true: counted from when it is done)
+with series_uuid and occurrence. A task's own fields are all kept; of a series, only what its instances
+say (the rule; the first instance in the file is the template of one that is not there yet).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable, Iterator
-from typing import TextIO
+from typing import Any, TextIO
+
+from tui_tasks.domain import Recurrence
 
 from tui_tasks.services.formats import (
     LIMIT,
@@ -18,16 +25,23 @@ from tui_tasks.services.formats import (
     Item,
     TaskRecord,
     TransferError,
+    SeriesRecord,
     iso,
-    parse_date,
+    parse_extras,
+    parse_occurrence,
     parse_priority,
     parse_timestamp,
+    parse_uuid,
+    parse_uuids,
+    parse_when,
     shown,
+    when_text,
 )
 from tui_tasks.services.formats.lines import PIECE
 
 FIELDS = ("title", "description", "completed", "completed_at", "priority", "due", "project", "tags",
-          "created_at", "updated_at")  # fmt: skip
+          "created_at", "updated_at", "uuid", "wait", "parent_uuid", "depends", "annotations", "series_uuid",
+          "occurrence", "recurrence", "after_completion", "extras")  # fmt: skip
 _TRUE = {"true", "yes", "1", "x", "done"}
 _FALSE = {"false", "no", "0", ""}
 _ENDS = ("\n", "\r")
@@ -118,28 +132,55 @@ def read(stream: TextIO) -> Iterator[tuple[int, Item]]:
             continue
         get = {name: row[index] for name, index in columns.items()}.get
         try:
-            yield start, TaskRecord(
-                title=get("title", ""),
-                description=get("description", ""),
-                completed=_completed(get("completed", "")),
-                completed_at=parse_timestamp(get("completed_at"), "completed_at"),
-                priority=parse_priority(get("priority")),
-                due=parse_date(get("due", "").strip()),
-                project=get("project") or None,
-                tags=tuple(get("tags", "").replace(",", " ").split()),
-                created_at=parse_timestamp(get("created_at"), "created_at"),
-                updated_at=parse_timestamp(get("updated_at"), "updated_at"),
-            )
+            yield start, _record(get)
         except ValueError as exc:
             yield start, Bad(str(exc))
 
 
-def write(records: Iterable[TaskRecord], out: TextIO) -> None:
+def _json(text: str, field: str) -> Any:
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValueError(f"{field} must be JSON") from None
+
+
+def _record(get: Any) -> TaskRecord:
+    notes = _json(get("annotations", ""), "annotations") or []
+    if not isinstance(notes, list) or not all(isinstance(n, list) and len(n) == 2 and isinstance(n[1], str) for n in notes):
+        raise ValueError("annotations must be a JSON list of [time, text] pairs")
+    rule = get("recurrence", "").strip()
+    return TaskRecord(
+        title=get("title", ""), description=get("description", ""), completed=_completed(get("completed", "")),
+        completed_at=parse_timestamp(get("completed_at"), "completed_at"), priority=parse_priority(get("priority")),
+        due=parse_when(get("due", "").strip(), "due"), project=get("project") or None,
+        tags=tuple(get("tags", "").replace(",", " ").split()),
+        created_at=parse_timestamp(get("created_at"), "created_at"),
+        updated_at=parse_timestamp(get("updated_at"), "updated_at"),
+        uuid=parse_uuid(get("uuid", "").strip()), wait=parse_when(get("wait", "").strip(), "wait"),
+        parent=parse_uuid(get("parent_uuid", "").strip(), "parent_uuid"), depends=parse_uuids(get("depends", ""), "depends"),
+        annotations=tuple((parse_timestamp(entry, "an annotation's time"), text) for entry, text in notes),
+        series=parse_uuid(get("series_uuid", "").strip(), "series_uuid"),
+        occurrence=parse_occurrence(get("occurrence", "").strip()),
+        recurrence=Recurrence(rule, _completed(get("after_completion", ""))) if rule else None,
+        extras=parse_extras(_json(get("extras", ""), "extras")),
+    )  # fmt: skip
+
+
+def write(records: Iterable[TaskRecord | SeriesRecord], out: TextIO) -> None:
     rows = csv.writer(out, lineterminator="\r\n")
     rows.writerow(FIELDS)
     for r in records:
+        if isinstance(r, SeriesRecord):
+            continue  # its instances carry its rule
+        notes = json.dumps([[iso(entry), text] for entry, text in r.annotations], ensure_ascii=False) if r.annotations else ""
         rows.writerow((
             r.title, r.description, "true" if r.completed else "false", iso(r.completed_at) or "",
-            r.priority.label, "" if r.due is None else r.due.isoformat(), r.project or "", " ".join(r.tags),
-            iso(r.created_at) or "", iso(r.updated_at) or "",
+            r.priority.label, when_text(r.due) or "", r.project or "", " ".join(r.tags),
+            iso(r.created_at) or "", iso(r.updated_at) or "", r.uuid or "", when_text(r.wait) or "",
+            r.parent or "", " ".join(r.depends), notes, r.series or "",
+            "" if r.occurrence is None else r.occurrence, r.recurrence.rule if r.recurrence else "",
+            ("true" if r.recurrence.after_completion else "false") if r.recurrence else "",
+            json.dumps(r.extras, ensure_ascii=False) if r.extras else "",
         ))  # fmt: skip
