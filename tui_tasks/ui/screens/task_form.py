@@ -1,4 +1,9 @@
-"""Add or edit a task. Saving happens here, so a failed save keeps the form open with what was typed."""
+"""Add or edit a task. Saving happens here, so a failed save keeps the form open with what was typed.
+
+Three ways in: `TaskFormScreen(None)` a blank new task, `TaskFormScreen(task)` an edit, and
+`TaskFormScreen(None, draft=draft)` a new task prefilled from a draft (the quick-add line's ctrl+e opens the
+full form with what was typed); escape on a prefilled form asks before dropping it. The text of the fields and
+the draft they make live in `ui/form_fields.py`, without Textual."""
 
 from __future__ import annotations
 
@@ -9,93 +14,124 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from tui_tasks.domain import Priority, TaskDraft, TaskView, local_date, parse_due
+from tui_tasks.domain import Priority, TaskDraft, TaskView
 from tui_tasks.errors import NotFound, OutcomeUnknown, StaleTask, ValidationError
 from tui_tasks.ui.dispatch import ServiceFailed
+from tui_tasks.ui.form_fields import LINE_FIELDS, SERVICE_FIELDS, FieldError, FormText, preview_repeat, preview_when, read_form, text_of
 from tui_tasks.ui.messages import SaveConflicted, TaskChanged
+from tui_tasks.ui.screens.choice import ChoiceScreen
 from tui_tasks.ui.screens.conflict import ConflictScreen
 from tui_tasks.ui.widgets.error_label import ErrorLabel
 
-LINE_FIELDS = ("title", "due", "project", "tags")
+PREVIEWED = ("due", "wait", "repeat")
+HINTS = {"due": "fri 5pm, in 2 weeks, eom", "wait": "mon, +3d", "repeat": "every 2 weeks, weekdays",
+         "tags": "space or comma separated", "parent": "task number", "depends": "12, 15"}  # fmt: skip
+SERIES_CHOICES = [("one", "This one only", "o"), ("series", "The whole series", "w")]
 
 
 class TaskFormScreen(ModalScreen[TaskView | None]):
     """Dismissed with the saved task, or None when cancelled."""
 
+    DEFAULT_CSS = """
+    TaskFormScreen .preview { color: $text-muted; height: auto; }
+    TaskFormScreen .preview.-invalid { color: $text-warning; }
+    TaskFormScreen .preview.-hidden { display: none; }
+    TaskFormScreen .form-row { height: auto; }
+    TaskFormScreen .form-row > .field { width: 1fr; }
+    TaskFormScreen .form-row > .field:first-of-type { margin-right: 2; }
+    TaskFormScreen.-narrow .form-row { layout: vertical; }
+    TaskFormScreen.-narrow .form-row > .field:first-of-type { margin-right: 0; }
+    """
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
 
-    def __init__(self, task: TaskView | None) -> None:
+    def __init__(self, task: TaskView | None, *, draft: TaskDraft | None = None) -> None:
+        """Edit `task`, or add a new task (blank, or filled from `draft`, e.g. a quick-add line's)."""
         super().__init__()
         self.task_view = task
+        self.draft = task.draft() if task is not None else draft
         self.saving = False
+        self.whole_series = True
         self.refused: dict[str, str] = {}  # field -> the value its error is about
 
     def compose(self) -> ComposeResult:
-        task = self.task_view
+        text = text_of(self.draft) if self.draft is not None else FormText()
         with Vertical(id="form-box", classes="dialog"):
-            yield Static("Edit task" if task else "New task", classes="dialog-title")
+            yield Static("Edit task" if self.task_view else "New task", classes="dialog-title")
             with VerticalScroll(id="form-fields"):
                 # The title opens with the cursor at its end, not all selected: 'e' then typing adds to it.
-                title = Input(task.title if task else "", id="title", compact=True, select_on_focus=False)
-                yield from self._field("title", "Title", title)
-                yield from self._field(
-                    "description", "Description", TextArea(task.description if task else "", id="description", compact=True)
-                )
-                with Horizontal(id="form-row"):
-                    with Vertical(classes="field"):
-                        yield Label("Priority")
-                        yield Select(
-                            [(p.label, p) for p in Priority],
-                            value=task.priority if task else Priority.NONE,
-                            allow_blank=False,
-                            compact=True,
-                            id="priority",
-                        )
-                    with Vertical(classes="field"):
-                        yield Label("Due")
-                        due = task.due.isoformat() if task and task.due else ""
-                        yield Input(due, placeholder="2026-12-24, today, +3d, fri", id="due", compact=True)
-                        yield ErrorLabel(id="due-error")
-                yield from self._field("project", "Project", Input(task.project or "" if task else "", id="project", compact=True))
-                tags = " ".join(task.tags) if task else ""
-                yield from self._field("tags", "Tags", Input(tags, placeholder="space or comma separated", id="tags", compact=True))
+                yield from self._field("title", "Title", Input(text.title, id="title", compact=True, select_on_focus=False))
+                yield from self._field("description", "Description", TextArea(text.description, id="description", compact=True))
+                with Horizontal(id="form-row", classes="form-row"):
+                    yield from self._field("priority", "Priority", Select(
+                        [(p.label, p) for p in Priority], value=text.priority, allow_blank=False, compact=True, id="priority"
+                    ))  # fmt: skip
+                    yield from self._line("due", "Due", text)
+                for pair in (("wait", "repeat"), ("project", "tags"), ("parent", "depends")):
+                    with Horizontal(classes="form-row"):
+                        for name in pair:
+                            yield from self._line(name, name.capitalize() if name != "depends" else "Depends on", text)
             yield ErrorLabel(id="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
-    def _field(self, name: str, label: str, widget) -> ComposeResult:
+    def _line(self, name: str, label: str, text: FormText) -> ComposeResult:
+        field = Input(getattr(text, name), placeholder=HINTS.get(name, ""), id=name, compact=True)
+        yield from self._field(name, label, field, preview=name in PREVIEWED)
+
+    def _field(self, name: str, label: str, widget, *, preview: bool = False) -> ComposeResult:
         with Vertical(classes=f"field field-{name}"):
             yield Label(label)
             yield widget
+            if preview:
+                yield Static(id=f"{name}-preview", classes="preview", markup=False)
             yield ErrorLabel(id=f"{name}-error")
 
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = self.app.live
         self.query_one(TextArea).cursor_blink = self.app.live
-        self.initial = self._values()
+        # A prefilled new task counts as typed: escape asks before dropping it.
+        self.initial = self._values() if self.task_view is not None or self.draft is None else FormText()
+        for name in PREVIEWED:
+            self._preview(name)
         self.query_one("#title", Input).focus()
 
-    def _values(self) -> tuple:
-        return (
-            *(self.query_one(f"#{name}", Input).value for name in LINE_FIELDS),
-            self.query_one(TextArea).text,
-            self.query_one(Select).value,
-        )
+    def _values(self) -> FormText:
+        lines = {name: self.query_one(f"#{name}", Input).value for name in LINE_FIELDS}
+        return FormText(description=self.query_one(TextArea).text, priority=self.query_one(Select).value, **lines)
+
+    def _preview(self, name: str) -> None:
+        """Say beside a date or repeat field what its text means, as it is typed."""
+        now, value = self.app.clock(), self.query_one(f"#{name}", Input).value
+        if name == "repeat":
+            shown, ok = preview_repeat(value, self.query_one("#due", Input).value, now)
+        else:
+            shown, ok = preview_when(value, now)
+        preview = self.query_one(f"#{name}-preview", Static)
+        preview.update(shown)
+        preview.set_class(not ok, "-invalid")
+        preview.set_class(not shown or bool(self.query_one(f"#{name}-error", ErrorLabel).display), "-hidden")
 
     def _clear_errors(self) -> None:
         for label in self.query(ErrorLabel):
             label.show("")
+        for name in PREVIEWED:
+            self._preview(name)
 
     def show_error(self, field: str, message: str) -> None:
+        field = SERVICE_FIELDS.get(field, field)
         if field in LINE_FIELDS:
             self.refused[field] = self.query_one(f"#{field}", Input).value
         target = self.query(f"#{field}-error")
         (target.first(ErrorLabel) if target else self.query_one("#form-error", ErrorLabel)).show(message)
+        if field in PREVIEWED:
+            self._preview(field)  # the error says it: the preview steps aside
         if field in (*LINE_FIELDS, "description"):
             self.query_one(f"#{field}").focus()
 
@@ -103,31 +139,34 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
         if self.saving:
             return
         self._clear_errors()
-        title, due_text, project, tags = (self.query_one(f"#{n}", Input).value for n in LINE_FIELDS)
         try:
-            due = parse_due(due_text, local_date(self.app.clock()))
-        except ValueError as error:
-            self.show_error("due", str(error))
+            draft = read_form(self._values(), self.app.clock(), self.draft)
+        except FieldError as error:
+            self.show_error(error.field, error.message)
             return
-        draft = TaskDraft(
-            title=title,
-            description=self.query_one(TextArea).text,
-            priority=self.query_one(Select).value,
-            due=due,
-            project=project,
-            tags=tuple(tags.replace(",", " ").split()),
-        )
-        self._save(draft, self.task_view.version if self.task_view else None)
+        task = self.task_view
+        if task is None or task.recurrence is None or draft.recurrence is None or draft.recurrence != task.recurrence:
+            # Not repeating, repeating no more, or a new rule: a rule belongs to the whole series.
+            self._save(draft, task.version if task else None)
+            return
 
-    def _save(self, draft: TaskDraft, version: int | None) -> None:
+        def chosen(answer: str | None) -> None:
+            if answer is not None:
+                self._save(draft, task.version, whole_series=answer == "series")
+
+        detail = "Change only this instance, or this one and the ones still to come?"
+        self.app.push_screen(ChoiceScreen("Edit a repeating task", detail, SERIES_CHOICES), chosen)
+
+    def _save(self, draft: TaskDraft, version: int | None, *, whole_series: bool = True) -> None:
         """Create, or update if the task is still at `version`; a newer version comes back as a conflict."""
         user, task = self.app.user, self.task_view
+        self.whole_series = whole_series  # asked again as it was, should the save conflict
 
         def save(services) -> TaskChanged | SaveConflicted:
             if task is None:
                 return TaskChanged(services.tasks.create(user, draft))
             try:
-                return TaskChanged(services.tasks.update(user, task.id, draft, expected_version=version))
+                return TaskChanged(services.tasks.update(user, task.id, draft, expected_version=version, whole_series=whole_series))
             except StaleTask:
                 return SaveConflicted(services.tasks.get(user, task.id), draft)
 
@@ -144,10 +183,11 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
         """Someone saved this task since the form opened: show what changed, and let the user choose."""
         self.saving = False
         opened, current = self.task_view, event.current
+        series = self.whole_series
 
         def chosen(choice: str | None) -> None:
             if choice == "overwrite":
-                self._save(event.draft, current.version)
+                self._save(event.draft, current.version, whole_series=series)
             elif choice == "reload":
                 self.task_view = current
                 self._fill(current)
@@ -158,11 +198,12 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
 
     def _fill(self, task: TaskView) -> None:
         """Show `task` in the fields, as if the form had just been opened on it."""
-        for name, value in zip(LINE_FIELDS, (task.title, task.due.isoformat() if task.due else "", task.project or "",
-                                             " ".join(task.tags))):  # fmt: skip
-            self.query_one(f"#{name}", Input).value = value
-        self.query_one(TextArea).text = task.description
-        self.query_one(Select).value = task.priority
+        self.draft = task.draft()
+        text = text_of(self.draft)
+        for name in LINE_FIELDS:
+            self.query_one(f"#{name}", Input).value = getattr(text, name)
+        self.query_one(TextArea).text = text.description
+        self.query_one(Select).value = text.priority
         self._clear_errors()
         self.initial = self._values()
 
@@ -199,9 +240,14 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         """An error goes as soon as its field is edited (to something other than what was refused)."""
-        if event.value != self.refused.get(event.input.id or ""):
-            for error in self.query(f"#{event.input.id}-error").results(ErrorLabel):
+        name = event.input.id or ""
+        if event.value != self.refused.get(name):
+            for error in self.query(f"#{name}-error").results(ErrorLabel):
                 error.show("")
+        if name in PREVIEWED:
+            self._preview(name)
+        if name == "due":
+            self._preview("repeat")  # its next date counts from the due
 
     @on(Input.Submitted)
     def _enter(self) -> None:

@@ -1,0 +1,61 @@
+"""A question with a few answers, each a button with its own key: the series question, the snooze choices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Key
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Dismissed with the chosen answer (its key, or its button), or None (escape, or Cancel)."""
+
+    DEFAULT_CSS = """
+    ChoiceScreen .dialog-buttons { height: auto; layout: horizontal; }
+    ChoiceScreen.-narrow .dialog-buttons { layout: vertical; }
+    ChoiceScreen.-narrow .dialog-buttons Button { margin-bottom: 0; width: 100%; }
+    """
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    BINDINGS = [Binding("escape", "choose", "Cancel", id="choice.cancel")]
+
+    def __init__(self, title: str, detail: str, choices: Sequence[tuple[str, str, str]], cancel: str = "Cancel") -> None:
+        """`choices`: (answer, label, key) each, in the order shown; the first has the focus."""
+        super().__init__()
+        self.title_text = title
+        self.detail = detail
+        self.choices = tuple(choices)
+        self.cancel_label = cancel
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            if self.detail:
+                yield Static(self.detail, classes="dialog-detail", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                for answer, label, key in self.choices:
+                    yield Button(f"{label} ({key})", id=f"choice-{answer}", compact=True, variant="primary")
+                yield Button(f"{self.cancel_label} (esc)", id="choice-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_key(self, event: Key) -> None:
+        for answer, _, key in self.choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(answer)
+                return
+
+    def action_choose(self, answer: str | None = None) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        answer = (event.button.id or "").removeprefix("choice-")
+        self.dismiss(None if answer == "cancel" else answer)
