@@ -58,9 +58,9 @@ async def test_list_shows_the_users_tasks_newest_first_with_counts(ui_settings, 
         assert header(app) == "Ada Lovelace  ·  4 pending · 1 done · 1 overdue · 1 due today"
 
 
-async def test_adding_a_task_saves_it_and_selects_it(ui_settings, ui_services, demo_user, fixed_clock):
+async def test_adding_a_task_with_the_form_saves_it_and_selects_it(ui_settings, ui_services, demo_user, fixed_clock):
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
-        await pilot.press("a")
+        await pilot.press("A")  # a is quick add (tests/ui/test_quick_add.py); A the full form
         assert isinstance(app.screen, TaskFormScreen)
         form = app.screen
         form.query_one("#title").value = "Water the plants"
@@ -80,7 +80,7 @@ async def test_adding_a_task_saves_it_and_selects_it(ui_settings, ui_services, d
 
 async def test_invalid_input_keeps_the_form_open_with_everything_typed(ui_settings, ui_services, demo_user, fixed_clock):
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
-        await pilot.press("a")
+        await pilot.press("A")
         form = app.screen
         form.query_one("#title").value = "x" * 201
         form.query_one("#tags").value = "ok, not valid!"
@@ -95,7 +95,7 @@ async def test_invalid_input_keeps_the_form_open_with_everything_typed(ui_settin
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
-        assert "YYYY-MM-DD" in str(form.query_one("#due-error").render())
+        assert str(form.query_one("#due-error").render())  # the form's own wording (tests/ui/test_task_form*)
         assert ui_services.tasks.count(demo_user) == 0
 
 
@@ -116,7 +116,7 @@ async def test_editing_changes_the_row_and_the_database(ui_settings, ui_services
 
 async def test_escape_on_a_changed_form_asks_before_discarding(ui_settings, ui_services, demo_user, fixed_clock):
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
-        await pilot.press("a")
+        await pilot.press("A")
         app.screen.query_one("#title").value = "Half typed"
         await pilot.press("escape")
         assert isinstance(app.screen, ConfirmScreen)
@@ -274,10 +274,16 @@ async def test_a_list_not_held_whole_waits_for_the_query(ui_settings, ui_service
         assert titles(app) == ["Task 042"] and page_calls == ["04"]
 
 
-async def test_filter_cycles_through_all_pending_done_overdue_today(ui_settings, ui_services, demo_user, fixed_clock):
+async def test_filter_cycles_through_all_pending_done_overdue_today_waiting(ui_settings, ui_services, demo_user, fixed_clock):
+    from datetime import timedelta
+
+    from tests.ui.conftest import NOW
+
+    ui_services.tasks.create(demo_user, TaskDraft("Call the bank back", wait=NOW + timedelta(days=2)))
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        assert "Call the bank back" not in titles(app)  # waiting: hidden from the default list
         seen = {}
-        for _ in range(5):
+        for _ in range(6):
             await pilot.press("f")
             await settle(pilot)
             seen[app.screen.query_options.filter] = titles(app)
@@ -285,6 +291,7 @@ async def test_filter_cycles_through_all_pending_done_overdue_today(ui_settings,
         assert seen[TaskFilter.DONE] == ["Book dentist appointment"]
         assert seen[TaskFilter.OVERDUE] == ["Write the quarterly report"]
         assert seen[TaskFilter.TODAY] == ["Buy milk"]
+        assert seen[TaskFilter.WAITING] == ["Call the bank back"]
         assert app.screen.query_options.filter is TaskFilter.ALL
 
 
@@ -301,7 +308,7 @@ async def test_sort_dialog_orders_by_the_chosen_field(ui_settings, ui_services, 
 
 async def test_palette_runs_the_screens_actions(ui_settings, ui_services, demo_user, fixed_clock):
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
-        await pilot.press("ctrl+p", *"tasks add")
+        await pilot.press("ctrl+p", *"add with form")
         await pilot.pause(0.4)
         await pilot.press("enter")
         await settle(pilot)

@@ -1,4 +1,5 @@
-"""The command palette: every key binding of the screen it was opened from, as a command."""
+"""The command palette: every key binding of the screen it was opened from, as a command, and the
+screen's commands that have no key, where they apply."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ class ScreenCommands(Provider):
                 key = self.app.get_key_display(Binding(binding.key.split(",")[0], binding.action))
                 yield f"{category}: {binding.description}", partial(screen.run_action, binding.action), f"key: {key}"
         for description, action in getattr(screen, "PALETTE_ONLY", ()):
-            yield f"{category}: {description}", partial(screen.run_action, action), "no key"
+            if screen.check_action(action.split("(")[0], ()):  # offered only where it applies (a repeating task)
+                yield f"{category}: {description}", partial(screen.run_action, action), "no key"
 
     async def discover(self) -> Hits:
         for title, run, help_text in self._commands():

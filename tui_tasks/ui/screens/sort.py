@@ -11,13 +11,17 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_tasks.domain import SortField
+from tui_tasks.ui.widgets.filter_bar import sort_name
 
+FIELDS = (SortField.URGENCY, *(field for field in SortField if field is not SortField.URGENCY))  # "next" first
 CHOICES = [
     (field, descending)
-    for field in SortField
-    for descending in ((True, False) if field in (SortField.CREATED, SortField.UPDATED, SortField.PRIORITY) else (False, True))
+    for field in FIELDS
+    for descending in ((True, False) if field in (SortField.URGENCY, SortField.CREATED, SortField.UPDATED,
+                                                  SortField.PRIORITY) else (False, True))  # fmt: skip
 ]
 LABELS = {
+    SortField.URGENCY: ("most urgent first", "least urgent first"),
     SortField.CREATED: ("newest first", "oldest first"),
     SortField.UPDATED: ("recently changed first", "least recently changed first"),
     SortField.DUE: ("latest due first", "soonest due first"),
@@ -39,7 +43,7 @@ class SortScreen(ModalScreen[tuple[SortField, bool] | None]):
         with Vertical(classes="dialog"):
             yield Static("Sort tasks by", classes="dialog-title")
             yield OptionList(
-                *(Option(f"{field.value:<9} {LABELS[field][0 if desc else 1]}", id=f"{field.value}:{int(desc)}")
+                *(Option(f"{sort_name(field):<9} {LABELS[field][0 if desc else 1]}", id=f"{field.value}:{int(desc)}")
                   for field, desc in CHOICES)  # fmt: skip
             )
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Button, DataTable, Footer, Input, Static
 
+from tui_tasks.dates import describe_due
 from tui_tasks.domain import (
-    PageCursor, SortField, TaskCounts, TaskFilter, TaskQuery, TaskView, local_date, narrows, search_accepts,
+    PageCursor, SortField, TaskCounts, TaskDraft, TaskFilter, TaskQuery, TaskView, narrows, search_accepts,
 )
 from tui_tasks.errors import NotFound, OutcomeUnknown, StaleTask, TasksError
 from tui_tasks.state import load_state, save_state
@@ -26,8 +30,11 @@ from tui_tasks.ui.screens.sort import SortScreen
 from tui_tasks.ui.screens.stats import StatsLoaded, StatsScreen
 from tui_tasks.ui.screens.task_form import TaskFormScreen
 from tui_tasks.ui.screens.transfer import TransferScreen
+from tui_tasks.ui.list_tree import flattened
 from tui_tasks.ui.messages import BackedUp, ChangesPolled, CountsLoaded, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
+from tui_tasks.ui.widgets.detail_pane import DetailPane
 from tui_tasks.ui.widgets.filter_bar import FilterBar
+from tui_tasks.ui.widgets.quick_add import QuickAddBar
 from tui_tasks.ui.widgets.status_bar import StatusBar
 from tui_tasks.ui.widgets.task_table import TaskTable
 
@@ -42,6 +49,7 @@ SEARCH_DELAY_S = 0.04  # a burst of keys (a paste, a run of letters) is one quer
 # which the indexes keep cheap (a page: 5-17 ms at 100k tasks). At 0.08 the wait alone was most of a first search.
 STATS_WAIT_S = 0.15  # stats not read by then: their screen opens at once, with its loading indicator
 FILTERS = list(TaskFilter)
+BESIDE_MIN = 120  # columns from which the detail pane sits beside the list; narrower, it takes its place
 
 
 def remembered_query(database: DatabaseTarget) -> TaskQuery:
@@ -55,20 +63,67 @@ def remembered_query(database: DatabaseTarget) -> TaskQuery:
         return TaskQuery()
 
 
+class CompleteParentScreen(ModalScreen[str | None]):
+    """Completing a task with open subtasks: dismissed with "all", "this", or None (cancel)."""
+
+    BINDINGS = [
+        Binding("a", "answer('all')", "Complete all", id="complete.all"),
+        Binding("o", "answer('this')", "Only this one", id="complete.this"),
+        Binding("escape,n", "answer(None)", "Cancel", id="complete.cancel"),
+    ]
+
+    def __init__(self, task: TaskView) -> None:
+        super().__init__()
+        self.task_view = task
+
+    def compose(self) -> ComposeResult:
+        done, total = self.task_view.children
+        with Vertical(classes="dialog"):
+            yield Static("Complete a task with open subtasks?", classes="dialog-title")
+            yield Static(f"“{self.task_view.title}” has {total - done} of {total} subtasks still open.",
+                         classes="dialog-detail", markup=False)  # fmt: skip
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Complete all (a)", id="all", variant="primary", compact=True)
+                yield Button("Only this one (o)", id="this", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#all", Button).focus()
+
+    def action_answer(self, choice: str | None) -> None:
+        self.dismiss(choice)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "cancel" else event.button.id)
+
+
 class TaskListScreen(Screen[None]):
     """The logged-in user's tasks."""
 
+    DEFAULT_CSS = """
+    TaskListScreen #body { height: 1fr; }
+    TaskListScreen #list-pane { width: 1fr; height: 1fr; }
+    TaskListScreen DetailPane { display: none; }
+    TaskListScreen.-detail DetailPane { display: block; }
+    TaskListScreen.-detail.-narrow #list-pane { display: none; }
+    TaskListScreen.-detail.-narrow DetailPane { width: 1fr; border-left: none; }
+    """
     AUTO_FOCUS = "#tasks"
     COMMAND_CATEGORY = "Tasks"
-    PALETTE_ONLY = [("Import…", "transfer(False)"), ("Export…", "transfer(True)"), ("Back up now", "back_up")]  # no key
+    PALETTE_ONLY = [("Skip this occurrence", "skip"), ("Stop repeating", "stop_repeating"),
+                    ("Import…", "transfer(False)"), ("Export…", "transfer(True)"), ("Back up now", "back_up")]  # no key  # fmt: skip
     BINDINGS = [
-        Binding("a", "add", "Add", id="tasks.add"),
+        Binding("a", "quick_add", "Add", id="tasks.add"),
+        Binding("A", "add", "Add with form", id="tasks.add_form", show=False),
         Binding("enter,e", "edit", "Edit", id="tasks.edit", show=False),  # enter is what people try first
         Binding("space", "toggle", "Done", id="tasks.toggle", key_display="␣"),
         Binding("d", "delete", "Delete", id="tasks.delete"),
         Binding("u", "undo", "Undo delete", id="tasks.undo", show=False),
+        Binding("i", "details", "Details", id="tasks.details"),
+        Binding("n", "note", "Add note", id="tasks.note", show=False),
         Binding("slash", "search", "Search", id="tasks.search"),
-        Binding("escape", "clear_search", "Clear search", id="tasks.clear_search", show=False),
+        Binding("escape", "back", "Close details / clear search", id="tasks.clear_search", show=False),
         Binding("f", "cycle_filter", "Filter", id="tasks.filter"),
         Binding("s", "sort", "Sort", id="tasks.sort"),
         Binding("t", "stats", "Stats", id="tasks.stats"),
@@ -95,13 +150,19 @@ class TaskListScreen(Screen[None]):
         self.next_cursor: PageCursor | None = None  # where the rows after those held start
         self.prev_cursor: PageCursor | None = None  # and the rows before them (after End), read backwards
         self._search_timer: Timer | None = None
+        self._quick_serial = 0
+        self._quick_pending: dict[str, str] = {}  # a quick add's worker tag -> the line it was saved from
         self._stats_wait: Timer | None = None  # a stats read on its way, and when to stop waiting for it
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-header", markup=False)
         yield FilterBar(self.query_options)
-        yield TaskTable(id="tasks")
-        yield Static("No tasks yet. Press [b]a[/] to add your first task.", id="empty")
+        with Horizontal(id="body"):
+            with Vertical(id="list-pane"):
+                yield TaskTable(id="tasks")
+                yield Static("No tasks yet. Press [b]a[/] to add your first task.", id="empty")
+                yield QuickAddBar(self.app.clock)
+            yield DetailPane(self.app.clock)
         yield StatusBar()
         yield Footer(compact=True)
 
@@ -122,6 +183,12 @@ class TaskListScreen(Screen[None]):
     def table(self) -> TaskTable:
         return self.query_one(TaskTable)
 
+    @staticmethod
+    def paged(query: TaskQuery) -> TaskQuery:
+        """The query as the list pages it: subtasks under their parents, unless searching (then a flat
+        list whose tasks carry their parents' titles)."""
+        return dataclasses.replace(query, tree=not query.search)
+
     # --- loading --------------------------------------------------------------------------------
     def reload(self, focus_id: int | None = None, *, edge: str | None = None) -> None:
         """Fetch the first page of the current query, or its last with edge="last" (the cursor then goes to
@@ -131,7 +198,7 @@ class TaskListScreen(Screen[None]):
         self.next_cursor = self.prev_cursor = None  # the old list's cursors mean nothing in the new order
         self.table.has_more = self.table.has_before = False
         self.focus_id = focus_id
-        generation, user, query = self.generation, self.user, self.query_options
+        generation, user, query = self.generation, self.user, self.paged(self.query_options)
         self.app.run_service(
             self, lambda s: s.tasks.page(user, query, None, PAGE_SIZE, backward=edge == "last"),
             lambda page: PageLoaded(page, True, generation, edge=edge), exclusive=True, group="list",
@@ -152,8 +219,8 @@ class TaskListScreen(Screen[None]):
     def reload_window(self) -> None:
         """Read the rows held again (our own writes moved the counter too: if nothing differs, nothing
         is redrawn) and the counts."""
-        held, tail = self.table.row_count, self.prev_cursor is not None
-        generation, user, query = self.generation, self.user, self.held_query
+        held, tail = len(self.table.tasks), self.prev_cursor is not None
+        generation, user, query = self.generation, self.user, self.paged(self.held_query)
 
         def read(services) -> WindowReloaded:
             tasks: list[TaskView] = []
@@ -183,10 +250,11 @@ class TaskListScreen(Screen[None]):
             self.prev_cursor = event.cursor
         else:
             self.next_cursor = event.cursor
-        table.today = local_date(self.app.clock())
+        table.now = self.app.clock()
         table.replace_rows(tasks)
         table.has_more, table.has_before = self.next_cursor is not None, self.prev_cursor is not None
         self.query_one("#empty", Static).display = table.row_count == 0
+        self._show_detail()
 
     def refresh_counts(self) -> None:
         user, query = self.user, self.held_query
@@ -202,7 +270,7 @@ class TaskListScreen(Screen[None]):
         if before in self.loading or cursor is None:
             return
         self.loading.add(before)
-        generation, user, query = self.generation, self.user, self.query_options
+        generation, user, query = self.generation, self.user, self.paged(self.query_options)
         self.app.run_service(
             self, lambda s: s.tasks.page(user, query, cursor, PAGE_SIZE, backward=before),
             lambda page: PageLoaded(page, False, generation, before=before), group="more", tag="more",
@@ -230,12 +298,12 @@ class TaskListScreen(Screen[None]):
         else:
             self.next_cursor = page.next_cursor
         table = self.table
-        today = local_date(self.app.clock())
-        table.show_page(page.tasks, reset=event.reset, today=today, focus_id=focus_id, before=event.before)
+        table.show_page(page.tasks, reset=event.reset, now=self.app.clock(), focus_id=focus_id, before=event.before)
         table.has_more, table.has_before = self.next_cursor is not None, self.prev_cursor is not None  # after: the
         # cursor moves while the rows go in, and must not ask for pages on the way
         self.focus_id = None
         self._show_empty()
+        self._show_detail()
 
     def _show_empty(self) -> None:
         empty = self.table.row_count == 0
@@ -294,7 +362,7 @@ class TaskListScreen(Screen[None]):
         self.generation += 1  # a re-read of the window still on its way answers the wider search: dropped
         self.workers.cancel_group(self, "counts")  # and so do counts on their way
         self.shown, self.held_search = self.generation, search
-        tasks = tuple(task for task in self.table.tasks.values() if search_accepts(task, search))
+        tasks = tuple(task for task in flattened(self.table.tasks.values()) if search_accepts(task, search))
         self.table.replace_rows(tasks)
         self.query_one(FilterBar).matching = len(tasks)
         self._show_empty()
@@ -303,7 +371,11 @@ class TaskListScreen(Screen[None]):
     def _search_left(self) -> None:
         self.table.focus()
 
-    def action_clear_search(self) -> None:
+    def action_back(self) -> None:
+        """Escape: close the detail pane if it is open, else clear the search."""
+        if self.has_class("-detail"):
+            self.action_details()
+            return
         search = self.query_one("#search", Input)
         if search.value:
             search.value = ""  # Input.Changed reloads the list
@@ -326,8 +398,102 @@ class TaskListScreen(Screen[None]):
             self.notify("No task selected", severity="warning")
         return task
 
-    def action_add(self) -> None:
-        self.app.push_screen(TaskFormScreen(None), self._form_closed)
+    def action_add(self, draft: TaskDraft | None = None) -> None:
+        """The full form for a new task, filled in with `draft` (what quick add held) when given."""
+        if draft is not None and "draft" in inspect.signature(TaskFormScreen).parameters:
+            self.app.push_screen(TaskFormScreen(None, draft=draft), self._form_closed)
+            return
+        form = TaskFormScreen(None)
+        self.app.push_screen(form, self._form_closed)
+        if draft is not None:  # a form that takes no draft yet: carry the title at least
+            form.call_after_refresh(lambda: setattr(form.query_one("#title", Input), "value", draft.title))
+
+    # --- quick add ------------------------------------------------------------------------------
+    @property
+    def quick_add(self) -> QuickAddBar:
+        return self.query_one(QuickAddBar)
+
+    def action_quick_add(self) -> None:
+        if self.has_class("-detail") and self.has_class("-narrow"):
+            self.action_details()  # the list comes back, and the line under it
+        self.quick_add.open()
+
+    @on(QuickAddBar.Submitted)
+    def _quick_submitted(self, event: QuickAddBar.Submitted) -> None:
+        """The line closes at once (keys typed next go to the list) and the task is saved behind it; a
+        refused save opens the line again with what was typed and the reason."""
+        self.quick_add.close(clear=True)
+        self.table.focus()
+        user, draft = self.user, event.draft
+        self._quick_serial += 1
+        tag = f"quick:{self._quick_serial}"
+        self._quick_pending[tag] = event.text
+        self.app.run_service(
+            self, lambda s: s.tasks.create(user, draft),
+            lambda task: (self._quick_pending.pop(tag, None), TaskChanged(task, created=True))[1], write=True, tag=tag,
+        )  # fmt: skip
+
+    def _quick_failed(self, event: ServiceFailed) -> None:
+        text = self._quick_pending.pop(event.tag, "")
+        if isinstance(event.error, OutcomeUnknown):
+            self._outcome_unknown(event)  # it may be saved: never offered again to save twice
+            return
+        event.stop()
+        line = self.quick_add
+        if line.is_open and line.line.value.strip() and line.line.value != text:  # typing the next one
+            self.notify(f"“{text}” was not added: {event.error.message}", severity="error", markup=False)
+        else:
+            line.open(text, f"Not added: {event.error.message}")
+
+    @on(QuickAddBar.Closed)
+    def _quick_closed(self) -> None:
+        self.quick_add.close()
+        self.table.focus()
+
+    @on(QuickAddBar.FullFormWanted)
+    def _full_form_wanted(self, event: QuickAddBar.FullFormWanted) -> None:
+        self.quick_add.close(clear=True)
+        self.table.focus()
+        self.action_add(event.draft)
+
+    # --- detail pane ----------------------------------------------------------------------------
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    def action_details(self) -> None:
+        """Open or close the detail pane: beside the list when there is room, else in its place."""
+        opening = not self.has_class("-detail")
+        self.set_class(opening, "-detail")
+        if opening:
+            self._show_detail()
+            if self.has_class("-narrow"):
+                self.detail.focus()
+        else:
+            self.detail.remove_class("-noting")
+            self.table.focus()
+
+    def action_note(self) -> None:
+        if self._current() is None:
+            return
+        if not self.has_class("-detail"):
+            self.action_details()
+        self.detail.start_note()
+
+    @on(DetailPane.NoteClosed)
+    def _note_closed(self) -> None:
+        (self.detail if self.has_class("-narrow") else self.table).focus()
+
+    def _show_detail(self) -> None:
+        if self.has_class("-detail"):
+            self.detail.show(self.table.current_task())
+
+    @on(DataTable.RowHighlighted, "#tasks")
+    def _row_highlighted(self) -> None:
+        self._show_detail()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < BESIDE_MIN, "-narrow")
 
     def action_edit(self) -> None:
         if (task := self._current()) is None:
@@ -376,13 +542,102 @@ class TaskListScreen(Screen[None]):
         return run
 
     def action_toggle(self) -> None:
-        """One write and nothing else: the row is redrawn and the counts follow from the change itself."""
-        if (task := self._current()) is not None:
+        """One write and nothing else: the row is redrawn and the counts follow from the change itself.
+        Completing a task with open subtasks asks first: all of them too, only this one, or not at all."""
+        if (task := self._current()) is None:
+            return
+        if not task.completed and task.children[0] < task.children[1]:
+            self.app.push_screen(CompleteParentScreen(task), lambda choice: self._complete_parent(task, choice))
+            return
+        self._toggle(task)
+
+    def _toggle(self, task: TaskView) -> None:
+        user, (version, guess) = self.user, self._expect_write(task)
+        toggle = self._guarded(task.id, version, guess, lambda s: s.tasks.toggle(user, task.id, version))
+        self.app.run_service(
+            self, toggle, lambda changed: TaskChanged(changed, before=task), write=True, tag=f"task:{task.id}:{version}"
+        )  # fmt: skip
+
+    def _complete_parent(self, task: TaskView, choice: str | None) -> None:
+        if choice == "this":
+            self._toggle(task)
+        elif choice == "all":
             user, (version, guess) = self.user, self._expect_write(task)
-            toggle = self._guarded(task.id, version, guess, lambda s: s.tasks.toggle(user, task.id, version))
-            self.app.run_service(
-                self, toggle, lambda changed: TaskChanged(changed, before=task), write=True, tag=f"task:{task.id}:{version}"
-            )  # fmt: skip
+
+            def complete_all(services: Services) -> TaskView:
+                """Every open task under it (depth-first, as the tree reads), then the task itself."""
+                below, stack = [], [task.id]
+                while stack:
+                    for child in services.tasks.children(user, stack.pop()):
+                        below.append(child)
+                        stack.append(child.id)
+                for child in below:
+                    if not child.completed:
+                        services.tasks.complete(user, child.id)
+                return services.tasks.complete(user, task.id, version)
+
+            run = self._guarded(task.id, version, guess, complete_all)
+            self.app.run_service(self, run, self.SubtreeCompleted, write=True, tag=f"task:{task.id}:{version}")
+
+    class SubtreeCompleted(Message):
+        """A task and every subtask under it were completed."""
+
+        def __init__(self, task: TaskView) -> None:
+            super().__init__()
+            self.task = task
+
+    @on(SubtreeCompleted)
+    def _subtree_completed(self, event: SubtreeCompleted) -> None:
+        if self._versions.get(event.task.id, 0) <= event.task.version:
+            self._versions.pop(event.task.id, None)
+        self.table.update_task(event.task)
+        self.reload_window()  # the subtasks' rows, and the counts
+        self._show_detail()
+
+    def action_skip(self) -> None:
+        """A repeating task: this occurrence goes, the next one comes (and is selected)."""
+        if (task := self._repeating()) is None:
+            return
+        user, (version, guess) = self.user, self._expect_write(task)
+        skip = self._guarded(task.id, version, guess, lambda s: s.tasks.skip(user, task.id, version))
+        self.app.run_service(self, skip, lambda made: self.Skipped(task, made), write=True, tag=f"task:{task.id}:{version}")
+
+    class Skipped(Message):
+        def __init__(self, skipped: TaskView, next_one: TaskView | None) -> None:
+            super().__init__()
+            self.skipped = skipped
+            self.next_one = next_one
+
+    @on(Skipped)
+    def _skipped(self, event: Skipped) -> None:
+        self._versions.pop(event.skipped.id, None)
+        if event.next_one is None:
+            self.notify(f"Skipped “{event.skipped.title}”; that was the last one of its series", markup=False)
+        else:
+            self.notify(f"Skipped; the next one is due {describe_due(event.next_one.due, self.app.clock())}"
+                        if event.next_one.due is not None else "Skipped; the next one is in the list", markup=False)  # fmt: skip
+        self.reload(focus_id=event.next_one.id if event.next_one else None)
+
+    def action_stop_repeating(self) -> None:
+        if (task := self._repeating()) is None:
+            return
+        user = self.user
+        self.app.run_service(self, lambda s: s.tasks.stop_repeating(user, task.id), TaskChanged, write=True)
+        self.notify(f"“{task.title}” will not repeat any more; this one stays", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Skip and stop repeating apply to a repeating task only (the palette offers them there)."""
+        if action in ("skip", "stop_repeating") and self.is_mounted:
+            task = self.table.current_task()
+            return task is not None and (task.series_id is not None or task.recurrence is not None)
+        return True
+
+    def _repeating(self) -> TaskView | None:
+        task = self._current()
+        if task is not None and task.series_id is None and task.recurrence is None:
+            self.notify("This task does not repeat", severity="warning")
+            return None
+        return task
 
     @on(TaskChanged)
     def _task_changed(self, event: TaskChanged) -> None:
@@ -391,7 +646,10 @@ class TaskListScreen(Screen[None]):
             return
         if self._versions.get(event.task.id, 0) <= event.task.version:
             self._versions.pop(event.task.id, None)  # no write of ours is still on its way
+        if event.before is not None and event.task.completed and not event.before.completed and event.task.series_id:
+            self.reload_window()  # a repeating task's next one was made: it joins the rows
         self.table.update_task(event.task)
+        self._show_detail()
         before, counts, matching = event.before, self.counts, self.query_one(FilterBar).matching
         if before is not None and counts is not None and matching is not None and event.task.version == before.version + 1:
             now = self.app.clock()
@@ -441,6 +699,8 @@ class TaskListScreen(Screen[None]):
                 self.app.notify(event.error.message + ": it was deleted elsewhere", title="Logged out",
                                 severity="error", timeout=10, markup=False)  # fmt: skip
                 self.app.action_log_out()
+        elif event.tag.startswith("quick:"):
+            self._quick_failed(event)
         elif event.tag.startswith("task:"):
             self._task_failed(*map(int, event.tag[5:].split(":")), event)
         elif event.tag == "stats":

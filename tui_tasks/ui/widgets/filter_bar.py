@@ -9,7 +9,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Label
 
-from tui_tasks.domain import TaskQuery
+from tui_tasks.domain import SortField, TaskQuery
+
+SORT_NAMES = {SortField.URGENCY: "next"}  # what people call an order, where that is not its value
+
+
+def sort_name(field: SortField) -> str:
+    return SORT_NAMES.get(field, field.value)
 
 
 class SearchInput(Input):
@@ -58,5 +64,5 @@ class FilterBar(Horizontal):
         arrow = "↓" if options.descending else "↑"
         count = "" if self.matching is None else f"{self.matching} shown · "
         self.query_one("#filter-state", Label).update(
-            f"{count}filter [b]{options.filter.value}[/] · sort [b]{options.sort.value} {arrow}[/]"
+            f"{count}filter [b]{options.filter.value}[/] · sort [b]{sort_name(options.sort)} {arrow}[/]"
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 from rich.text import Text
 from textual.binding import Binding
@@ -10,22 +10,41 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
-from tui_tasks.domain import Priority, TaskView
+from tui_tasks.dates import describe_due
+from tui_tasks.domain import Priority, TaskView, due_day, local_date, utcnow
+from tui_tasks.ui.list_tree import Folding, has_children, parent_of, title_parts
 
 NEAR_END = 15  # rows from the end at which the next page is asked for
 PRIORITY_LABELS = {Priority.NONE: "", Priority.LOW: "low", Priority.MEDIUM: "medium", Priority.HIGH: "high"}
-COLUMNS = (("done", " ", 1), ("title", "Title", None), ("priority", "Priority", 8), ("due", "Due", 10),
-           ("project", "Project", 12), ("tags", "Tags", 14))  # fmt: skip
+Column = tuple[str, str, int | None]  # key, label, width (None: the title, which takes what is left)
+# The columns for the table's width: the due says most after the title, so it stays longest; a due of
+# describe_due is at most 16 characters ("Fri 12 Dec 17:00"), shortened with an ellipsis below that.
+LAYOUTS: tuple[tuple[int, tuple[Column, ...]], ...] = (
+    (110, (("done", " ", 1), ("title", "Title", None), ("priority", "Priority", 8), ("due", "Due", 16),
+           ("project", "Project", 12), ("tags", "Tags", 14))),
+    (70, (("done", " ", 1), ("title", "Title", None), ("priority", "Priority", 8), ("due", "Due", 12),
+          ("project", "Project", 10), ("tags", "Tags", 12))),
+    (50, (("done", " ", 1), ("title", "Title", None), ("priority", "Pri", 6), ("due", "Due", 12))),
+    (0, (("done", " ", 1), ("title", "Title", None), ("due", "Due", 11))),
+)  # fmt: skip
+COLUMNS = LAYOUTS[0][1]
+
+
+def layout_for(width: int) -> tuple[Column, ...]:
+    return next(columns for least, columns in LAYOUTS if width >= least)
 
 
 class TaskTable(DataTable):
-    """Rows are tasks (key: the task id). The parent feeds pages in; the table asks for more."""
+    """Rows are tasks (key: the task id). The parent feeds pages in; the table asks for more. In a tree
+    page subtasks follow their parent, indented; left folds a parent away, right unfolds it."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
         Binding("home,g", "scroll_top", "First task", show=False, id="table.first"),  # DataTable: leftmost column
         Binding("end,G", "scroll_bottom", "Last task", show=False, id="table.last"),
+        Binding("left,h", "fold", "Fold subtasks", show=False, id="table.fold"),
+        Binding("right,l", "unfold", "Unfold subtasks", show=False, id="table.unfold"),
     ]
 
     class MoreWanted(Message):
@@ -44,50 +63,87 @@ class TaskTable(DataTable):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        self.tasks: dict[int, TaskView] = {}
+        self.tasks: dict[int, TaskView] = {}  # every task held, in list order, folded away or not
+        self.folding = Folding()
         self.has_more = False  # tasks after the last row held
         self.has_before = False  # tasks before the first row held (after End)
         self._quiet = False
-        self.today = date.today()
+        self.now = utcnow()  # what "overdue" and "today" are measured against; the parent sets its clock's
+        self.column_layout: tuple[Column, ...] = COLUMNS
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
+        for key, label, width in self.column_layout:
             self.add_column(label, key=key, width=width or 20)
 
     def on_resize(self) -> None:
-        """The title takes whatever width the other columns leave."""
-        fixed = sum(width + 2 * self.cell_padding for _key, _label, width in COLUMNS if width)
-        title = self.columns["title"]
-        title.width = max(12, self.scrollable_content_region.width - fixed - 2 * self.cell_padding)
+        """The columns that fit; the title takes whatever width the others leave."""
+        width = self.scrollable_content_region.width
+        layout = layout_for(width)
+        if layout != self.column_layout:
+            self.column_layout = layout
+            current = self.current_task()
+            self.clear(columns=True)
+            for key, label, column_width in layout:
+                self.add_column(label, key=key, width=column_width or 20)
+            tasks = tuple(self.tasks.values())
+            self.tasks.clear()
+            self._add(tasks)
+            if current is not None and str(current.id) in self.rows:
+                self.move_cursor(row=self.get_row_index(str(current.id)), animate=False)
+        fixed = sum(w + 2 * self.cell_padding for _key, _label, w in self.column_layout if w)
+        title = self.columns[ColumnKey("title")]
+        title.width = max(12, width - fixed - 2 * self.cell_padding)
         title.auto_width = False
         self.refresh()
 
     def _cells(self, task: TaskView) -> tuple[Text, ...]:
-        colors = self.app.current_theme
-        done_style = "dim strike" if task.completed else ""
-        due = Text(task.due.isoformat() if task.due else "")
-        if task.is_overdue(self.today):
-            due.stylize(f"bold {colors.error}")
-        elif task.due == self.today and not task.completed:
-            due.stylize(f"bold {colors.warning}")
-        priority = Text(PRIORITY_LABELS[task.priority])
+        colors = self.app.theme_variables
+        cells = {
+            "done": Text("✓" if task.completed else "·", style=f"bold {colors['text-success']}" if task.completed else "dim"),
+            "title": self._title(task),
+            "priority": self._priority(task),
+            "due": self._due(task),
+            "project": Text(task.project or "", overflow="ellipsis", no_wrap=True),
+            "tags": Text(" ".join(f"#{tag}" for tag in task.tags), overflow="ellipsis", no_wrap=True),
+        }
+        return tuple(cells[key] for key, _label, _width in self.column_layout)
+
+    def _title(self, task: TaskView) -> Text:
+        colors = self.app.theme_variables
+        styles = {"marker": colors["text-primary"], "ancestry": "dim", "blocked": f"{colors['text-warning']}",
+                  "progress": "dim", "": "dim strike" if task.completed else ""}  # fmt: skip
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for piece, role in title_parts(task, self.folding.is_folded(task)):
+            text.append(piece, style=styles[role])
+        return text
+
+    def _priority(self, task: TaskView) -> Text:
+        priority = Text(PRIORITY_LABELS[task.priority], overflow="ellipsis", no_wrap=True)
         if task.priority is Priority.HIGH and not task.completed:
-            priority.stylize(f"bold {colors.error}")
-        return (
-            Text("✓" if task.completed else "·", style=f"bold {colors.success}" if task.completed else "dim"),
-            Text(task.title, style=done_style, no_wrap=True, overflow="ellipsis"),
-            priority,
-            due,
-            Text(task.project or "", overflow="ellipsis"),
-            Text(" ".join(f"#{tag}" for tag in task.tags), overflow="ellipsis"),
-        )
+            priority.stylize(f"bold {self.app.theme_variables['text-error']}")
+        return priority
+
+    def _due(self, task: TaskView) -> Text:
+        """Relative and short ("today 17:00", "2 d overdue"); overdue in the error colour (a time earlier
+        today is overdue), due later today in the warning colour."""
+        if task.due is None:
+            return Text("")
+        due = Text(describe_due(task.due, self.now), overflow="ellipsis", no_wrap=True)
+        colors = self.app.theme_variables
+        if task.is_overdue(self.now):
+            due.stylize(f"bold {colors['text-error']}")
+        elif not task.completed and due_day(task.due) == local_date(self.now):
+            due.stylize(f"bold {colors['text-warning']}")
+        elif task.completed:
+            due.stylize("dim")
+        return due
 
     def show_page(
-        self, tasks: tuple[TaskView, ...], *, reset: bool, today: date, focus_id: int | None = None, before: bool = False
+        self, tasks: tuple[TaskView, ...], *, reset: bool, now: datetime, focus_id: int | None = None, before: bool = False
     ) -> None:
         """Start the list afresh with `tasks` (the cursor goes to `focus_id`, or stays on the same task if it
         is there), or add them after the rows held, or `before` them."""
-        self.today = today
+        self.now = now
         if reset:
             current = self.current_task()
             focus_id = focus_id if focus_id is not None else current.id if current else None
@@ -97,26 +153,29 @@ class TaskTable(DataTable):
             self._prepend(tasks)
             return
         self._add(tasks)
-        if reset and focus_id in self.tasks:
+        if reset and focus_id is not None and str(focus_id) in self.rows:
             self.move_cursor(row=self.get_row_index(str(focus_id)), animate=False, scroll=True)
 
     def replace_rows(self, tasks: tuple[TaskView, ...]) -> None:
         """The same window of the list, read again: the cursor stays on its task (or its row, if the
         task went) and the view does not move."""
-        current, ids = self.current_task(), [task.id for task in tasks]
+        current, ids = self.current_task(), [task.id for task in self.folding.visible(tasks)]
         row = ids.index(current.id) if current is not None and current.id in ids else self.cursor_row
         self._rebuild(tasks, row=row, scroll_y=self.scroll_y)
 
     def _add(self, tasks: tuple[TaskView, ...]) -> None:
-        for task in tasks:
-            if task.id not in self.tasks:
-                self.tasks[task.id] = task
+        """Hold `tasks` after those held; a row for each one not under a folded parent."""
+        fresh = [task for task in tasks if task.id not in self.tasks]
+        for task in fresh:
+            self.tasks[task.id] = task
+        for task in self.folding.visible(self.tasks.values()) if self.folding.folded else fresh:
+            if str(task.id) not in self.rows:
                 self.add_row(*self._cells(task), key=str(task.id))
 
     def _prepend(self, tasks: tuple[TaskView, ...]) -> None:
         """A DataTable only appends: rebuild the rows with the new ones first, the cursor and view unmoved."""
         added = tuple(task for task in tasks if task.id not in self.tasks)
-        moved = len(added)
+        moved = len(self.folding.visible(added))
         self._rebuild(added + tuple(self.tasks.values()), row=self.cursor_row + moved, scroll_y=self.scroll_y + moved)
 
     def _rebuild(self, tasks: tuple[TaskView, ...], *, row: int, scroll_y: float) -> None:
@@ -133,6 +192,32 @@ class TaskTable(DataTable):
         finally:
             self._quiet = False
 
+    # --- folding --------------------------------------------------------------------------------
+    def action_fold(self) -> None:
+        """Fold the selected parent's subtasks away; on a subtask (or a folded parent), go to its parent."""
+        task = self.current_task()
+        if task is None:
+            return
+        if self.folding.fold(task):
+            self._refold(task.id)
+            return
+        held = tuple(self.folding.visible(self.tasks.values()))
+        parent = parent_of(held, self.cursor_row) if task.depth else None
+        if parent is not None:
+            self.move_cursor(row=parent)
+
+    def action_unfold(self) -> None:
+        task = self.current_task()
+        if task is not None and self.folding.unfold(task):
+            self._refold(task.id)
+        elif task is not None and has_children(task) and self.cursor_row + 1 < self.row_count:
+            self.move_cursor(row=self.cursor_row + 1)  # open already: into its first subtask
+
+    def _refold(self, task_id: int) -> None:
+        """Rows again after a fold or unfold, the cursor staying on `task_id`."""
+        ids = [task.id for task in self.folding.visible(self.tasks.values())]
+        self._rebuild(tuple(self.tasks.values()), row=ids.index(task_id), scroll_y=self.scroll_y)
+
     def update_task(self, task: TaskView) -> None:
         """Redraw one task's row, and only that row.
 
@@ -144,8 +229,10 @@ class TaskTable(DataTable):
             return  # not held, or older than what is shown
         self.tasks[task.id] = task
         row_key = RowKey(str(task.id))
+        if row_key not in self._data:
+            return  # folded away: drawn when it shows
         row = self._data[row_key]
-        for (key, _label, _width), cell in zip(COLUMNS, self._cells(task)):
+        for (key, _label, _width), cell in zip(self.column_layout, self._cells(task)):
             row[ColumnKey(key)] = cell
         row_index = self._row_locations.get(row_key)
         for cache, is_row in (
@@ -159,7 +246,7 @@ class TaskTable(DataTable):
         self.refresh()
 
     def remove_task(self, task_id: int) -> None:
-        if self.tasks.pop(task_id, None) is not None:
+        if self.tasks.pop(task_id, None) is not None and str(task_id) in self.rows:
             self.remove_row(str(task_id))
 
     def current_task(self) -> TaskView | None:

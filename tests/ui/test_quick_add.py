@@ -1,0 +1,114 @@
+"""Quick add: `a` opens one line under the list; what is typed is highlighted and previewed, enter saves."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.ui.conftest import TODAY, log_in, make_app, settle
+from tests.ui.test_typeahead import burst
+from tui_tasks.domain import Priority, Recurrence
+from tui_tasks.ui.screens.task_form import TaskFormScreen
+from tui_tasks.ui.screens.task_list import TaskListScreen
+from tui_tasks.ui.widgets.quick_add import QuickAddBar
+from tui_tasks.ui.widgets.task_table import TaskTable
+
+
+def preview(app) -> str:
+    return str(app.screen.query_one("#quick-preview").render())
+
+
+async def test_the_example_line_is_highlighted_previewed_and_saved(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await pilot.press("a")
+        bar = app.screen.query_one(QuickAddBar)
+        assert bar.is_open and app.focused is bar.line
+        bar.line.value = "Water plants every 3 days due:today #home !high"
+        await pilot.pause()
+        assert preview(app) == "→ “Water plants” · due today · every 3 days · #home · !high"
+        drawn = bar.line.highlighter(bar.line.value)
+        styled = {drawn.plain[span.start : span.end] for span in drawn.spans}
+        assert styled == {"every 3 days", "due:today", "#home", "!high"}
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not bar.is_open and app.focused is app.screen.query_one(TaskTable)
+        [task] = ui_services.tasks.page(demo_user).tasks
+        assert (task.title, task.tags, task.priority, task.due) == ("Water plants", ("home",), Priority.HIGH, TODAY)
+        assert task.recurrence == Recurrence("FREQ=DAILY;INTERVAL=3")
+        assert app.screen.query_one(TaskTable).current_task().id == task.id
+
+
+async def test_keys_typed_right_after_a_land_in_the_line(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        burst(app, "a", "Buy milk tomorrow", "enter", "a", "Call mum #family", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen) and not app.screen.query_one(QuickAddBar).is_open
+    saved = {t.title: t for t in ui_services.tasks.page(demo_user).tasks}
+    assert set(saved) == {"Buy milk", "Call mum"}
+    assert saved["Buy milk"].due == TODAY + timedelta(days=1) and saved["Call mum"].tags == ("family",)
+
+
+async def test_pressed_one_key_at_a_time_too(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("a", *"Buy milk", "enter")
+        await settle(pilot)
+    assert [t.title for t in ui_services.tasks.page(demo_user).tasks] == ["Buy milk"]
+
+
+async def test_a_line_that_is_no_task_shows_why_and_enter_keeps_it_open(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        await pilot.press("a", *"#home !high")
+        bar = app.screen.query_one(QuickAddBar)
+        assert bar.has_class("-error") and "needs a title" in preview(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert bar.is_open and ui_services.tasks.count(demo_user) == 0
+        assert "\n" not in preview(app)  # one line
+
+
+async def test_a_save_the_services_refuse_reopens_the_line_with_the_reason(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await log_in(pilot)
+        await pilot.press("a", *"Sub task parent:999", "enter")
+        await settle(pilot)
+        bar = app.screen.query_one(QuickAddBar)
+        assert bar.is_open and bar.line.value == "Sub task parent:999"
+        assert preview(app).startswith("Not added: ") and bar.has_class("-error")
+        assert ui_services.tasks.count(demo_user) == 0 and not app._notifications  # said once, in place
+
+
+async def test_escape_closes_and_keeps_the_line_and_tab_carries_it_to_the_full_form(
+    ui_settings, ui_services, demo_user, fixed_clock
+):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        await pilot.press("a", *"Half a thought #idea", "escape")
+        bar = app.screen.query_one(QuickAddBar)
+        assert not bar.is_open and app.focused is app.screen.query_one(TaskTable)
+        await pilot.press("a")
+        assert bar.is_open and bar.line.value == "Half a thought #idea"
+        await pilot.press("tab")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskFormScreen)
+        assert app.screen.query_one("#title").value == "Half a thought"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert not bar.is_open and bar.line.value == ""
+
+
+async def test_shift_a_opens_the_full_form(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        await pilot.press("A")
+        assert isinstance(app.screen, TaskFormScreen)
+        assert app.screen.query_one("#title").value == ""
