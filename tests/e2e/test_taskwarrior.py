@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from tui_tasks.domain import Priority, TaskQuery, TaskView, UserView
+from datetime import date, datetime, timezone
+
+from tui_tasks.domain import Priority, Recurrence, TaskDraft, TaskQuery, TaskView, UserView
 from tui_tasks.services.facade import Services
-from tui_tasks.services.formats.taskwarrior import parse_moment
 from tui_tasks.services.transfer import export_tasks, import_tasks
 
 pytestmark = pytest.mark.skipif(
@@ -51,78 +52,97 @@ class Taskwarrior:
         return json.loads(self("export"))
 
 
-def make_taskwarrior(root: Path) -> Taskwarrior:
+def make_taskwarrior(root: Path, rc: str = "") -> Taskwarrior:
     root.mkdir()
     (root / "data").mkdir()
-    (root / "taskrc").write_text("")
+    (root / "taskrc").write_text(rc)
     return Taskwarrior(root)
 
 
+UDA = "uda.estimate.type=numeric\nuda.estimate.label=Estimate\n"
+NOT_KEPT = ("id", "urgency")  # Taskwarrior computes them
+
+
+def by_uuid(objs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every task Taskwarrior holds but the deleted ones, by uuid, without what it computes."""
+    return {obj["uuid"]: {k: v for k, v in obj.items() if k not in NOT_KEPT} for obj in objs if obj["status"] != "deleted"}
+
+
 def tasks_of(services: Services, user: UserView) -> dict[str, TaskView]:
-    page = services.tasks.page(user, TaskQuery(), limit=500)
-    return {task.title: task for task in page.tasks}
+    shown = [t for f in ("all", "waiting") for t in services.tasks.page(user, TaskQuery(filter=f), limit=500).tasks]
+    return {task.uuid: task for task in shown}
 
 
-def comparable(obj: dict[str, Any]) -> dict[str, Any]:
-    """What both sides must agree on (ids, uuids and urgency are Taskwarrior's own)."""
-    return {
-        "description": obj["description"], "status": obj["status"], "priority": obj.get("priority"),
-        "project": obj.get("project"), "tags": sorted(obj.get("tags", [])), "due": obj.get("due"),
-        "entry": obj["entry"], "modified": obj.get("modified"), "end": obj.get("end"),
-        "annotations": "\n".join(a["description"] for a in obj.get("annotations", [])),
-    }  # fmt: skip
-
-
-def test_tasks_made_with_taskwarrior_import_field_by_field_and_go_back_the_same(
-    services: Services, alice: UserView, tmp_path: Path
-) -> None:
-    tw = make_taskwarrior(tmp_path / "tw")
-    tw.add('Buy milk, "fresh" 🥛', "project:home", "priority:H", "due:2026-03-12", "+shop", "+food")
+def made_with_taskwarrior(tw: Taskwarrior) -> None:
+    """Every kind of task: a date-only and a timed due, wait, scheduled, a UDA, annotations, a dependency,
+    done and deleted tasks, and a daily template with three instances, one of them done."""
+    milk = tw.add('Buy milk, "fresh" 🥛', "project:home", "priority:H", "due:2026-03-12", "+shop", "+food")
+    tw.add("Call the bank", "due:2026-03-12T17:30", "wait:2026-03-01", "scheduled:2026-03-05", "estimate:3",
+           f"depends:{milk}")  # fmt: skip
     noted = tw.add("Ünïcödé — 日本語", "priority:L", "project:home.garden")
     tw(noted, "annotate", "first note, with a comma")
     tw(noted, "annotate", 'second "quoted" note ✓')
-    done = tw.add("Finished report", "priority:M", "project:work", "+report")
-    tw(done, "done")
-    gone = tw.add("Thrown away")
-    tw(gone, "delete")
-    tw.add("Plain")
+    tw(tw.add("Finished report", "priority:M", "project:work", "+report"), "done")
+    tw(tw.add("Thrown away"), "delete")
+    tw.add("Water plants", "due:yesterday", "recur:daily", "+home")
+    tw("rc.recurrence=on", "list")  # makes the instances up to tomorrow's
+    first = tw("rc.recurrence=on", "status:pending", "parent.any:", "uuids").split()[0]
+    tw("rc.recurrence=on", first, "done")
+
+
+def test_tasks_made_with_taskwarrior_come_back_from_tui_tasks_the_same_field_by_field(
+    services: Services, alice: UserView, tmp_path: Path
+) -> None:
+    tw = make_taskwarrior(tmp_path / "tw", UDA)
+    made_with_taskwarrior(tw)
     exported = tw.export()
-    assert {obj["status"] for obj in exported} == {"pending", "completed", "deleted"}
     source = tmp_path / "taskwarrior.json"
     source.write_text(json.dumps(exported, ensure_ascii=False))
+    expected = by_uuid(exported)
+    assert {obj["status"] for obj in exported} == {"pending", "completed", "deleted", "recurring"}
 
     result = import_tasks(services, alice, source, "auto")
 
-    assert (result.format, result.imported, result.ignored, result.invalid) == ("taskwarrior", 4, 1, 0)
+    assert (result.format, result.added, result.ignored, result.invalid, result.dropped) == ("taskwarrior", len(expected), 1, 0, 0)
     imported = tasks_of(services, alice)
-    assert "Thrown away" not in imported
-    priorities = {"H": Priority.HIGH, "M": Priority.MEDIUM, "L": Priority.LOW, None: Priority.NONE}
-    for obj in exported:
-        if obj["status"] == "deleted":
-            continue
-        task = imported[obj["description"]]
-        assert task.completed is (obj["status"] == "completed")
-        assert task.priority is priorities[obj.get("priority")]
-        assert task.project == obj.get("project")
-        assert task.tags == tuple(sorted(obj.get("tags", [])))
-        assert task.due == (parse_moment(obj["due"], "due").astimezone().date() if "due" in obj else None)
-        assert task.description == "\n".join(a["description"] for a in obj.get("annotations", []))
-        assert task.created_at == parse_moment(obj["entry"], "entry")
-        assert task.updated_at == parse_moment(obj["modified"], "modified")
-        assert task.completed_at == (parse_moment(obj["end"], "end") if "end" in obj else None)
-    assert imported["Ünïcödé — 日本語"].description == 'first note, with a comma\nsecond "quoted" note ✓'
-    assert str(imported['Buy milk, "fresh" 🥛'].due) == "2026-03-12"
+    bank = next(task for task in imported.values() if task.title == "Call the bank")
+    milk = next(task for task in imported.values() if task.title.startswith("Buy milk"))
+    assert str(milk.due) == "2026-03-12" and bank.due == datetime(2026, 3, 12, 17, 30).astimezone().astimezone(timezone.utc)
+    assert bank.depends == (milk.id,) and str(bank.wait) == "2026-03-01"
+    water = sorted((t for t in imported.values() if t.title == "Water plants"), key=lambda t: t.occurrence)
+    assert [t.occurrence for t in water] == [0, 1, 2] and sorted(t.completed for t in water) == [False, False, True]
+    assert water[0].recurrence == Recurrence("FREQ=DAILY")
 
     back = tmp_path / "back.json"
-    assert export_tasks(services, alice, back, "taskwarrior") == 4
-    fresh = make_taskwarrior(tmp_path / "fresh")
+    export_tasks(services, alice, back, "taskwarrior")
+    fresh = make_taskwarrior(tmp_path / "fresh", UDA)
     fresh("import", str(back))
-    again = fresh.export()
+    assert by_uuid(fresh.export()) == expected
 
-    def by_description(objs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        return {obj["description"]: comparable(obj) for obj in objs if obj["status"] != "deleted"}
 
-    expected = by_description(exported)
-    # tui-tasks writes the annotations back as one annotation holding the whole description.
-    assert by_description(again) == expected
-    assert len(again) == 4
+def test_tasks_made_in_tui_tasks_come_back_from_taskwarrior_unchanged(
+    services: Services, alice: UserView, tmp_path: Path
+) -> None:
+    parent = services.tasks.create(alice, TaskDraft("Move house", "the big one\nsecond line", Priority.HIGH, date(2026, 4, 1)))
+    child = services.tasks.create(alice, TaskDraft(
+        "Pack books", due=datetime(2026, 3, 20, 17, 30, tzinfo=timezone.utc), wait=date(2026, 3, 10), parent_id=parent.id,
+        tags=("home",)))  # fmt: skip
+    van = services.tasks.create(alice, TaskDraft("Hire a van", depends=(child.id,), project="move"))
+    services.tasks.annotate(alice, van.id, "asked two firms")
+    weekly = services.tasks.create(alice, TaskDraft("Water plants", due=date(2026, 3, 2), recurrence=Recurrence("FREQ=WEEKLY;INTERVAL=1")))
+    services.tasks.toggle(alice, weekly.id)
+    before = tasks_of(services, alice)
+
+    out = tmp_path / "out.json"
+    export_tasks(services, alice, out, "taskwarrior")
+    tw = make_taskwarrior(tmp_path / "tw")
+    tw("import", str(out))
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps(tw.export(), ensure_ascii=False))
+    objs = {obj["description"]: obj for obj in tw.export() if obj["status"] != "recurring"}
+    assert objs["Pack books"]["tuitasks_parent"] == parent.uuid and objs["Hire a van"]["depends"] == [child.uuid]
+
+    result = import_tasks(services, alice, again, "taskwarrior")
+
+    assert (result.added, result.updated, result.unchanged, result.dropped) == (0, 0, len(before) + 1, 0)
+    assert tasks_of(services, alice) == before
