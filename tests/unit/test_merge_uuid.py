@@ -195,3 +195,15 @@ def test_a_merge_looks_uuids_up_in_batches_not_per_record(services, alice, tmp_p
         event.remove(services.db.engine, "before_cursor_execute", record)
     assert (result.added, result.updated, result.unchanged) == (0, 0, 1200)
     assert len(statements) < 20, statements[:30]
+
+
+def test_a_newer_series_record_updates_the_repeat(services, alice, tmp_path) -> None:
+    series = {"uuid": U[5], "title": "w", "rule": "FREQ=WEEKLY", "first_due": "2026-03-02",
+              "updated_at": "2026-03-01T00:00:00+00:00"}  # fmt: skip
+    task = {"uuid": U[1], "title": "w", "series": U[5], "occurrence": 0, "updated_at": "2026-03-01T00:00:00+00:00"}
+    import_tasks(services, alice, _v2(tmp_path, task, series=(series,)))
+    newer = series | {"rule": "FREQ=DAILY;INTERVAL=2", "updated_at": "2026-03-02T00:00:00+00:00"}
+    result = import_tasks(services, alice, _v2(tmp_path, task, series=(newer,)))
+    assert (result.added, result.updated, result.unchanged) == (0, 1, 1)
+    [view] = everything_listed(services, alice)
+    assert view.recurrence == Recurrence("FREQ=DAILY;INTERVAL=2") and view.occurrence == 0

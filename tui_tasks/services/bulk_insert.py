@@ -416,11 +416,13 @@ class Merge:
             " JOIN task_dependency d ON d.task_id = reach.node WHERE reach.node <> reach.start AND reach.depth < 100)"
             " SELECT start FROM reach WHERE node = start LIMIT 1"
         )
-        first = text("SELECT blocker_id FROM task_dependency WHERE task_id = :start ORDER BY blocker_id LIMIT 1")
+        blockers = text("SELECT blocker_id FROM task_dependency WHERE task_id = :start ORDER BY blocker_id")
         while (start := self.connection.execute(walk, {"user": self.user_id}).scalar()) is not None:
             from tui_tasks.db.tables import TaskDependency
+            from tui_tasks.services.relations import _blockers_reach
 
             deps = TaskDependency.__table__
-            blocker = self.connection.execute(first, {"start": start}).scalar_one()
+            found = self.connection.execute(blockers, {"start": start}).scalars().all()
+            blocker = next(b for b in found if b == start or _blockers_reach(self.session, [b], start))  # one on the cycle
             self.connection.execute(deps.delete().where(deps.c.task_id == start, deps.c.blocker_id == blocker))
             self.note(f"{self._uuid(start)} no longer depends on {self._uuid(blocker)}: they blocked each other")
