@@ -151,6 +151,17 @@ def _log_level(value: Any) -> str:
     return value.strip().upper()
 
 
+NOTIFY = ("off", "terminal")
+
+
+def _notify(value: Any) -> str:
+    """How reminders reach the user besides the app's own notification: "off", or "terminal" (a desktop
+    notification asked of the terminal, OSC 9 and OSC 777)."""
+    if not isinstance(value, str) or value.strip().lower() not in NOTIFY:
+        raise ValueError("one of " + ", ".join(NOTIFY))
+    return value.strip().lower()
+
+
 def _database(value: Any) -> DatabaseTarget:
     if not isinstance(value, str):
         raise ValueError("a file path or a database URL")
@@ -165,6 +176,7 @@ SETTINGS: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "health_interval_seconds": (_seconds, 5.0),
     "theme": (_theme, "textual-dark"),
     "log_level": (_log_level, "INFO"),
+    "notify": (_notify, "off"),
 }
 
 
@@ -178,6 +190,7 @@ class Settings:
     health_interval_seconds: float = 5.0
     theme: str = "textual-dark"
     log_level: str = "INFO"
+    notify: str = "off"  # "terminal": reminders also ask the terminal for a desktop notification
     config_file: Path | None = None
 
 

@@ -45,7 +45,51 @@ class TestTaskForm:
         fields = dict(title="Water the plants", due="fri 5pm", wait="mon", repeat="every 2 weeks", parent="1", depends="2, 3")
         assert snap_compare(snapshot_app(), run_before=typing(focus="depends", **fields), terminal_size=size)
 
-    def test_a_bad_date_is_said_under_its_field(self, snap_compare, snapshot_app, size):
-        """Due '1899-12-31' refused in red under the field ('Dates must be between 1900 and 9999'), the due
+
+class TestSmallScreen:
+    def test_a_bad_date_is_said_under_its_field(self, snap_compare, snapshot_app):
+        """At 40x15: Due '1899-12-31' refused in red under the field ('Dates must be between 1900 and 9999'), the due
         field focused, the form still open."""
-        assert snap_compare(snapshot_app(), run_before=typing(("ctrl+s",), title="Old", due="1899-12-31"), terminal_size=size)
+        assert snap_compare(snapshot_app(), run_before=typing(("ctrl+s",), title="Old", due="1899-12-31"), terminal_size=(40, 15))
+
+
+class TestQuestions:
+    def test_the_series_question(self, snap_compare, snapshot_app):
+        """Saving an edit of a repeating task asks 'Edit a repeating task': 'This one only (o)' focused, 'The
+        whole series (w)', 'Cancel (esc)', over the form."""
+
+        async def run_before(pilot) -> None:
+            from tui_tasks.domain import Recurrence, TaskDraft
+
+            await logged_in(pilot)
+            app = pilot.app
+            task = app.services.tasks.create(app.user, TaskDraft("Water plants", recurrence=Recurrence("FREQ=WEEKLY")))
+            app.push_screen(TaskFormScreen(task))
+            await settle(pilot)
+            app.screen.query_one("#title").value = "Water the plants"
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+
+        assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=(80, 24))
+
+    def test_the_snooze_choices_fit_a_small_terminal(self, snap_compare, snapshot_app):
+        """ctrl+r after 'Due now: Call the bank' was told: '10 min (1)' focused, '1 hour (2)', 'Tomorrow
+        09:00 (3)', 'Dismiss (esc)' stacked at 40x15; the reminder's notification in the corner."""
+
+        async def run_before(pilot) -> None:
+            from datetime import timedelta
+
+            from tui_tasks.domain import TaskDraft
+
+            await logged_in(pilot)
+            app = pilot.app
+            app.services.tasks.create(app.user, TaskDraft("Call the bank", due=app.clock() + timedelta(minutes=1)))
+            app.bell.fetch()
+            await settle(pilot)
+            app.clock.advance(minutes=1)
+            app.check_reminders()
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+
+        assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=(40, 15))

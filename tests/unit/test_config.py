@@ -48,6 +48,7 @@ PRECEDENCE = {
     "health_interval_seconds": ((0.5, "2.5", 10), (0.5, 2.5, 10.0), 5.0),
     "theme": (("nord", "gruvbox", "monokai"), ("nord", "gruvbox", "monokai"), "textual-dark"),
     "log_level": (("debug", "warning", "ERROR"), ("DEBUG", "WARNING", "ERROR"), "INFO"),
+    "notify": (("terminal", " Off ", "Terminal"), ("terminal", "off", "terminal"), "off"),
 }
 
 
@@ -142,6 +143,8 @@ BAD_VALUES = [
     ("health_interval_seconds", "nan", "a number of seconds from 0.5 to 3600"),
     ("health_interval_seconds", "inf", "a number of seconds from 0.5 to 3600"),
     ("log_level", "LOUD", "one of DEBUG, INFO, WARNING, ERROR"),
+    ("notify", "desktop", "one of off, terminal"),
+    ("notify", "on", "one of off, terminal"),
     ("db", "mysql://localhost/tasks", "a file path, sqlite:///PATH or postgresql://user@host/dbname"),
     ("db", "sqlite://", "sqlite:///PATH naming a file"),
 ]
@@ -173,6 +176,8 @@ def test_a_bad_environment_value_is_named_with_what_is_accepted(
         ("theme", 7, "one of the built-in themes"),
         ("log_level", "verbose", "one of DEBUG, INFO, WARNING, ERROR"),
         ("log_level", 10, "one of DEBUG, INFO, WARNING, ERROR"),
+        ("notify", True, "one of off, terminal"),
+        ("notify", "bell", "one of off, terminal"),
         ("db", 5, "a file path or a database URL"),
         ("db", "   ", "a file path or a database URL"),
         ("db", "sqlite:///:memory:", "sqlite:///PATH naming a file"),
@@ -212,7 +217,7 @@ def test_an_unknown_key_in_config_file_is_named_with_the_known_ones(tmp_path: Pa
         load_settings({}, {}, config)
     message = raised.value.message
     assert str(config) in message and "'colour'" in message
-    for known in ("db", "bcrypt_rounds", "idle_lock_minutes", "health_interval_seconds", "theme", "log_level"):
+    for known in ("db", "bcrypt_rounds", "idle_lock_minutes", "health_interval_seconds", "theme", "log_level", "notify"):
         assert known in message
 
 
@@ -421,3 +426,13 @@ def test_importing_config_and_locations_creates_no_files(tmp_path: Path) -> None
         str(xdg["DATA"] / "tui-tasks" / "tasks.db"),
     ]
     assert snapshot(tmp_path) == {}
+
+
+def test_reminders_stay_inside_the_app_unless_terminal_notifications_are_asked_for(tmp_path: Path) -> None:
+    assert load_settings({}, {}, tmp_path / "none.toml").notify == "off"
+    config = write_config(tmp_path / "config.toml", 'notify = "terminal"\n')
+    assert load_settings({}, {}, config).notify == "terminal"
+    bad = write_config(tmp_path / "bad.toml", 'notify = "yes please"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_settings({}, {}, bad)
+    assert raised.value.message == f"notify in {bad} must be one of off, terminal, not 'yes please'"

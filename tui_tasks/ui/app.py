@@ -24,7 +24,8 @@ from tui_tasks.domain import CheckResult, HealthReport, Status, UserView, utcnow
 from tui_tasks.errors import Conflict, OutcomeUnknown, StorageError, TasksError
 from tui_tasks.ui.commands import ScreenCommands
 from tui_tasks.ui.dispatch import ServiceFailed, WriteQueue
-from tui_tasks.ui.messages import DatabaseOpened, HealthChecked, LoggedIn, WritesRefused
+from tui_tasks.ui.messages import ChangesPolled, DatabaseOpened, HealthChecked, LoggedIn, WritesRefused
+from tui_tasks.ui.screens.snooze import CHECK_EVERY_S, ReminderBell, RemindersFetched
 from tui_tasks.ui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
@@ -47,7 +48,10 @@ class TasksApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "tui-tasks"
     COMMANDS = App.COMMANDS | {ScreenCommands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+        Binding("ctrl+r", "snooze_reminder", "Snooze reminder", id="app.snooze", show=False),
+    ]
 
     def __init__(
         self,
@@ -63,6 +67,7 @@ class TasksApp(App[None]):
         self.live = live  # timers (health, idle lock) and cursor blink; off in snapshot tests
         self.services: Services | None = services
         self.user: UserView | None = None
+        self.bell: ReminderBell | None = None  # reminders of the logged-in user's timed dues
         self.health: HealthReport | None = None  # the last check, and a refused write's reason (see _publish_health)
         self._checked: HealthReport | None = None  # the last check alone
         self._writes_refused: str | None = None
@@ -89,6 +94,7 @@ class TasksApp(App[None]):
         if self.live:
             self.set_interval(self.settings.health_interval_seconds, self.check_health)
             self.set_interval(5, self._check_idle)
+            self.set_interval(CHECK_EVERY_S, self.check_reminders)
             gc.set_threshold(*gc.get_threshold()[:2], FULL_GC_NEVER)  # full collections: when idle (below)
             self.set_interval(GC_QUIET_S, self.collect_garbage_when_quiet)
 
@@ -191,6 +197,9 @@ class TasksApp(App[None]):
 
     @on(ServiceFailed)
     def _service_failed(self, event: ServiceFailed) -> None:
+        if event.tag == "reminders":  # read again at the next change or check; the bar says what is wrong
+            log.warning("reminders not read: %s", event.error.message)
+            return
         self.notify(event.error.message, title="Could not do that", severity="error", markup=False)
 
     def _fatal_error(self) -> None:
@@ -231,15 +240,39 @@ class TasksApp(App[None]):
 
         self.user = event.user
         self._last_input = time.monotonic()
+        self.bell = ReminderBell(self)
+        self.bell.fetch()
         self.switch_screen(TaskListScreen())
 
     def action_log_out(self) -> None:
         from tui_tasks.ui.screens.login import LoginScreen
 
         self.user = None
+        self.bell = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(LoginScreen())
+
+    # --- reminders (see screens/snooze.py) -------------------------------------------------------
+    def check_reminders(self) -> None:
+        """Tell the timed dues that came (the timer calls this; tests too, after moving the clock)."""
+        if self.bell is not None:
+            self.bell.check()
+
+    @on(RemindersFetched)
+    def _reminders_fetched(self, event: RemindersFetched) -> None:
+        if self.bell is not None:
+            self.bell.fetched(event)
+
+    @on(ChangesPolled)
+    def _changes_polled(self, event: ChangesPolled) -> None:
+        """The list's change poll, bubbling up: a change may have moved a due."""
+        if self.bell is not None:
+            self.bell.changes_polled(event.changes)
+
+    def action_snooze_reminder(self) -> None:
+        if self.bell is not None:
+            self.bell.offer_snooze()
 
     # --- health ---------------------------------------------------------------------------------
     def check_health(self) -> None:

@@ -38,8 +38,8 @@ class ChoiceScreen(ModalScreen[str | None]):
             if self.detail:
                 yield Static(self.detail, classes="dialog-detail", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                for answer, label, key in self.choices:
-                    yield Button(f"{label} ({key})", id=f"choice-{answer}", compact=True, variant="primary")
+                for n, (answer, label, key) in enumerate(self.choices):
+                    yield Button(f"{label} ({key})", id=f"choice-{answer}", compact=True, variant="primary" if n == 0 else "default")
                 yield Button(f"{self.cancel_label} (esc)", id="choice-cancel", compact=True)
 
     def on_mount(self) -> None:
