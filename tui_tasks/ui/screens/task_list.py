@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -400,13 +399,7 @@ class TaskListScreen(Screen[None]):
 
     def action_add(self, draft: TaskDraft | None = None) -> None:
         """The full form for a new task, filled in with `draft` (what quick add held) when given."""
-        if draft is not None and "draft" in inspect.signature(TaskFormScreen).parameters:
-            self.app.push_screen(TaskFormScreen(None, draft=draft), self._form_closed)
-            return
-        form = TaskFormScreen(None)
-        self.app.push_screen(form, self._form_closed)
-        if draft is not None:  # a form that takes no draft yet: carry the title at least
-            form.call_after_refresh(lambda: setattr(form.query_one("#title", Input), "value", draft.title))
+        self.app.push_screen(TaskFormScreen(None, draft=draft), self._form_closed)
 
     # --- quick add ------------------------------------------------------------------------------
     @property

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label
 
 from tui_tasks.domain import SortField, TaskQuery
 
+NARROW = 70  # below this width the filter and sort are said in short
 SORT_NAMES = {SortField.URGENCY: "next"}  # what people call an order, where that is not its value
 
 
@@ -59,10 +60,16 @@ class FilterBar(Horizontal):
     def watch_matching(self) -> None:
         self._describe()
 
+    def on_resize(self) -> None:
+        self._describe()
+
     def _describe(self) -> None:
         options = self.query_options
         arrow = "↓" if options.descending else "↑"
-        count = "" if self.matching is None else f"{self.matching} shown · "
-        self.query_one("#filter-state", Label).update(
-            f"{count}filter [b]{options.filter.value}[/] · sort [b]{sort_name(options.sort)} {arrow}[/]"
-        )
+        if self.size.width and self.size.width < NARROW:  # the search box keeps room to type in
+            count = "" if self.matching is None else f"{self.matching} · "
+            text = f"{count}[b]{options.filter.value}[/] · [b]{sort_name(options.sort)}{arrow}[/]"
+        else:
+            count = "" if self.matching is None else f"{self.matching} shown · "
+            text = f"{count}filter [b]{options.filter.value}[/] · sort [b]{sort_name(options.sort)} {arrow}[/]"
+        self.query_one("#filter-state", Label).update(text)

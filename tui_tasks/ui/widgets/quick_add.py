@@ -45,9 +45,9 @@ class QuickAddLine(Input):
     """The line itself: enter or ctrl+s saves, escape closes, tab or ctrl+e opens the full form."""
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Save", id="quick.save", show=False),
-        Binding("escape", "close", "Close", id="quick.close", show=False),
-        Binding("tab,ctrl+e", "full_form", "Full form", id="quick.full_form", show=False),
+        Binding("enter,ctrl+s", "submit", "Save", id="quick.save", key_display="⏎"),
+        Binding("tab,ctrl+e", "full_form", "Full form", id="quick.full_form"),
+        Binding("escape", "close", "Close", id="quick.close"),
     ]
 
     def action_close(self) -> None:
@@ -160,10 +160,8 @@ class QuickAddBar(Vertical):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         quick = self.parsed()
-        if quick.draft is None:
-            if self.line.value.strip():
-                self.app.bell()
-            else:
+        if quick.draft is None:  # the line stays, its error under it in the error colour
+            if not self.line.value.strip():
                 self.post_message(self.Closed())  # enter on an empty line: nothing to add
             return
         self.post_message(self.Submitted(quick.draft, self.line.value))
