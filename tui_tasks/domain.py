@@ -18,8 +18,12 @@ def utcnow() -> datetime:
 
 
 def local_date(moment: datetime) -> date:
-    """The calendar date of an aware moment in this machine's time zone."""
-    return moment.astimezone().date()
+    """The calendar date of an aware moment in this machine's time zone (at the ends of the calendar,
+    where that zone's day is not a date Python has, the UTC one)."""
+    try:
+        return moment.astimezone().date()
+    except OverflowError:
+        return moment.date()
 
 
 Due = date | datetime

@@ -194,11 +194,6 @@ def test_the_new_foreign_keys_hold_and_delete_as_they_should(db, target, zone):
 
 
 # Dues that tui-tasks accepted before 0007 (any date at all), which the migration must not move by a day.
-MIGRATION_FIX = ("0007 must compute the end of each local day in Python on SQLite too (not with strftime's 'utc') "
-                 "and, where Python cannot convert that local time, use the next day's offset, clamped to the last "
-                 "instant there is: see the report of the series/relations tests")
-
-
 @pytest.fixture
 def local_zone(monkeypatch):
     def use(name: str) -> None:
@@ -210,11 +205,9 @@ def local_zone(monkeypatch):
     time.tzset()
 
 
-def test_a_due_in_a_summer_whose_clocks_differed_from_todays_reads_back_as_the_same_date(db, target, local_zone, request):
+def test_a_due_in_a_summer_whose_clocks_differed_from_todays_reads_back_as_the_same_date(db, target, local_zone):
     """Berlin kept UTC+3 in the summers of 1945 and 1947 and no summer time in 1960: the end of those days is
     not where today's rules put it. SQLite's 'utc' modifier takes the offset of a year within 1970-2037."""
-    if target.kind == "sqlite":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=MIGRATION_FIX))
     local_zone("Europe/Berlin")
     days = [date(1945, 6, 1), date(1947, 6, 1), date(1960, 7, 1), date(2100, 7, 1)]
     before = build(target, "0006", [("ann", f"due {day}", day, False, ()) for day in days])
@@ -223,7 +216,6 @@ def test_a_due_in_a_summer_whose_clocks_differed_from_todays_reads_back_as_the_s
     assert [Tasks(db).get(ann, row[0]).due for row in before["tasks"]] == days
 
 
-@pytest.mark.xfail(strict=True, reason=MIGRATION_FIX)
 def test_the_first_and_last_days_of_the_calendar_read_back_as_themselves(db, target, local_zone):
     """Tokyo is east of UTC and kept its local mean time (UTC+9:18:59) until 1888: the end of 9999-12-31 there is
     not in UTC's years (nor may reading it back overflow), and the end of 0001-01-01 is not at today's +9."""

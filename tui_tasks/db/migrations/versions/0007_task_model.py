@@ -7,9 +7,9 @@ Create Date: 2026-11-29 19:30:00
 Forward-only: tui-tasks never downgrades; a backup of an SQLite file is taken before upgrading.
 - task.due becomes an instant (UTC) and task.due_has_time says whether a time was given. A date alone
   means the end of that local day: an old due date becomes 23:59:59 local time that day, in UTC, computed
-  in the time zone of the machine that upgrades (SQLite's 'utc' modifier and Python both use the C
-  library's zone). The column is added beside the old one, filled, and renamed over it, so the old
-  indexes go and come back over the new values.
+  in the time zone of the machine that upgrades, by Python for each distinct day (SQLite's 'utc'
+  modifier takes the offset of a year inside 1970-2037 for any other year). The column is added beside
+  the old one, filled, and renamed over it, so the old indexes go and come back over the new values.
 - task.uuid: a stable identity for import and export to merge by; every existing task gets a new one.
 - task.wait (+ wait_has_time), task.parent_id (subtasks; SET NULL: a deleted parent's children stay),
   task.series_id + task.occurrence (unique together: the next instance of a series is made once),
@@ -20,7 +20,7 @@ sequence and the text index's triggers); the old due is dropped with ALTER TABLE
 """
 import sqlite3
 import uuid as uuidlib
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Sequence, Union
 
 from alembic import op
@@ -37,10 +37,25 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def _end_of_local_day(day: date) -> datetime:
+    """23:59:59 local time on `day`, in UTC, as `domain.due_moment` finds it (Python and the C library's zone,
+    its history included). At the ends of the calendar, where Python cannot convert that local time, the
+    offset of the day beside it, and at the very end the last instant there is (its local day is still `day`)."""
+    end = datetime.combine(day, time(23, 59, 59))
     try:
-        return datetime.combine(day, time(23, 59, 59)).astimezone().astimezone(timezone.utc)
-    except (OverflowError, OSError, ValueError):  # the last day there is: its local end is not in UTC's years
-        return datetime.combine(day, time(23, 59, 59), tzinfo=timezone.utc)
+        return end.astimezone().astimezone(timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        pass
+    offset = timedelta(0)
+    for step in (-1, 1):
+        try:
+            offset = datetime.combine(day + timedelta(days=step), time(12)).astimezone().utcoffset()
+            break
+        except (OverflowError, OSError, ValueError):
+            continue
+    try:
+        return (end - offset).replace(tzinfo=timezone.utc)
+    except OverflowError:
+        return datetime.max.replace(microsecond=0, tzinfo=timezone.utc)
 
 
 def upgrade() -> None:
@@ -114,10 +129,14 @@ def upgrade() -> None:
         op.create_foreign_key(op.f('fk_task_series_id_task_series'), 'task', 'task_series', ['series_id'], ['id'], ondelete='SET NULL')
 
     # Old due dates -> the end of that local day, in UTC.
-    if sqlite:
-        op.execute("UPDATE task SET due_at = strftime('%Y-%m-%d %H:%M:%S', due || ' 23:59:59', 'utc') || '.000000' "
-                   "WHERE due IS NOT NULL")
-        op.execute("UPDATE task SET due_at = due || ' 23:59:59.000000' WHERE due IS NOT NULL AND due_at IS NULL")
+    if sqlite:  # in Python: outside 1970-2037 SQLite's 'utc' takes the offset of a year inside it (Berlin 1945: +2, not +3)
+        days = [row[0] for row in bind.exec_driver_sql("SELECT DISTINCT due FROM task WHERE due IS NOT NULL")]
+        bind.exec_driver_sql("CREATE TEMP TABLE due_end (day TEXT PRIMARY KEY, moment TEXT NOT NULL)")
+        if days:
+            bind.exec_driver_sql("INSERT INTO due_end (day, moment) VALUES (?, ?)", [
+                (day, _end_of_local_day(date.fromisoformat(day)).replace(tzinfo=None).isoformat(" ", "microseconds")) for day in days])
+        op.execute("UPDATE task SET due_at = (SELECT moment FROM due_end WHERE due_end.day = task.due) WHERE due IS NOT NULL")
+        op.execute("DROP TABLE temp.due_end")
     else:
         days = [row[0] for row in bind.exec_driver_sql("SELECT DISTINCT due FROM task WHERE due IS NOT NULL")]
         for start in range(0, len(days), 1000):
