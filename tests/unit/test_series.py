@@ -388,3 +388,35 @@ def test_any_sequence_of_operations_keeps_one_open_instance_on_the_rule(services
                 ended = True
     finally:
         other.close()
+
+
+def test_a_new_time_for_the_whole_series_carries_to_the_instances_to_come_and_keeps_the_count(services, alice, zone):
+    """Same rule, a new due time (09:00 -> 10:00) for the whole series: the next instances are at 10:00, and
+    a COUNT still ends the series after as many instances as it had left."""
+    zone("Europe/Berlin")
+    berlin = ZoneInfo("Europe/Berlin")
+    first = datetime(2026, 12, 1, 9, tzinfo=berlin).astimezone(timezone.utc)
+    task = services.tasks.create(alice, TaskDraft("stand-up", due=first, recurrence=Recurrence("FREQ=DAILY;COUNT=4")))
+    services.tasks.complete(alice, task.id)
+    second = open_instance(services, alice, task.series_id)  # 2 Dec 09:00, the second of four
+    later = datetime(2026, 12, 2, 10, tzinfo=berlin).astimezone(timezone.utc)
+    services.tasks.update(alice, second.id, replace(second.draft(), due=later))
+    dues = []
+    for _ in range(5):
+        current = [t for t in instances(services, alice, task.series_id) if not t.completed]
+        if not current:
+            break
+        dues.append(current[0].due.astimezone(berlin).strftime("%d %H:%M"))
+        services.tasks.complete(alice, current[0].id)
+    assert dues == ["02 10:00", "03 10:00", "04 10:00"]  # four in all: the first at 09:00, three at 10:00
+
+
+def test_a_new_time_for_this_instance_only_leaves_the_series_time(services, alice, zone):
+    zone("Europe/Berlin")
+    berlin = ZoneInfo("Europe/Berlin")
+    first = datetime(2026, 12, 1, 9, tzinfo=berlin).astimezone(timezone.utc)
+    task = services.tasks.create(alice, TaskDraft("stand-up", due=first, recurrence=DAILY))
+    moved = datetime(2026, 12, 1, 11, tzinfo=berlin).astimezone(timezone.utc)
+    services.tasks.update(alice, task.id, replace(task.draft(), due=moved), whole_series=False)
+    services.tasks.complete(alice, task.id)
+    assert open_instance(services, alice, task.series_id).due.astimezone(berlin).hour == 9

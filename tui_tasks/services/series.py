@@ -41,22 +41,35 @@ def of(session: Session, task: Task) -> TaskSeries | None:
     return session.get(TaskSeries, task.series_id)
 
 
-def change(series: TaskSeries, task: Task, draft: TaskDraft, tags: tuple[str, ...], now: datetime) -> None:
-    """Edit the whole series: its rule and template become what `draft` says of this instance. A new rule
-    counts from this instance: its due (today if it has none, as when a series starts) becomes the
-    series' first, and it gets a number above every one used so far (the unique (series, occurrence)
-    index still holds)."""
-    if draft.recurrence is not None and (series.rule, series.after_completion) != (
+def change(
+    series: TaskSeries, task: Task, draft: TaskDraft, tags: tuple[str, ...], now: datetime, *, due_moved: bool = False
+) -> None:
+    """Edit the whole series: its rule and template become what `draft` says of this instance. A new rule,
+    or a new due for this instance (`due_moved`: 10:00 instead of 09:00), counts from this instance: its
+    due (today if it has none, as when a series starts) becomes the series' first, and it gets a number
+    above every one used so far (the unique (series, occurrence) index still holds). The same rule with a
+    COUNT keeps the number of instances still to come."""
+    new_rule = draft.recurrence is not None and (series.rule, series.after_completion) != (
         draft.recurrence.rule, draft.recurrence.after_completion
-    ):
+    )
+    if new_rule or due_moved and task.occurrence is not None and task.occurrence >= series.first_occurrence:
         if task.due is None:
             task.due, task.due_has_time = stored_due(local_date(now))
-        series.rule, series.after_completion = draft.recurrence.rule, draft.recurrence.after_completion
+        if new_rule:
+            series.rule, series.after_completion = draft.recurrence.rule, draft.recurrence.after_completion
+        else:
+            series.rule = _count_left(series.rule, task.occurrence - series.first_occurrence)
         series.first_due, series.first_due_has_time = task.due, task.due_has_time
         series.last_occurrence += 1
         series.first_occurrence = task.occurrence = series.last_occurrence
     series.title, series.description, series.priority = task.title, task.description, task.priority
     series.project, series.tags, series.updated_at = task.project, " ".join(tags), now
+
+
+def _count_left(rule: str, done: int) -> str:
+    """The rule with its COUNT less the `done` instances before this one (at least this one is left)."""
+    parts = [part.split("=", 1) for part in rule.split(";")]
+    return ";".join(f"{k}={max(1, int(v) - done)}" if k == "COUNT" and v.isdigit() else f"{k}={v}" for k, v in parts)
 
 
 def next_instance(session: Session, user_id: int, task: Task, now: datetime, completed_at: datetime | None) -> Task | None:

@@ -211,12 +211,13 @@ class Tasks:
                 if clean.parent_id != task.parent_id:
                     relations.check_parent(session, user.id, task.id, clean.parent_id)
                     task.parent_id = clean.parent_id
+                due_before = (task.due, task.due_has_time)
                 _set_fields(task, clean)
                 current = series.of(session, task)
                 if current is not None and current.active and clean.recurrence is None:
                     series.stop(session, task, now)
                 elif current is not None and current.active and whole_series:
-                    series.change(current, task, clean, clean.tags, now)
+                    series.change(current, task, clean, clean.tags, now, due_moved=due_before != (task.due, task.due_has_time))
                 elif clean.recurrence is not None and (current is None or not current.active):
                     series.start(session, user.id, task, clean.recurrence, clean.tags, now)
                 task.updated_at = now
