@@ -38,11 +38,14 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, source: Screen) -> None:
         super().__init__()
         self.rows = describe_keys(source)
+        self.hint = getattr(source, "HELP_HINT", "")  # what the keys alone do not say (quick add's syntax)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box", classes="dialog"):
             yield Static("Keys", classes="dialog-title")
             yield DataTable(cursor_type="row", zebra_stripes=True)
+            if self.hint:
+                yield Static(self.hint, classes="dialog-hint", markup=False)
             yield Static("ctrl+p opens the command palette: every action is also there.", classes="dialog-hint")
 
     def on_mount(self) -> None:

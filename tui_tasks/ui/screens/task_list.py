@@ -110,6 +110,8 @@ class TaskListScreen(Screen[None]):
     """
     AUTO_FOCUS = "#tasks"
     COMMAND_CATEGORY = "Tasks"
+    HELP_HINT = ("Quick add (a): words are the title; #tag  !high  due:fri  due:2026-12-24  every 3 days  "
+                 "wait:mon  project:home  parent:12  depends:3,4  \"quoted words\" stay in the title.")  # fmt: skip
     PALETTE_ONLY = [("Skip this occurrence", "skip"), ("Stop repeating", "stop_repeating"),
                     ("Import…", "transfer(False)"), ("Export…", "transfer(True)"), ("Back up now", "back_up")]  # no key  # fmt: skip
     BINDINGS = [
