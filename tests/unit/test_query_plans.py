@@ -91,6 +91,13 @@ def build_database(path: Path) -> tuple[UserView, UserView]:
                 for tag in rng.sample(TAGS, rng.randint(1, 3))
             ]
             conn.execute(insert(TaskTag), tags)
+            # A fifth of the tasks are subtasks of an earlier task of their owner (issue #10's workload).
+            owners = {}
+            for task_id, user_id in conn.execute(select(Task.id, Task.user_id).order_by(Task.id)):
+                owners.setdefault(user_id, []).append(task_id)
+            moves = [(rng.choice(ids[: n]), task_id) for ids in owners.values()
+                     for n, task_id in enumerate(ids) if n and rng.random() < 0.2]  # fmt: skip
+            conn.exec_driver_sql("UPDATE task SET parent_id = ? WHERE id = ?", moves)
     finally:
         services.db.engine.dispose()
     return owner, other
@@ -112,7 +119,7 @@ class Recorder:
         event.listen(self.engine, "before_cursor_execute", self._record)
 
     def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")) and "sqlite_master" not in statement:
             self.statements.append((statement, parameters))
 
     def capture(self, action: Callable[[], object]) -> list[tuple[str, tuple]]:
@@ -183,8 +190,9 @@ def full_scans(plan: list[str]) -> list[str]:
     return [
         step for step in plan
         if _ACCESS.match(step) and step.startswith("SCAN ") and "INDEX" not in step and step != "SCAN CONSTANT ROW"
-        and not re.fullmatch(r"SCAN anon_\d+", step)
-    ]  # fmt: skip  (a SELECT of scalar subqueries "scans" its one constant row; "anon_1" is a subquery's rows)
+        and not re.fullmatch(r"SCAN (anon_\d+|below|up)", step)
+    ]  # fmt: skip  (a SELECT of scalar subqueries "scans" its one constant row; "anon_1" is a subquery's rows,
+    #                "below" and "up" a tree walk's rows so far)
 
 
 def task_reads_not_by_user(plan: list[str]) -> list[str]:
@@ -206,11 +214,13 @@ def describe(plans: list[tuple[str, list[str]]]) -> str:
 
 
 def is_tag_lookup(statement: str) -> bool:
-    """A statement loading what the tasks on a page have by their ids: tags, dependencies, subtask counts."""
+    """A statement loading what the tasks on a page have by their ids: tags, dependencies, subtask counts,
+    parents' titles (test_a_flat_page_reads_parents_by_id checks that one reads by id)."""
     return statement.startswith((
         "SELECT task_tag.task_id, task_tag.tag \nFROM task_tag \nWHERE task_tag.task_id IN",
         "SELECT task_dependency.",
         "SELECT task.parent_id, count(*)",
+        "WITH RECURSIVE up",  # a flat page's parents' titles, by id
     ))  # fmt: skip
 
 
@@ -251,6 +261,36 @@ def test_list_query_reads_the_users_tasks_through_an_index(big, task_filter, sor
         assert task_reads_not_by_user(plan) == [], report
         if task_filter in STRICT_FILTERS and sort is not SortField.URGENCY:  # "next" is computed: a sort
             assert temp_btrees(plan) == [], report
+
+
+@pytest.mark.parametrize("task_filter", [TaskFilter.ALL, TaskFilter.PENDING])
+@pytest.mark.parametrize(("sort", "descending"), ORDERS, ids=[f"{s}-{'desc' if d else 'asc'}" for s, d in ORDERS])
+def test_a_tree_page_reads_top_tasks_by_index_and_subtasks_by_parent(big, task_filter, sort, descending):
+    """With a fifth of 100,000 tasks being subtasks: the page of top tasks is the list's index range, and
+    their subtasks come from ix_task_parent, a few lookups per top task, never a scan of the task table."""
+    query = TaskQuery(filter=task_filter, sort=sort, descending=descending, tree=True)
+    plans = big.plans(lambda: (big.services.tasks.page(big.owner, query), big.services.tasks.page(big.owner, query, backward=True)))
+    plans = [(s, p) for s, p in plans if "sqlite_master" not in s]  # the text index's one-time probe
+    report = describe(plans)
+    below = [(s, p) for s, p in plans if "RECURSIVE" in s.upper()]
+    assert below, report
+    for statement, plan in plans:
+        assert full_scans(plan) == [], report
+        if statement in dict(below):
+            assert any("ix_task_parent" in step for step in plan), report
+            assert not any(step.startswith("SCAN task") for step in plan), report
+        elif not is_tag_lookup(statement):
+            assert task_reads_not_by_user(plan) == [], report
+            if task_filter in STRICT_FILTERS and sort is not SortField.URGENCY:
+                assert temp_btrees(plan) == [], report
+
+
+def test_a_flat_page_reads_parents_by_id(big):
+    """A search's page shows each task's parents: read by id, never the user's whole list."""
+    plans = big.plans(lambda: big.services.tasks.page(big.owner, TaskQuery(search="fix")))
+    [(_, plan)] = [(s, p) for s, p in plans if s.startswith("WITH RECURSIVE up")]
+    assert [step for step in plan if step.startswith("SEARCH task")] == ["SEARCH task USING INTEGER PRIMARY KEY (rowid=?)"] * 2, plan
+    assert full_scans(plan) == [], plan
 
 
 def test_default_list_is_served_in_index_order(big):

@@ -404,8 +404,8 @@ class Tasks:
         in_tree = tree.is_tree(query)
         with self.db.session() as session:
             base = select(Task, column).where(*self._conditions(session, user, query))
-            if in_tree:
-                base = base.where(col(Task.parent_id).is_(None))
+            if in_tree:  # `+ 0`: top tasks are read along the list's own index, not sorted from ix_task_parent
+                base = base.where((col(Task.parent_id) + 0).is_(None))
             for dated in parts:
                 stmt = base if dated is None else base.where(column.is_not(None) if dated else column.is_(None))
                 keys = (col(Task.id),) if dated is False else (column, col(Task.id))  # undated: by id alone
