@@ -38,7 +38,10 @@ def due_moment(due: Due) -> datetime:
     today is not overdue at 09:00."""
     if isinstance(due, datetime):
         return due.astimezone(timezone.utc)
-    return datetime.combine(due, END_OF_DAY).astimezone().astimezone(timezone.utc)
+    try:
+        return datetime.combine(due, END_OF_DAY).astimezone().astimezone(timezone.utc)
+    except (OverflowError, OSError, ValueError):  # 9999-12-31: its end may be past the last instant there is
+        return datetime.max.replace(microsecond=0, tzinfo=timezone.utc)
 
 
 def due_day(due: Due) -> date:

@@ -830,3 +830,20 @@ def test_the_change_counter_of_a_deleted_account_is_not_found(services, alice):
     services.accounts.delete_account(alice, "alice-password")
     with pytest.raises(NotFound):
         services.tasks.changes(alice)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
+def test_the_first_and_last_days_dates_accept_are_saved_and_read_back(services, alice, monkeypatch, zone):
+    """1900-01-01 and 9999-12-31 are in the range the date input accepts; the end of 9999-12-31 is past the
+    last instant Python has in some zones, and is stored as that last instant, read back as the same day."""
+    import time as clock_module
+
+    monkeypatch.setenv("TZ", zone)
+    clock_module.tzset()
+    try:
+        for day in (date(1900, 1, 1), date(9999, 12, 31)):
+            task = add(services, alice, f"edge {day}", due=day, wait=day)
+            assert (services.tasks.get(alice, task.id).due, services.tasks.get(alice, task.id).wait) == (day, day)
+    finally:
+        monkeypatch.undo()
+        clock_module.tzset()

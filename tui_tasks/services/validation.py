@@ -159,12 +159,12 @@ def clean_when(field: str, label: str, value: object) -> date | datetime | None:
             value = value.astimezone(timezone.utc)
         except OverflowError:
             raise ValidationError(field, f"{label} must be between {YEARS[0]} and {YEARS[1]}") from None
-        if not YEARS[0] <= value.year <= YEARS[1] or value.year == YEARS[1] and value.month == 12 and value.day == 31:
+        if not YEARS[0] <= value.year <= YEARS[1]:
             raise ValidationError(field, f"{label} must be between {YEARS[0]} and {YEARS[1]}")
         return value
     if not isinstance(value, date):
         raise ValidationError(field, f"{label} must be a date")
-    if not YEARS[0] <= value.year <= YEARS[1] or (value.year, value.month, value.day) == (9999, 12, 31):
+    if not YEARS[0] <= value.year <= YEARS[1]:
         raise ValidationError(field, f"{label} must be between {YEARS[0]} and {YEARS[1]}")
     return value
 
