@@ -160,11 +160,11 @@ def run_import(settings: Settings, args: argparse.Namespace) -> ExitCode:
     finally:
         services.close()
     _report_problems(result.problems, result.invalid, "skipped ", clear_bar=bar)
-    why = [f"{result.invalid} invalid"] if result.invalid else []
-    why += [f"{result.ignored} deleted or recurring templates"] if result.ignored else []
-    detail = f" ({', '.join(why)})" if why else ""
-    print(f"tui-tasks: imported {result.imported}, skipped {result.skipped}{detail}, in {result.seconds:.1f} s "
-          f"({result.format})", file=sys.stderr)  # fmt: skip
+    for note in result.notes:
+        print(f"tui-tasks: note: {note}", file=sys.stderr)
+    if result.dropped > len(result.notes):
+        print(f"tui-tasks: {result.dropped - len(result.notes)} more links dropped", file=sys.stderr)
+    print(f"tui-tasks: {result.summary}, in {result.seconds:.1f} s ({result.format})", file=sys.stderr)
     return ExitCode.OK
 
 

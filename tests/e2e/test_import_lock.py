@@ -86,9 +86,9 @@ def test_a_slow_import_through_a_fifo_lets_another_account_log_in_import_and_wri
         feeder.join(timeout=30)
         os.close(unblock)
     slow_out, slow_err = slow.communicate(timeout=60)
-    assert outcomes[0][2] == 0 and outcomes[0][1].startswith("tui-tasks: imported 2, skipped 0"), outcomes[0]
+    assert outcomes[0][2] == 0 and outcomes[0][1].startswith("tui-tasks: added 2, updated 0, unchanged 0"), outcomes[0]
     assert outcomes[1][2] == 0, outcomes[1]
-    assert slow.returncode == 0 and slow_err.startswith("tui-tasks: imported 3000, skipped 0"), slow_err
+    assert slow.returncode == 0 and slow_err.startswith("tui-tasks: added 3000, updated 0, unchanged 0"), slow_err
     assert services.tasks.count(alice) == 3000
     assert services.tasks.count(bob) == 3
     services.close()
@@ -144,6 +144,6 @@ def test_a_fifo_is_read_once_its_format_told_from_its_first_bytes_without_losing
         importing.kill()
         importing.wait()
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)) if importing.returncode is None else None
-    assert importing.returncode == 0 and err.startswith("tui-tasks: imported 2, skipped 0"), err
+    assert importing.returncode == 0 and err.startswith("tui-tasks: added 2, updated 0, unchanged 0"), err
     assert services.tasks.count(alice) == 2
     services.close()

@@ -82,5 +82,5 @@ def test_a_file_nested_deep_and_long_is_read_in_bounded_memory(account: Cli) -> 
         out.write("]\n")
     code, err, peak = import_measured(account, path, "--skip-invalid")
     assert code == 0 and err.splitlines()[0] == "tui-tasks: skipped line 2: nested deeper than 32 levels", err
-    assert err.splitlines()[1].startswith("tui-tasks: imported 1, skipped 1 (1 invalid), in "), err
+    assert err.splitlines()[1].startswith("tui-tasks: added 1, updated 0, unchanged 0, skipped 1 (1 invalid), in "), err
     assert peak < baseline(account) + 24, peak

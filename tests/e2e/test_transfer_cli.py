@@ -109,7 +109,7 @@ def test_bad_records_are_listed_and_nothing_is_imported_without_skip_invalid(acc
         "tui-tasks: skipped line 3: due must be a date YYYY-MM-DD, not '2026-02-30'",
         "tui-tasks: skipped line 5: Tag 'bad/tag' must be one word of letters, digits, - or _ (at most 40)",
     ]
-    assert lines[2].startswith("tui-tasks: imported 2, skipped 2 (2 invalid), in ") and len(lines) == 3
+    assert lines[2].startswith("tui-tasks: added 2, updated 0, unchanged 0, skipped 2 (2 invalid), in ") and len(lines) == 3
     assert len(json.loads(account.run("export", "--user", EMAIL).stdout)["tasks"]) == 4
 
 

@@ -40,8 +40,9 @@ async def test_export_then_import_through_the_palette(ui_settings, ui_services, 
         app.screen.query_one("#path").value = str(target)
         await pilot.press("enter")
         await settle(pilot)
-        assert any(n.message.startswith("Imported 5 tasks") for n in app._notifications)
-        assert app.screen.query_one(TaskTable).row_count == 10
+        # The same tasks again, by uuid: merged, not added (issue #10)
+        assert any(f"Imported from {target}: added 0, updated 0, unchanged 5" in n.message for n in app._notifications)
+        assert app.screen.query_one(TaskTable).row_count == 5
 
 
 async def test_a_failed_export_keeps_the_dialog_usable(ui_settings, ui_services, demo_user, fixed_clock, tmp_path):

@@ -150,6 +150,6 @@ def test_any_import_file_goes_in_whole_or_is_refused_with_a_message(services, al
             assert refused.message and "Traceback" not in refused.message
             assert services.tasks.count(alice) == before  # nothing partly written
             return
-        assert services.tasks.count(alice) == before + result.imported
+        assert services.tasks.count(alice) == before + result.added
 
     check()

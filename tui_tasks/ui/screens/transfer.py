@@ -89,8 +89,7 @@ class TransferScreen(ModalScreen[str | None]):
                 count = transfer.export_tasks(services, user, path, fmt)
                 return f"Exported {count} tasks to {path}"
             result = transfer.import_tasks(services, user, path, fmt, progress=report)
-            skipped = f", skipped {result.skipped}" if result.skipped else ""
-            return f"Imported {result.imported} tasks{skipped} from {path} in {result.seconds:.1f} s"
+            return f"Imported from {path}: {result.summary}, in {result.seconds:.1f} s"
 
         self.app.run_service(self, run, self.Finished, write=not self.exporting, group="transfer", tag="transfer")
 
