@@ -36,34 +36,58 @@ POLL_S = 0.003
 
 
 def taskwarrior_file(path: Path, count: int) -> str:
-    """`count` tasks as `task export` writes them (one JSON array), seeded, spread over two years.
+    """`count` tasks as `task export` writes them (one JSON array), seeded, spread over two years: a tenth
+    are instances of weekly recurring templates (up to 5 a template, the templates written at the end), a
+    fifth of the others subtasks of an earlier task (`tuitasks_parent`, any depth).
 
-    Returns the start of the title the default list (newest first) ends with: what `End` must show."""
+    Returns the start of the title the default list (newest first) ends with: what `End` must show (the
+    oldest top task: its subtasks, if any, follow it on the same last screen)."""
     oldest = (datetime.max.replace(tzinfo=timezone.utc), 0)
     rng = random.Random(count)
     start = datetime(2024, 1, 1, tzinfo=timezone.utc)
     stamp = lambda moment: moment.strftime("%Y%m%dT%H%M%SZ")  # noqa: E731
+    plain: list[str] = []  # uuids of tasks that can be parents
+    templates: list[dict] = []
     with path.open("w") as out:
         out.write("[\n")
         for n in range(count):
             entry = start + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
-            oldest = min(oldest, (entry, n))  # ties: the lowest id comes last
             task = {
                 "uuid": str(uuid.UUID(int=rng.getrandbits(128))), "description": f"Task {n:06} {rng.choice(WORDS)} {rng.choice(WORDS)}",
                 "status": "completed" if rng.random() < 0.4 else "pending", "entry": stamp(entry), "modified": stamp(entry),
             }  # fmt: skip
             if task["status"] == "completed":
                 task["end"] = stamp(entry + timedelta(days=rng.randrange(30)))
-            if rng.random() < 0.6:
-                task["due"] = stamp(entry + timedelta(days=rng.randrange(-30, 90)))
+            kind = rng.random()
+            if kind < 0.1:  # an instance of a weekly series
+                if not templates or len(templates[-1]["mask"]) == 5:
+                    first = entry + timedelta(days=rng.randrange(-30, 30))
+                    templates.append({"uuid": str(uuid.UUID(int=rng.getrandbits(128))), "status": "recurring",
+                                      "description": f"Series {len(templates):05}", "recur": "weekly", "due": first,
+                                      "entry": stamp(entry), "modified": stamp(entry), "mask": ""})  # fmt: skip
+                template = templates[-1]
+                task.update(parent=template["uuid"], imask=len(template["mask"]), recur="weekly",
+                            due=stamp(template["due"] + timedelta(weeks=len(template["mask"]))))  # fmt: skip
+                template["mask"] += "+" if task["status"] == "completed" else "-"
+            else:
+                if rng.random() < 0.6:
+                    task["due"] = stamp(entry + timedelta(days=rng.randrange(-30, 90)))
+                if plain and kind < 0.1 + 0.2 / 0.9:  # a fifth of all tasks: subtasks of an earlier one
+                    task["tuitasks_parent"] = rng.choice(plain)
+                plain.append(task["uuid"])
+            if "tuitasks_parent" not in task:
+                oldest = min(oldest, (entry, n))  # ties: the lowest id comes last
             if rng.random() < 0.5:
                 task["priority"] = rng.choice("HML")
             if rng.random() < 0.7:
                 task["project"] = rng.choice(PROJECTS)
             if rng.random() < 0.5:
                 task["tags"] = rng.sample(TAGS, rng.randrange(1, 3))
-            out.write(json.dumps(task) + (",\n" if n < count - 1 else "\n"))
-        out.write("]\n")
+            out.write(("" if n == 0 else ",\n") + json.dumps(task))
+        for template in templates:
+            template["due"] = stamp(template["due"])
+            out.write(",\n" + json.dumps(template))
+        out.write("\n]\n")
     return f"Task {oldest[1]:06} "
 
 
