@@ -91,15 +91,16 @@ async def test_escape_closes_and_keeps_the_line_and_tab_carries_it_to_the_full_f
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(pilot)
-        await pilot.press("a", *"Half a thought #idea", "escape")
+        await pilot.press("a", *"Idea #x", "escape")
         bar = app.screen.query_one(QuickAddBar)
         assert not bar.is_open and app.focused is app.screen.query_one(TaskTable)
         await pilot.press("a")
-        assert bar.is_open and bar.line.value == "Half a thought #idea"
+        assert bar.is_open and bar.line.value == "Idea #x"
         await pilot.press("tab")
         await settle(pilot)
         assert isinstance(app.screen, TaskFormScreen)
-        assert app.screen.query_one("#title").value == "Half a thought"
+        assert app.screen.query_one("#title").value == "Idea"
+        assert "x" in app.screen.query_one("#tags").value  # the whole draft is carried, not the title alone
         await pilot.press("escape", "y")
         await settle(pilot)
         assert not bar.is_open and bar.line.value == ""
