@@ -161,3 +161,38 @@ async def test_skip_brings_the_next_occurrence_and_stop_repeating_ends_the_serie
         await pilot.press("space")
         await settle(pilot)
         assert [t.title for t in table.tasks.values()].count("Water plants") == 1  # no next one comes
+
+
+# --- the tree's state without Textual (tui_tasks/ui/list_tree.py) ---------------------------------------
+
+
+def _view(task_id: int, depth: int = 0, parent: int | None = None, children: tuple[int, int] = (0, 0), **fields):
+    from tests.ui.conftest import NOW
+    from tui_tasks.domain import TaskView
+
+    return TaskView(task_id, f"t{task_id}", "", False, None, Priority.NONE, None, None, (), NOW, NOW, 1,
+                    parent_id=parent, depth=depth, children=children, **fields)  # fmt: skip
+
+
+def test_folding_hides_everything_deeper_below_a_folded_parent_and_nothing_else():
+    from tui_tasks.ui.list_tree import Folding
+
+    page = [_view(1, children=(0, 2)), _view(2, 1, 1, (0, 1)), _view(3, 2, 2), _view(4, 1, 1), _view(5)]
+    folding = Folding()
+    assert [t.id for t in folding.visible(page)] == [1, 2, 3, 4, 5]
+    assert folding.fold(page[1]) and not folding.fold(page[2])  # a task without subtasks does not fold
+    assert [t.id for t in folding.visible(page)] == [1, 2, 4, 5]
+    folding.fold(page[0])
+    assert [t.id for t in folding.visible(page)] == [1, 5]
+    folding.unfold(page[0])
+    assert [t.id for t in folding.visible(page)] == [1, 2, 4, 5]  # the inner fold is remembered
+
+
+def test_a_narrowed_tree_is_flat_with_the_parents_titles():
+    from tui_tasks.ui.list_tree import flattened, title_parts
+
+    page = [_view(1, children=(1, 2)), _view(2, 1, 1), _view(3, 2, 2, blocked=True)]
+    flat = flattened(page)
+    assert [(t.depth, t.ancestry) for t in flat] == [(0, ()), (0, ("t1",)), (0, ("t1", "t2"))]
+    assert "".join(text for text, _ in title_parts(flat[2], False)) == "t1 › t2 › ⊘ t3"
+    assert "".join(text for text, _ in title_parts(page[0], True)) == "▸ t1 1/2"

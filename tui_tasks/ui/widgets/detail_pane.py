@@ -90,7 +90,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._render_body()
         if self._timer is not None:
             self._timer.stop()
-        if task is not None and self.display:
+        if task is not None:  # the screen shows a task here only while the pane is open
             self._timer = self.set_timer(LOAD_DELAY_S, self._load)
 
     def _load(self) -> None:
