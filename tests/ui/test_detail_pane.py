@@ -3,7 +3,7 @@ reads once the cursor rests, and `n` adds a note."""
 
 from __future__ import annotations
 
-from tests.ui.conftest import TODAY, log_in, make_app, settle
+from tests.ui.conftest import NOW, TODAY, log_in, make_app, settle
 from tests.ui.test_subtasks_ui import listed, select
 from tui_tasks.domain import TaskDraft
 from tui_tasks.ui.widgets.detail_pane import LOAD_DELAY_S, DetailPane
@@ -70,7 +70,7 @@ async def test_n_adds_a_note_that_the_pane_shows_with_its_time(ui_settings, ui_s
         await settle(pilot)
         await rest(pilot)
         assert [text for _, text in ui_services.tasks.annotations(demo_user, made["Receipts"])] == ["Shoebox in the attic"]
-        assert "Tue 10 Mar 12:00  Shoebox in the attic" in pane_text(app)
+        assert f"{NOW.astimezone():%a %d %b %H:%M}  Shoebox in the attic" in pane_text(app)  # local time
         assert app.focused is app.screen.query_one(TaskTable)
         await pilot.press("space")  # the row has the version the note made: the toggle is not refused as stale
         await settle(pilot)
