@@ -25,7 +25,7 @@ def pressing(*keys: str):
 class TestDialogs:
     def test_new_task_form(self, snap_compare, snapshot_app, size):
         """'New task' dialog: Title, Description, Priority/Due side by side, Project, Tags, Save/Cancel."""
-        assert snap_compare(snapshot_app(), run_before=pressing("a"), terminal_size=size)
+        assert snap_compare(snapshot_app(), run_before=pressing("A"), terminal_size=size)
 
     def test_edit_form_with_an_inline_error(self, snap_compare, snapshot_app, size):
         """'Edit task' for 'Renew passport' with the due field's error under it after typing 'someday'."""

@@ -74,7 +74,7 @@ class TestQuestions:
         assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=(80, 24))
 
     def test_the_snooze_choices_fit_a_small_terminal(self, snap_compare, snapshot_app):
-        """ctrl+r after 'Due now: Call the bank' was told: '10 min (1)' focused, '1 hour (2)', 'Tomorrow
+        """ctrl+o after 'Due now: Call the bank' was told: '10 min (1)' focused, '1 hour (2)', 'Tomorrow
         09:00 (3)', 'Dismiss (esc)' stacked at 40x15; the reminder's notification in the corner."""
 
         async def run_before(pilot) -> None:
@@ -85,11 +85,11 @@ class TestQuestions:
             await logged_in(pilot)
             app = pilot.app
             app.services.tasks.create(app.user, TaskDraft("Call the bank", due=app.clock() + timedelta(minutes=1)))
-            app.bell.fetch()
+            app.reminder_bell.fetch()
             await settle(pilot)
             app.clock.advance(minutes=1)
             app.check_reminders()
-            await pilot.press("ctrl+r")
+            await pilot.press("ctrl+o")
             await settle(pilot)
 
         assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=(40, 15))

@@ -1,4 +1,4 @@
-"""Reminders in the app: a timed due is told once when the clock reaches it, ctrl+r snoozes it, a snooze tells
+"""Reminders in the app: a timed due is told once when the clock reaches it, ctrl+o snoozes it, a snooze tells
 it again; a change seen by the list's poll is read; the terminal notification's exact bytes; never over the lock."""
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ async def test_a_timed_due_is_told_once_when_it_comes_and_a_snooze_of_10_minutes
         await tick(pilot, fixed_clock, minutes=5)
         assert told(app) == ["Due now: Call the bank"]
 
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+o")
         assert isinstance(app.screen, SnoozeScreen)
         await pilot.press("1")  # 10 min
         await settle(pilot)
@@ -69,7 +69,7 @@ async def test_a_timed_due_is_told_once_when_it_comes_and_a_snooze_of_10_minutes
 
 async def test_a_due_changed_elsewhere_is_read_at_the_next_change_poll(ui_settings, ui_services, demo_user, fixed_clock):
     async with running(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot, _):
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+o")
         assert "No reminder to snooze" in [n.message for n in app._notifications]
         ui_services.tasks.create(demo_user, TaskDraft("Stand-up", due=NOW + timedelta(minutes=5)))
         app.screen.post_message(ChangesPolled(ui_services.tasks.changes(demo_user)))  # as the list's poll does

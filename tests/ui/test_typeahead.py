@@ -142,7 +142,7 @@ async def test_escape_in_the_middle_of_a_burst_asks_before_discarding_what_was_t
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(pilot)
-        burst(app, "a", "Half a thought", "escape")
+        burst(app, "A", "Half a thought", "escape")  # A: the full form (a is quick add)
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen), app.screen
         assert isinstance(app.screen_stack[-2], TaskFormScreen)
@@ -165,7 +165,7 @@ async def test_keys_typed_during_a_slow_log_in_go_to_the_task_list(ui_settings, 
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        burst(app, "ada@example.com", "tab", PASSWORD, "enter", "a", "Typed while logging in")
+        burst(app, "ada@example.com", "tab", PASSWORD, "enter", "A", "Typed while logging in")
         await wait_until(pilot, lambda: getattr(app.screen, "busy", False))
         await pilot.pause(0.2)
         assert isinstance(app.screen, LoginScreen) and app.screen.busy
@@ -272,7 +272,7 @@ async def test_keys_held_for_a_save_that_does_not_end_are_let_through_in_order(
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await log_in(pilot)
-        burst(app, "a", "Slow")
+        burst(app, "A", "Slow")
         await settle(pilot)
         monkeypatch.setattr(typeahead, "WORKER_LIMIT_S", 0.3)  # for the save's wait only: a busy machine may
         burst(app, "ctrl+s", " and more")  # take longer than that to open the form

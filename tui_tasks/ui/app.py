@@ -50,7 +50,7 @@ class TasksApp(App[None]):
     COMMANDS = App.COMMANDS | {ScreenCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
-        Binding("ctrl+r", "snooze_reminder", "Snooze reminder", id="app.snooze", show=False),
+        Binding("ctrl+o", "snooze_reminder", "Snooze reminder", id="app.snooze", show=False),
     ]
 
     def __init__(
@@ -67,7 +67,7 @@ class TasksApp(App[None]):
         self.live = live  # timers (health, idle lock) and cursor blink; off in snapshot tests
         self.services: Services | None = services
         self.user: UserView | None = None
-        self.bell: ReminderBell | None = None  # reminders of the logged-in user's timed dues
+        self.reminder_bell: ReminderBell | None = None  # reminders of the logged-in user's timed dues
         self.health: HealthReport | None = None  # the last check, and a refused write's reason (see _publish_health)
         self._checked: HealthReport | None = None  # the last check alone
         self._writes_refused: str | None = None
@@ -240,15 +240,15 @@ class TasksApp(App[None]):
 
         self.user = event.user
         self._last_input = time.monotonic()
-        self.bell = ReminderBell(self)
-        self.bell.fetch()
+        self.reminder_bell = ReminderBell(self)
+        self.reminder_bell.fetch()
         self.switch_screen(TaskListScreen())
 
     def action_log_out(self) -> None:
         from tui_tasks.ui.screens.login import LoginScreen
 
         self.user = None
-        self.bell = None
+        self.reminder_bell = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(LoginScreen())
@@ -256,23 +256,23 @@ class TasksApp(App[None]):
     # --- reminders (see screens/snooze.py) -------------------------------------------------------
     def check_reminders(self) -> None:
         """Tell the timed dues that came (the timer calls this; tests too, after moving the clock)."""
-        if self.bell is not None:
-            self.bell.check()
+        if self.reminder_bell is not None:
+            self.reminder_bell.check()
 
     @on(RemindersFetched)
     def _reminders_fetched(self, event: RemindersFetched) -> None:
-        if self.bell is not None:
-            self.bell.fetched(event)
+        if self.reminder_bell is not None:
+            self.reminder_bell.fetched(event)
 
     @on(ChangesPolled)
     def _changes_polled(self, event: ChangesPolled) -> None:
         """The list's change poll, bubbling up: a change may have moved a due."""
-        if self.bell is not None:
-            self.bell.changes_polled(event.changes)
+        if self.reminder_bell is not None:
+            self.reminder_bell.changes_polled(event.changes)
 
     def action_snooze_reminder(self) -> None:
-        if self.bell is not None:
-            self.bell.offer_snooze()
+        if self.reminder_bell is not None:
+            self.reminder_bell.offer_snooze()
 
     # --- health ---------------------------------------------------------------------------------
     def check_health(self) -> None:

@@ -1,7 +1,7 @@
 """Reminders in the app: `ReminderBell` feeds `ui.reminders.Reminders` from the services, tells what fell due
 (a notification, and the terminal's own when `notify = "terminal"`), and `SnoozeScreen` offers the snoozes.
 
-A notification cannot hold buttons, so the choice is a key away instead: ctrl+r (the app's "Snooze
+A notification cannot hold buttons, so the choice is a key away instead: ctrl+o (the app's "Snooze
 reminder") opens the snooze choices for the reminders told since the last snooze. Nothing blocks while a
 reminder waits, and the choices are one key each."""
 
@@ -94,7 +94,7 @@ class ReminderBell:
             self.tell(reminder_text(told))
 
     def tell(self, text: str) -> None:
-        self.app.notify(text, title="Reminder · ctrl+r to snooze", timeout=SHOWN_FOR_S, markup=False)
+        self.app.notify(text, title="Reminder · ctrl+o to snooze", timeout=SHOWN_FOR_S, markup=False)
         driver = self.app._driver  # no public way to write to the terminal: App.bell and copy_to_clipboard do this
         if self.app.settings.notify == "terminal" and driver is not None:
             driver.write(terminal_notification(text))
