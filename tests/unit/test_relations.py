@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from tui_tasks.domain import TaskDraft, TaskFilter, TaskQuery, TaskView, UserView
-from tui_tasks.errors import NotFound, ValidationError
+from tui_tasks.errors import NotFound, StaleTask, ValidationError
 from tui_tasks.services.relations import MAX_DEPTH
 
 CYCLE = "A task cannot be under itself or one of its subtasks"
@@ -344,3 +344,27 @@ def test_no_sequence_of_dependency_changes_makes_a_cycle(services, operations):
         assert stored == depends
         for start in ids:  # nothing reaches back to itself
             assert not _reaches(stored, stored[start], start), f"a dependency cycle through {start}"
+
+
+def test_completing_a_tree_completes_every_open_subtask_in_one_change(services, alice):
+    top = services.tasks.create(alice, TaskDraft("move house"))
+    room = services.tasks.create(alice, TaskDraft("kitchen", parent_id=top.id))
+    plates = services.tasks.create(alice, TaskDraft("plates", parent_id=room.id))
+    done = services.tasks.complete(alice, services.tasks.create(alice, TaskDraft("done already", parent_id=top.id)).id)
+    other = services.tasks.create(alice, TaskDraft("not under it"))
+    changes = services.tasks.changes(alice)
+    completed = services.tasks.complete_tree(alice, top.id)
+    assert completed.completed and completed.children == (2, 2)
+    assert all(services.tasks.get(alice, t.id).completed for t in (room, plates))
+    assert services.tasks.get(alice, done.id).version == done.version  # already done: left as it was
+    assert not services.tasks.get(alice, other.id).completed
+    assert services.tasks.changes(alice) == changes + 1  # one transaction
+
+
+def test_completing_a_tree_with_a_stale_version_changes_nothing(services, alice):
+    top = services.tasks.create(alice, TaskDraft("top"))
+    child = services.tasks.create(alice, TaskDraft("child", parent_id=top.id))
+    services.tasks.update(alice, top.id, TaskDraft("top, renamed elsewhere"))
+    with pytest.raises(StaleTask):
+        services.tasks.complete_tree(alice, top.id, top.version)
+    assert not services.tasks.get(alice, child.id).completed

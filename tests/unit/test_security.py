@@ -40,6 +40,7 @@ TASK_CASES = {
     "toggle": lambda s, bob, mine: s.tasks.toggle(bob, mine.id),
     "delete": lambda s, bob, mine: s.tasks.delete(bob, mine.id),
     "complete": lambda s, bob, mine: s.tasks.complete(bob, mine.id),
+    "complete_tree": lambda s, bob, mine: s.tasks.complete_tree(bob, mine.id),
     "skip": lambda s, bob, mine: s.tasks.skip(bob, mine.id),
     "stop_repeating": lambda s, bob, mine: s.tasks.stop_repeating(bob, mine.id),
     "annotate": lambda s, bob, mine: s.tasks.annotate(bob, mine.id, "mine now"),

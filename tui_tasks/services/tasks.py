@@ -266,6 +266,27 @@ class Tasks:
         log.info("task toggled user_id=%s task_id=%s completed=%s", user.id, task_id, view.completed)
         return view
 
+    def complete_tree(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
+        """Complete the task and every open subtask under it, in one transaction: all of them or none.
+        Each repeating one among them makes its next instance, as a single completion does."""
+        now = self.clock()
+        try:
+            with self.db.session(write=True) as session:
+                relations.lock_user(session, user.id)
+                task = self._owned(session, user, task_id, expected_version)
+                for row in [*tree.subtasks(session, user.id, [task.id]), task]:
+                    if not row.completed:
+                        row.completed, row.completed_at, row.updated_at, row.version = True, now, now, row.version + 1
+                        series.next_instance(session, user.id, row, now, now)
+                version = task.version
+                session.flush()
+                note_change(session, user.id)
+                view = _one(session, task)
+        except OutcomeUnknown as unknown:
+            view = self._settle(unknown, self._found(user, Task.id == task_id, Task.version == version, Task.updated_at == now))
+        log.info("task and subtasks completed user_id=%s task_id=%s", user.id, task_id)
+        return view
+
     def skip(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView | None:
         """Skip this instance of a repeating task: it goes, and the next one comes (the new instance, or
         None when the rule has ended). NotFound for a task that does not repeat."""
@@ -294,8 +315,8 @@ class Tasks:
             note_change(session, user.id)
             return _one(session, task)
 
-    def annotate(self, user: UserView, task_id: int, text: str) -> None:
-        """Add a timestamped note to the task."""
+    def annotate(self, user: UserView, task_id: int, text: str) -> TaskView:
+        """Add a timestamped note to the task; the task as it now is (its version moved on)."""
         from tui_tasks.services.validation import clean_description
 
         clean = clean_description(text)
@@ -305,7 +326,9 @@ class Tasks:
             task = self._owned(session, user, task_id, None)
             relations.add_annotation(session, user.id, task.id, self.clock(), clean)
             task.updated_at, task.version = self.clock(), task.version + 1
+            session.flush()
             note_change(session, user.id)
+            return _one(session, task)
 
     def annotations(self, user: UserView, task_id: int) -> list[tuple[datetime, str]]:
         """The task's notes, oldest first."""

@@ -560,16 +560,8 @@ class TaskListScreen(Screen[None]):
             user, (version, guess) = self.user, self._expect_write(task)
 
             def complete_all(services: Services) -> TaskView:
-                """Every open task under it (depth-first, as the tree reads), then the task itself."""
-                below, stack = [], [task.id]
-                while stack:
-                    for child in services.tasks.children(user, stack.pop()):
-                        below.append(child)
-                        stack.append(child.id)
-                for child in below:
-                    if not child.completed:
-                        services.tasks.complete(user, child.id)
-                return services.tasks.complete(user, task.id, version)
+                """Every open task under it and the task itself, in one transaction."""
+                return services.tasks.complete_tree(user, task.id, version)
 
             run = self._guarded(task.id, version, guess, complete_all)
             self.app.run_service(self, run, self.SubtreeCompleted, write=True, tag=f"task:{task.id}:{version}")

@@ -131,8 +131,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             return
 
         def save(services) -> TaskChanged:
-            services.tasks.annotate(user, task.id, text)
-            return TaskChanged(services.tasks.get(user, task.id))  # its version moved: the row follows
+            return TaskChanged(services.tasks.annotate(user, task.id, text))  # its version moved: the row follows
 
         self.app.run_service(self, save, lambda message: message, write=True, tag="note")
         event.input.value = ""
