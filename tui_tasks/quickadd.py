@@ -128,8 +128,8 @@ def _take(words: list[_Word], i: int, found: _Found, now: datetime, natural_due:
         found.tokens.append(Token(word.start, word.end, "quoted"))
         return i + 1
     if word.key is not None:
-        _key(word, found, now)
-        return i + 1
+        following = words[i + 1] if i + 1 < len(words) else None
+        return i + 1 + _key(word, found, now, following)
     lowered = word.text.lower()
     if tag := _TAG.fullmatch(word.text):
         found.tags.append(tag[1].lower())
@@ -174,8 +174,9 @@ def _every(plain: list[_Word], found: _Found, now: datetime) -> int:
     return 0
 
 
-def _key(word: _Word, found: _Found, now: datetime) -> None:
-    """A key:value word: due, wait, recur, project, priority, parent or depends."""
+def _key(word: _Word, found: _Found, now: datetime, following: _Word | None = None) -> int:
+    """A key:value word: due, wait, recur, project, priority, parent or depends. A day given to due: or
+    wait: takes the next word too when it is its time (`due:today 9:00`): the words taken after this one."""
     key, value = word.key, word.value.strip()
     if not value:
         raise ValueError(f"{key}: needs a value, as in " + _EXAMPLES[key])
@@ -184,6 +185,18 @@ def _key(word: _Word, found: _Found, now: datetime) -> None:
             when = parse_when(value, now)
         except ValueError as error:
             raise ValueError(f"{key}: {error}") from None
+        if following is not None and not following.literal and following.key is None and not isinstance(when, datetime):
+            try:
+                timed = parse_when(f"{value} {following.text}", now)
+            except ValueError:
+                timed = None
+            if isinstance(timed, datetime):
+                if key == "due":
+                    found.due = timed
+                else:
+                    found.wait = timed
+                found.tokens.append(Token(word.start, following.end, key))
+                return 1
         if key == "due":
             found.due = when
         else:
@@ -206,6 +219,7 @@ def _key(word: _Word, found: _Found, now: datetime) -> None:
             raise ValueError("depends: takes task numbers, as in depends:12,14")
         found.depends = tuple(dict.fromkeys([*found.depends, *map(int, ids)]))
     found.tokens.append(Token(word.start, word.end, key))
+    return 0
 
 
 _EXAMPLES = {"due": "due:tomorrow", "wait": "wait:mon", "recur": "recur:weekly", "project": "project:home",

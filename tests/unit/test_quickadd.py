@@ -188,3 +188,20 @@ def test_a_huge_line_is_quick():
     text = ("word 'open \"x every day every x " * 4_000) + "#tag"
     result = parse_quick_add(text, NOW)
     assert result.draft is not None and result.draft.tags == ("tag",)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "hour"),
+    [("Stand-up due:today 9:00 #work", "Stand-up", 9), ("Stand-up due:tomorrow 5pm", "Stand-up", 17),
+     ("Pay due:2026-12-04 notes", "Pay notes", None)],
+)  # fmt: skip
+def test_a_time_after_a_due_day_belongs_to_the_due(text, title, hour):
+    """`due:today 9:00` is the time of that due, not a word of the title; a word that is not a time is."""
+    from datetime import datetime as moment
+
+    quick = parse_quick_add(text, NOW)
+    assert quick.draft is not None and quick.draft.title == title
+    if hour is None:
+        assert not isinstance(quick.draft.due, moment)
+    else:
+        assert isinstance(quick.draft.due, moment) and quick.draft.due.astimezone().hour == hour
