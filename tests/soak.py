@@ -227,7 +227,7 @@ class Soak:
         if kind == "add":
             self._serial += 1
             title = f"{name}n{self._serial:04d}x"
-            window.keys("a")
+            window.keys("A")  # the full form (a is quick add)
             window.until(lambda s: "New task" in s, settle=True)
             window.type(title)
             window.until(lambda s: f" {title} " in s, settle=True)
