@@ -11,7 +11,6 @@ import pytest
 from tui_tasks.ui.reminders import terminal_notification
 
 
-@pytest.mark.xfail(strict=True, reason="an OSC 9 reminder whose title starts with '4;' is a ConEmu/Windows Terminal command")
 @pytest.mark.parametrize("title", ["4;2;100", "9;C:\\Windows", "2;Call the bank"])
 def test_a_title_cannot_turn_the_osc9_notification_into_a_command(title):
     sequence = terminal_notification(title)

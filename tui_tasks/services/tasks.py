@@ -296,6 +296,8 @@ class Tasks:
             task = self._owned(session, user, task_id, expected_version)
             if task.series_id is None:
                 raise NotFound("This task does not repeat")
+            if task.completed:  # its completion is history: skipping is for the one still to do
+                raise ValidationError("skip", "This one is already done: only an open occurrence can be skipped")
             made = series.next_instance(session, user.id, task, now, None)
             session.delete(task)
             session.flush()

@@ -51,8 +51,12 @@ def reminder_text(reminders: list[Reminder]) -> str:
 def terminal_notification(text: str) -> str:
     """The escape sequences that ask the terminal for a desktop notification: OSC 9 (iTerm2, WezTerm,
     Windows Terminal, kitty) and OSC 777 (rxvt, foot, Ghostty, VTE). Control characters in `text` are shown
-    as symbols first, so a title can never end the sequence early and run a command of its own."""
+    as symbols first, so a title can never end the sequence early and run a command of its own; and the text
+    never starts with a number and ';', which ConEmu and Windows Terminal read as an OSC 9 command (9;4 sets
+    the taskbar progress): a title such as "4;2;100" gets a no-break space in front."""
     shown = visible(text)[:200]
+    if shown.split(";", 1)[0].isdigit() and ";" in shown:
+        shown = "\u00a0" + shown
     return f"\x1b]9;{shown}\x07\x1b]777;notify;tui-tasks;{shown}\x07"
 
 
