@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from tests.ui.conftest import TODAY, log_in, make_app, settle
 from tests.ui.test_typeahead import burst
-from tui_tasks.domain import Priority, Recurrence
+from tui_tasks.domain import Priority, Recurrence, TaskDraft
 from tui_tasks.ui.screens.task_form import TaskFormScreen
 from tui_tasks.ui.screens.task_list import TaskListScreen
 from tui_tasks.ui.widgets.quick_add import QuickAddBar
@@ -113,3 +114,46 @@ async def test_shift_a_opens_the_full_form(ui_settings, ui_services, demo_user, 
         await pilot.press("A")
         assert isinstance(app.screen, TaskFormScreen)
         assert app.screen.query_one("#title").value == ""
+
+
+def slow_saves(services, monkeypatch, seconds: float = 0.2) -> None:
+    """A database that takes a moment to save (the race is then lost every time, not now and then)."""
+    create = services.tasks.create
+
+    def slow(*args, **kwargs):
+        time.sleep(seconds)
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(services.tasks, "create", slow)
+
+
+async def test_space_typed_with_the_enter_completes_the_new_task_not_the_row_before(
+    ui_settings, ui_services, demo_user, fixed_clock, monkeypatch
+):
+    """The line closes at once and the task is saved behind it: the keys typed after the Enter wait until
+    the list shows the new task with the cursor on it (a fast typist or autotype sends them together)."""
+    older = ui_services.tasks.create(demo_user, TaskDraft("Older task"))
+    slow_saves(ui_services, monkeypatch)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        for title in ("Buy milk", "Call mum"):
+            burst(app, "a", title, "enter", " ")
+            await settle(pilot)
+    done = {t.title: t.completed for t in ui_services.tasks.page(demo_user).tasks}
+    assert done == {"Older task": False, "Buy milk": True, "Call mum": True}
+    assert ui_services.tasks.get(demo_user, older.id).version == older.version
+
+
+async def test_enter_typed_with_the_enter_edits_the_new_task_not_the_row_before(
+    ui_settings, ui_services, demo_user, fixed_clock, monkeypatch
+):
+    ui_services.tasks.create(demo_user, TaskDraft("Older task"))
+    slow_saves(ui_services, monkeypatch)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        burst(app, "a", "Buy milk", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskFormScreen)
+        assert app.screen.query_one("#title").value == "Buy milk"

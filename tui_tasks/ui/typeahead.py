@@ -9,7 +9,9 @@ nothing), and holds the ones behind it until it has taken effect: its messages h
 focus chain, the focus and the screen stack settled (a new screen mounted, focused and drawn once),
 and, on a dialog (a modal screen, which its worker usually closes) or while nothing has the focus (a
 log-in's form is disabled while bcrypt runs), the workers it started finished. Then the next goes.
-A full screen's workers (a page, a toggle, a stats read) fetch or save behind it: keys go on at once.
+A full screen's workers (a page, a toggle, a stats read) fetch or save behind it: keys go on at once,
+unless the screen said the event's effect is still on its way (`hold`: quick add's line closes at once and
+its task is saved behind it; the keys after its Enter act on the new task's row once the list shows it).
 """
 
 from __future__ import annotations
@@ -52,6 +54,17 @@ class TypeAhead:
         self.held: deque[events.Event] = deque()
         self.settling: asyncio.Task[None] | None = None
         self.screen_seen: object = None  # the screen the last settling ended on
+        self.pending: list[Wait] = []  # effects a screen said are still on their way (see `hold`)
+
+    def hold(self, owner: MessagePump) -> Callable[[], None]:
+        """Tell the gate the input being handled has an effect still on its way that the keys behind it
+        must see (a save, then the list showing its row): they wait until the returned function is
+        called, `owner` closes, or WORKER_LIMIT_S after the input. Calling it again does nothing."""
+        marker = asyncio.get_running_loop().create_future()
+        self.pending.append((lambda: owner.is_running, marker))
+        if self.settling is None:
+            self._settle()  # said outside any input's settling: what comes next waits all the same
+        return lambda: _answer(marker)
 
     async def receive(self, event: events.Event) -> None:
         """Handle `event` now, or hold it until the input before it has taken effect."""
@@ -105,11 +118,12 @@ class TypeAhead:
         try:
             await self._settled(start + WORKER_LIMIT_S, workers_before)
         except _Closing:
-            self.settling = None
+            self.settling, self.pending = None, []
             return
         except Exception as error:  # stuck (or a bug here): never keep the input
             log.warning("type-ahead: input unsettled after %.1f s; %d held events let through",
                         time.monotonic() - start, len(self.held), exc_info=not isinstance(error, TimeoutError))  # fmt: skip
+            self.pending = []  # given up on: the input after this waits for nothing it said
             self.app.call_later(self._release, True)  # still settling until then: nothing overtakes
             return
         self.screen_seen, self.settling = self._screen(), None
@@ -129,6 +143,10 @@ class TypeAhead:
                 if screen.call_after_refresh(_answer, marker):
                     await self._wait([(lambda: screen.is_running and screen.is_current, marker)], limit)
                 continue
+            self.pending = [(alive, marker) for alive, marker in self.pending if not marker.done() and alive()]
+            if self.pending:  # e.g. a save and its row (the process may sleep on I/O meanwhile)
+                await self._wait(self.pending, limit, stuck=False)
+                continue  # then whatever showing it caused settles too
             started = [w for w in self.app.workers if w not in workers_before and w.state is WorkerState.RUNNING]
             nowhere = self.app.focused is None  # a form disabled while its worker runs (a log-in's bcrypt)
             if not started or not (nowhere or isinstance(screen, ModalScreen)):

@@ -153,6 +153,8 @@ class TaskListScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self._quick_serial = 0
         self._quick_pending: dict[str, str] = {}  # a quick add's worker tag -> the line it was saved from
+        self._quick_holds: dict[str, Callable[[], None]] = {}  # and what lets the keys typed after it go
+        self._shown_holds: list[Callable[[], None]] = []  # and those of tasks saved, until the list shows them
         self._stats_wait: Timer | None = None  # a stats read on its way, and when to stop waiting for it
 
     def compose(self) -> ComposeResult:
@@ -305,6 +307,10 @@ class TaskListScreen(Screen[None]):
         self.focus_id = None
         self._show_empty()
         self._show_detail()
+        if event.reset:  # a task quick-added is in the rows, the cursor on it (or a later load superseded that)
+            shown, self._shown_holds = self._shown_holds, []
+            for release in shown:
+                release()
 
     def _show_empty(self) -> None:
         empty = self.table.row_count == 0
@@ -413,25 +419,44 @@ class TaskListScreen(Screen[None]):
             self.action_details()  # the list comes back, and the line under it
         self.quick_add.open()
 
+    class QuickAdded(Message):
+        """A quick add's task was saved."""
+
+        def __init__(self, task: TaskView, tag: str) -> None:
+            super().__init__()
+            self.task = task
+            self.tag = tag
+
     @on(QuickAddBar.Submitted)
     def _quick_submitted(self, event: QuickAddBar.Submitted) -> None:
-        """The line closes at once (keys typed next go to the list) and the task is saved behind it; a
-        refused save opens the line again with what was typed and the reason."""
+        """The line closes at once and the task is saved behind it; a refused save opens the line again
+        with what was typed and the reason. Keys typed after the Enter act once one or the other shows:
+        type-ahead holds them until then (a Space right after it completes the new task, not the row the
+        cursor was on before)."""
         self.quick_add.close(clear=True)
         self.table.focus()
         user, draft = self.user, event.draft
         self._quick_serial += 1
         tag = f"quick:{self._quick_serial}"
         self._quick_pending[tag] = event.text
+        self._quick_holds[tag] = self.app.type_ahead.hold(self)
         self.app.run_service(
-            self, lambda s: s.tasks.create(user, draft),
-            lambda task: (self._quick_pending.pop(tag, None), TaskChanged(task, created=True))[1], write=True, tag=tag,
+            self, lambda s: s.tasks.create(user, draft), lambda task: self.QuickAdded(task, tag), write=True, tag=tag
         )  # fmt: skip
+
+    @on(QuickAdded)
+    def _quick_added(self, event: QuickAdded) -> None:
+        self._quick_pending.pop(event.tag, None)
+        self.reload(focus_id=event.task.id)  # the keys held go once its rows show (`_page_loaded`)
+        if (release := self._quick_holds.pop(event.tag, None)) is not None:
+            self._shown_holds.append(release)
 
     def _quick_failed(self, event: ServiceFailed) -> None:
         text = self._quick_pending.pop(event.tag, "")
+        release = self._quick_holds.pop(event.tag, lambda: None)
         if isinstance(event.error, OutcomeUnknown):
             self._outcome_unknown(event)  # it may be saved: never offered again to save twice
+            release()
             return
         event.stop()
         line = self.quick_add
@@ -439,6 +464,7 @@ class TaskListScreen(Screen[None]):
             self.notify(f"“{text}” was not added: {event.error.message}", severity="error", markup=False)
         else:
             line.open(text, f"Not added: {event.error.message}")
+        release()
 
     @on(QuickAddBar.Closed)
     def _quick_closed(self) -> None:
