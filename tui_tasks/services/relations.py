@@ -7,14 +7,14 @@ Dues and waits are stored as an instant (UTC) and a "has a time" flag (see `doma
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 from typing import Any
 
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlmodel import Session, col
 
 from tui_tasks.db.tables import Annotation, Task, TaskDependency, TaskSeries, User
-from tui_tasks.domain import Due, Recurrence, due_moment, local_date, visible, wait_moment
+from tui_tasks.domain import END_OF_DAY, Due, Recurrence, visible
 from tui_tasks.errors import NotFound, ValidationError
 
 MAX_DEPTH = 100  # a tree deeper than this is refused (and a walk up stops there)
@@ -22,23 +22,36 @@ SUBTREE_MAX = 2000  # tasks of one level read when measuring a subtree's depth (
 
 
 def stored_due(due: Due | None) -> tuple[datetime | None, bool]:
-    """A due as its columns hold it: (instant, has a time)."""
+    """A due as its columns hold it: (instant, has a time). A day without a time is stored "floating", as
+    23:59:59 of that day in UTC, and read back as that day in any time zone: a task due on the 1st is due
+    on the 1st for a laptop in New York and a server in UTC alike (the SQL compares it with the local day:
+    see task_queries)."""
     if due is None:
         return None, False
-    return due_moment(due), isinstance(due, datetime)
+    if isinstance(due, datetime):
+        return due.astimezone(timezone.utc), True
+    return datetime.combine(due, END_OF_DAY, tzinfo=timezone.utc), False
 
 
 def stored_wait(wait: Due | None) -> tuple[datetime | None, bool]:
+    """A wait as its columns hold it; a day without a time floating at its start (00:00 UTC)."""
     if wait is None:
         return None, False
-    return wait_moment(wait), isinstance(wait, datetime)
+    if isinstance(wait, datetime):
+        return wait.astimezone(timezone.utc), True
+    return datetime.combine(wait, time(), tzinfo=timezone.utc), False
 
 
 def loaded(moment: datetime | None, has_time: bool) -> Due | None:
-    """A due or wait from its columns: the instant, or the local day it falls on."""
+    """A due or wait from its columns: the instant, or the day it floats on."""
     if moment is None:
         return None
-    return moment if has_time else local_date(moment)
+    return moment if has_time else moment.astimezone(timezone.utc).date()
+
+
+def floating(day: date, at: time = time()) -> datetime:
+    """How a day without a time is compared in SQL: that wall-clock time as if it were UTC."""
+    return datetime.combine(day, at, tzinfo=timezone.utc)
 
 
 def lock_user(session: Session, user_id: int) -> None:

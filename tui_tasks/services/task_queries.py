@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timezone
 
 from sqlalchemy import ColumnElement, Numeric, and_, case, cast, column, exists, func, literal, or_, table
 from sqlmodel import Session, col, select
 
 from tui_tasks.db.tables import Task, TaskDependency, TaskTag
-from tui_tasks.domain import URGENCY_AGE, URGENCY_BLOCKED, URGENCY_BLOCKING, URGENCY_DUE, URGENCY_PRIORITY, URGENCY_WAITING, SortField, TaskFilter, TaskQuery, UserView, day_bounds, local_date, search_words
+from tui_tasks.services.relations import floating
+from tui_tasks.domain import URGENCY_AGE, URGENCY_BLOCKED, URGENCY_BLOCKING, URGENCY_DUE, URGENCY_PRIORITY, URGENCY_WAITING, END_OF_DAY, SortField, TaskFilter, TaskQuery, UserView, day_bounds, local_date, search_words
 
 SORT_COLUMNS = {
     SortField.CREATED: col(Task.created_at),
@@ -19,6 +20,38 @@ SORT_COLUMNS = {
 }
 
 
+# A due or wait with a time is an instant; one without is a day stored "floating" (relations.stored_due):
+# compared with the local day's wall clock written as UTC. Each condition also bounds the column by the
+# wider of its two limits, so that it stays one range of an index over `due`.
+
+
+def _today(now: datetime) -> date:
+    return local_date(now)
+
+
+def overdue(now: datetime) -> ColumnElement[bool]:
+    """Open or not, past its due: an instant before now, or a day before today."""
+    due, timed = col(Task.due), col(Task.due_has_time)
+    start = floating(_today(now))
+    return and_(due < max(now, start), or_(and_(timed, due < now), and_(~timed, due < start)))
+
+
+def due_today(now: datetime) -> ColumnElement[bool]:
+    """Due on the local day: an instant within it, or that day."""
+    due, timed = col(Task.due), col(Task.due_has_time)
+    day = _today(now)
+    first, last = day_bounds(day)
+    start, end = floating(day), floating(day, END_OF_DAY)
+    return and_(due >= min(first, start), due <= max(last, end),
+                or_(and_(timed, due >= first, due <= last), and_(~timed, due >= start, due <= end)))  # fmt: skip
+
+
+def not_waiting(now: datetime) -> ColumnElement[bool]:
+    """No wait, or its instant or day has come."""
+    wait, timed = col(Task.wait), col(Task.wait_has_time)
+    return or_(wait.is_(None), and_(timed, wait <= now), and_(~timed, wait <= floating(_today(now))))
+
+
 def urgency_now(now: datetime) -> datetime:
     """The moment urgency is computed at: the hour, so that the pages of one list agree on it."""
     return now.replace(minute=0, second=0, microsecond=0)
@@ -26,14 +59,15 @@ def urgency_now(now: datetime) -> datetime:
 
 def urgency_sql(now: datetime, dialect: str) -> ColumnElement[float]:
     """domain.urgency as SQL: the sort of "next". Read whole (no index orders by it); rounded as there."""
-    due, created, wait = col(Task.due), col(Task.created_at), col(Task.wait)
+    due, created, timed = col(Task.due), col(Task.created_at), col(Task.due_has_time)
     moment = literal(now, Task.__table__.c.created_at.type)
+    wall = literal(now.astimezone().replace(tzinfo=timezone.utc), Task.__table__.c.created_at.type)  # for floating days
     if dialect == "sqlite":
-        days = func.julianday(due) - func.julianday(moment)
+        days = case((timed, func.julianday(due) - func.julianday(moment)), else_=func.julianday(due) - func.julianday(wall))
         age = func.julianday(moment) - func.julianday(created)
         at_most = func.min
     else:
-        days = func.extract("epoch", due - moment) / 86400.0
+        days = case((timed, func.extract("epoch", due - moment)), else_=func.extract("epoch", due - wall)) / 86400.0
         age = func.extract("epoch", moment - created) / 86400.0
         at_most = func.least
     due_part = case(
@@ -49,7 +83,7 @@ def urgency_sql(now: datetime, dialect: str) -> ColumnElement[float]:
                                 blocker.c.completed.is_(False))  # fmt: skip
     total = (due_part + priority + age_part + case((blocks, URGENCY_BLOCKING), else_=0.0)
              + case((is_blocked, URGENCY_BLOCKED), else_=0.0)
-             + case((and_(wait.is_not(None), wait > moment), URGENCY_WAITING), else_=0.0))  # fmt: skip
+             + case((~not_waiting(now), URGENCY_WAITING), else_=0.0))  # fmt: skip
     score = case((col(Task.completed), 0.0), else_=total)
     return func.round(cast(score, Numeric(12, 6)) if dialect != "sqlite" else score, 4).label("urgency")
 
@@ -94,23 +128,21 @@ def task_conditions(
     `rare`, a search word, is also looked up in the text index: only its candidates (a superset: the
     index ignores case beyond ASCII too) are tested in their text, and the planner reads them by id.
     """
-    done, due, wait = col(Task.completed), col(Task.due), col(Task.wait)
+    done = col(Task.completed)
     conditions: list[ColumnElement[bool]] = [col(Task.user_id) == user.id]
-    showing = or_(wait.is_(None), wait <= now, done.is_(True))  # a waiting task is hidden until its wait
     match query.filter:
         case TaskFilter.ALL:
-            conditions.append(showing)
+            conditions.append(or_(not_waiting(now), done.is_(True)))  # a waiting task is hidden until its wait
         case TaskFilter.PENDING:
-            conditions += [done.is_(False), or_(wait.is_(None), wait <= now)]
+            conditions += [done.is_(False), not_waiting(now)]
         case TaskFilter.DONE:
             conditions.append(done.is_(True))
         case TaskFilter.OVERDUE:
-            conditions += [done.is_(False), due < now, or_(wait.is_(None), wait <= now)]
+            conditions += [done.is_(False), overdue(now), not_waiting(now)]
         case TaskFilter.TODAY:
-            start, end = day_bounds(local_date(now))
-            conditions += [done.is_(False), due >= start, due <= end, or_(wait.is_(None), wait <= now)]
+            conditions += [done.is_(False), due_today(now), not_waiting(now)]
         case TaskFilter.WAITING:
-            conditions += [done.is_(False), wait > now]
+            conditions += [done.is_(False), ~not_waiting(now)]
     if query.project is not None:
         conditions.append(col(Task.project) == query.project)
     if query.tag is not None:

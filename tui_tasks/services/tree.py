@@ -16,7 +16,8 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from tui_tasks.db.tables import Task
-from tui_tasks.domain import SortField, TaskFilter, TaskQuery, TaskView, due_moment, urgency, visible
+from tui_tasks.domain import SortField, TaskFilter, TaskQuery, TaskView, urgency, visible
+from tui_tasks.services.relations import stored_due
 
 SUBTASKS_MAX = 2000  # subtasks read for one page: a deeper or wider tree shows its first ones
 
@@ -31,7 +32,7 @@ def sort_key(query: TaskQuery, now: datetime) -> Callable[[TaskView], tuple]:
     """The order of siblings, ascending (`sort_siblings` turns it round), as the list's SQL orders."""
     match query.sort:
         case SortField.DUE:
-            return lambda t: (0.0 if t.due is None else due_moment(t.due).timestamp(), t.id)
+            return lambda t: (0.0 if t.due is None else stored_due(t.due)[0].timestamp(), t.id)  # as SQL sorts
         case SortField.URGENCY:
             return lambda t: (urgency(t, now), t.id)
         case SortField.CREATED:

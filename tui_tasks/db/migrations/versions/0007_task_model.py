@@ -5,11 +5,11 @@ Revises: 0006
 Create Date: 2026-11-29 19:30:00
 
 Forward-only: tui-tasks never downgrades; a backup of an SQLite file is taken before upgrading.
-- task.due becomes an instant (UTC) and task.due_has_time says whether a time was given. A date alone
-  means the end of that local day: an old due date becomes 23:59:59 local time that day, in UTC, computed
-  in the time zone of the machine that upgrades, by Python for each distinct day (SQLite's 'utc'
-  modifier takes the offset of a year inside 1970-2037 for any other year). The column is added beside
-  the old one, filled, and renamed over it, so the old indexes go and come back over the new values.
+- task.due becomes an instant (UTC) and task.due_has_time says whether a time was given. A day without a
+  time is stored "floating": 23:59:59 of that day written as UTC, read back as that same day in any time
+  zone (a team's clients in two zones, a laptop and a server, see the same day) and compared with the
+  reader's local day. An old due date becomes exactly that. The column is added beside the old one,
+  filled, and renamed over it, so the old indexes go and come back over the new values.
 - task.uuid: a stable identity for import and export to merge by; every existing task gets a new one.
 - task.wait (+ wait_has_time), task.parent_id (subtasks; SET NULL: a deleted parent's children stay),
   task.series_id + task.occurrence (unique together: the next instance of a series is made once),
@@ -20,7 +20,6 @@ sequence and the text index's triggers); the old due is dropped with ALTER TABLE
 """
 import sqlite3
 import uuid as uuidlib
-from datetime import date, datetime, time, timedelta, timezone
 from typing import Sequence, Union
 
 from alembic import op
@@ -34,28 +33,6 @@ revision: str = '0007'
 down_revision: Union[str, Sequence[str], None] = '0006'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
-
-
-def _end_of_local_day(day: date) -> datetime:
-    """23:59:59 local time on `day`, in UTC, as `domain.due_moment` finds it (Python and the C library's zone,
-    its history included). At the ends of the calendar, where Python cannot convert that local time, the
-    offset of the day beside it, and at the very end the last instant there is (its local day is still `day`)."""
-    end = datetime.combine(day, time(23, 59, 59))
-    try:
-        return end.astimezone().astimezone(timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        pass
-    offset = timedelta(0)
-    for step in (-1, 1):
-        try:
-            offset = datetime.combine(day + timedelta(days=step), time(12)).astimezone().utcoffset()
-            break
-        except (OverflowError, OSError, ValueError):
-            continue
-    try:
-        return (end - offset).replace(tzinfo=timezone.utc)
-    except OverflowError:
-        return datetime.max.replace(microsecond=0, tzinfo=timezone.utc)
 
 
 def upgrade() -> None:
@@ -128,22 +105,12 @@ def upgrade() -> None:
         op.create_foreign_key(op.f('fk_task_parent_id_task'), 'task', 'task', ['parent_id'], ['id'], ondelete='SET NULL')
         op.create_foreign_key(op.f('fk_task_series_id_task_series'), 'task', 'task_series', ['series_id'], ['id'], ondelete='SET NULL')
 
-    # Old due dates -> the end of that local day, in UTC.
-    if sqlite:  # in Python: outside 1970-2037 SQLite's 'utc' takes the offset of a year inside it (Berlin 1945: +2, not +3)
-        days = [row[0] for row in bind.exec_driver_sql("SELECT DISTINCT due FROM task WHERE due IS NOT NULL")]
-        bind.exec_driver_sql("CREATE TEMP TABLE due_end (day TEXT PRIMARY KEY, moment TEXT NOT NULL)")
-        if days:
-            bind.exec_driver_sql("INSERT INTO due_end (day, moment) VALUES (?, ?)", [
-                (day, _end_of_local_day(date.fromisoformat(day)).replace(tzinfo=None).isoformat(" ", "microseconds")) for day in days])
-        op.execute("UPDATE task SET due_at = (SELECT moment FROM due_end WHERE due_end.day = task.due) WHERE due IS NOT NULL")
-        op.execute("DROP TABLE temp.due_end")
+    # Old due dates -> that day, "floating": 23:59:59 of it written as UTC, read back as the same day in any
+    # time zone (services/relations.stored_due).
+    if sqlite:
+        op.execute("UPDATE task SET due_at = due || ' 23:59:59.000000' WHERE due IS NOT NULL")
     else:
-        days = [row[0] for row in bind.exec_driver_sql("SELECT DISTINCT due FROM task WHERE due IS NOT NULL")]
-        for start in range(0, len(days), 1000):
-            chunk = days[start : start + 1000]
-            values = ", ".join(f"(%(d{i})s::date, %(t{i})s::timestamptz)" for i in range(len(chunk)))
-            params = {f"d{i}": day for i, day in enumerate(chunk)} | {f"t{i}": _end_of_local_day(day) for i, day in enumerate(chunk)}
-            bind.exec_driver_sql(f"UPDATE task SET due_at = v.t FROM (VALUES {values}) AS v(d, t) WHERE task.due = v.d", params)
+        op.execute("UPDATE task SET due_at = (due + time '23:59:59') AT TIME ZONE 'UTC' WHERE due IS NOT NULL")
 
     # A uuid for every existing task.
     if sqlite:
