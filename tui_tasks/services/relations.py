@@ -57,7 +57,9 @@ def floating(day: date, at: time = time()) -> datetime:
 def lock_user(session: Session, user_id: int) -> None:
     """Take the user's row for this transaction, before any check that another writer could undo meanwhile
     (no cycle in the tree; the next instance of a series): on PostgreSQL a second writer waits here; on
-    SQLite the write transaction already holds the whole file (BEGIN IMMEDIATE)."""
+    SQLite the write transaction already holds the whole file (BEGIN IMMEDIATE). Every write to a user's
+    tasks takes it FIRST, before any task row: one writer locking a task then the user (its change count)
+    while another locked the user then that task was a deadlock on PostgreSQL."""
     session.exec(update(User).where(col(User.id) == user_id).values(task_changes=col(User.task_changes)))
 
 

@@ -310,6 +310,7 @@ class Tasks:
         """End the task's series: this instance and those done stay; no more come."""
         now = self.clock()
         with self.db.session(write=True) as session:
+            relations.lock_user(session, user.id)
             task = self._owned(session, user, task_id, None)
             series.stop(session, task, now)
             task.updated_at, task.version = now, task.version + 1
@@ -325,6 +326,7 @@ class Tasks:
         if not clean:
             raise ValidationError("annotation", "A note needs some text")
         with self.db.session(write=True) as session:
+            relations.lock_user(session, user.id)
             task = self._owned(session, user, task_id, None)
             relations.add_annotation(session, user.id, task.id, self.clock(), clean)
             task.updated_at, task.version = self.clock(), task.version + 1
@@ -357,6 +359,7 @@ class Tasks:
         view: TaskView | None = None
         try:
             with self.db.session(write=True) as session:
+                relations.lock_user(session, user.id)
                 task = self._owned(session, user, task_id, expected_version)
                 view = _one(session, task)
                 session.delete(task)
