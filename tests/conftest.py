@@ -20,8 +20,30 @@ from tui_tasks.services.facade import Services, open_services
 
 from tests import file_guard
 
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES_TESTS", "") == "1"
+
+
+def _worker_database(url: str) -> str:
+    """The PostgreSQL test database of this pytest-xdist worker: each worker wipes its own (`tasks_test_gw1`,
+    made on first use beside the one named), so that two workers never drop each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    base = make_url(url)
+    mine = base.set(database=f"{base.database}_{worker}")
+    engine = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %(n)s", {"n": mine.database}).first():
+            conn.exec_driver_sql(f'CREATE DATABASE "{mine.database}"')
+    engine.dispose()
+    return mine.render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database(os.environ.get("TEST_POSTGRES_URL", ""))
 BCRYPT_TEST_ROUNDS = 4  # 1 ms a hash instead of 300 ms; the cost logic is the same
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import app_database, damaged_database, folder_snapshot
+from tests.conftest import PG_URL, app_database, damaged_database, folder_snapshot
 from tui_tasks import __version__
 from tui_tasks.config import DatabaseTarget, Settings, parse_database
 from tui_tasks.db.engine import BUSY_TIMEOUT_S
@@ -587,7 +587,7 @@ def test_check_on_an_empty_postgresql_database_creates_no_table_and_the_app_does
         finally:
             engine.dispose()
 
-    url = os.environ["TEST_POSTGRES_URL"]
+    url = PG_URL  # this worker's database (tests/conftest.py), which `target` wiped
     empty = cli.run("--check", "--json", "--db", url)
     assert empty.returncode == 0, empty.stdout + empty.stderr
     checks = json_checks(parse_json(empty.stdout))
