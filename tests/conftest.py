@@ -182,3 +182,17 @@ def alice(services: Services) -> UserView:
 @pytest.fixture
 def bob(services: Services) -> UserView:
     return services.accounts.register("bob@example.com", "bob-password", "Bob")
+
+
+@pytest.fixture
+def local_zone(monkeypatch: pytest.MonkeyPatch):
+    """Set this process's local time zone (Python's and the C library's) for one test: `local_zone("Asia/Tokyo")`."""
+    import time
+
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()

@@ -6,30 +6,17 @@ only read back in the zone that migrated."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
-import pytest
 
 from tui_tasks.domain import TaskDraft
 
 
-@pytest.fixture
-def zone(monkeypatch):
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
-
-
-def test_a_due_without_a_time_is_the_same_day_in_another_zone(services, alice, zone):
-    zone("America/New_York")
+def test_a_due_without_a_time_is_the_same_day_in_another_zone(services, alice, local_zone):
+    local_zone("America/New_York")
     task = services.tasks.create(alice, TaskDraft("Pay the rent", due=date(2026, 12, 1)))
     assert services.tasks.get(alice, task.id).due == date(2026, 12, 1)
 
-    zone("Europe/Berlin")  # the same account, opened from a machine in another zone
+    local_zone("Europe/Berlin")  # the same account, opened from a machine in another zone
 
     assert services.tasks.get(alice, task.id).due == date(2026, 12, 1)  # today: 2026-12-02

@@ -191,17 +191,6 @@ def test_the_new_foreign_keys_hold_and_delete_as_they_should(db, target, zone):
 
 
 # Dues that tui-tasks accepted before 0007 (any date at all), which the migration must not move by a day.
-@pytest.fixture
-def local_zone(monkeypatch):
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
-
-
 def test_a_due_in_a_summer_whose_clocks_differed_from_todays_reads_back_as_the_same_date(db, target, local_zone):
     """Berlin kept UTC+3 in the summers of 1945 and 1947 and no summer time in 1960: the end of those days is
     not where today's rules put it. SQLite's 'utc' modifier takes the offset of a year within 1970-2037."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -27,19 +26,6 @@ _emails = itertools.count()
 @pytest.fixture(autouse=True)
 def _start_of_test(clock) -> None:
     clock.now = START
-
-
-@pytest.fixture
-def zone(monkeypatch):
-    """Set the process's local time zone (the C library's and Python's) for one test."""
-
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
 
 
 def new_user(services) -> UserView:
@@ -261,8 +247,8 @@ def test_adding_a_rule_to_a_plain_task_starts_a_series(services, alice):
      ("America/New_York", datetime(2026, 10, 31, 9, 30))],
     ids=["berlin-autumn", "berlin-spring", "new-york-autumn"],
 )  # fmt: skip
-def test_a_timed_due_keeps_its_local_time_across_a_dst_change(services, alice, zone, zone_name, first):
-    zone(zone_name)
+def test_a_timed_due_keeps_its_local_time_across_a_dst_change(services, alice, local_zone, zone_name, first):
+    local_zone(zone_name)
     local = ZoneInfo(zone_name)
     due = first.replace(tzinfo=local)
     task = services.tasks.create(alice, TaskDraft("call mum", due=due, recurrence=DAILY))
@@ -272,8 +258,8 @@ def test_a_timed_due_keeps_its_local_time_across_a_dst_change(services, alice, z
     assert len(offsets) == 2  # the rule did cross the change: the instants are not 24 h apart
 
 
-def test_a_date_due_stays_a_whole_day_across_a_dst_change(services, alice, zone):
-    zone("Europe/Berlin")
+def test_a_date_due_stays_a_whole_day_across_a_dst_change(services, alice, local_zone):
+    local_zone("Europe/Berlin")
     task = services.tasks.create(alice, TaskDraft("bins", due=date(2026, 10, 24), recurrence=DAILY))
     assert dues_when_completed_in_turn(services, alice, task, 2) == [date(2026, 10, 25), date(2026, 10, 26)]
 
@@ -390,10 +376,10 @@ def test_any_sequence_of_operations_keeps_one_open_instance_on_the_rule(services
         other.close()
 
 
-def test_a_new_time_for_the_whole_series_carries_to_the_instances_to_come_and_keeps_the_count(services, alice, zone):
+def test_a_new_time_for_the_whole_series_carries_to_the_instances_to_come_and_keeps_the_count(services, alice, local_zone):
     """Same rule, a new due time (09:00 -> 10:00) for the whole series: the next instances are at 10:00, and
     a COUNT still ends the series after as many instances as it had left."""
-    zone("Europe/Berlin")
+    local_zone("Europe/Berlin")
     berlin = ZoneInfo("Europe/Berlin")
     first = datetime(2026, 12, 1, 9, tzinfo=berlin).astimezone(timezone.utc)
     task = services.tasks.create(alice, TaskDraft("stand-up", due=first, recurrence=Recurrence("FREQ=DAILY;COUNT=4")))
@@ -411,8 +397,8 @@ def test_a_new_time_for_the_whole_series_carries_to_the_instances_to_come_and_ke
     assert dues == ["02 10:00", "03 10:00", "04 10:00"]  # four in all: the first at 09:00, three at 10:00
 
 
-def test_a_new_time_for_this_instance_only_leaves_the_series_time(services, alice, zone):
-    zone("Europe/Berlin")
+def test_a_new_time_for_this_instance_only_leaves_the_series_time(services, alice, local_zone):
+    local_zone("Europe/Berlin")
     berlin = ZoneInfo("Europe/Berlin")
     first = datetime(2026, 12, 1, 9, tzinfo=berlin).astimezone(timezone.utc)
     task = services.tasks.create(alice, TaskDraft("stand-up", due=first, recurrence=DAILY))
