@@ -406,3 +406,11 @@ def test_a_new_time_for_this_instance_only_leaves_the_series_time(services, alic
     services.tasks.update(alice, task.id, replace(task.draft(), due=moved), whole_series=False)
     services.tasks.complete(alice, task.id)
     assert open_instance(services, alice, task.series_id).due.astimezone(berlin).hour == 9
+
+
+def test_skipping_an_instance_moves_its_subtasks_to_the_next_one(services, alice):
+    """Found by the adversarial pass: the subtasks of a skipped instance went up to the top of the list."""
+    weekly = services.tasks.create(alice, TaskDraft("clean the flat", due=date(2026, 12, 1), recurrence=Recurrence("FREQ=WEEKLY")))
+    step = services.tasks.create(alice, TaskDraft("hoover", parent_id=weekly.id))
+    following = services.tasks.skip(alice, weekly.id)
+    assert following is not None and services.tasks.get(alice, step.id).parent_id == following.id

@@ -289,7 +289,8 @@ class Tasks:
 
     def skip(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView | None:
         """Skip this instance of a repeating task: it goes, and the next one comes (the new instance, or
-        None when the rule has ended). NotFound for a task that does not repeat."""
+        None when the rule has ended), with this one's subtasks under it. NotFound for a task that does
+        not repeat."""
         now = self.clock()
         with self.db.session(write=True) as session:
             relations.lock_user(session, user.id)
@@ -299,6 +300,9 @@ class Tasks:
             if task.completed:  # its completion is history: skipping is for the one still to do
                 raise ValidationError("skip", "This one is already done: only an open occurrence can be skipped")
             made = series.next_instance(session, user.id, task, now, None)
+            if made is not None:  # its subtasks go on under the next one, not up to the top of the list
+                session.exec(update(Task).where(Task.user_id == user.id, Task.parent_id == task.id)
+                             .values(parent_id=made.id))  # fmt: skip
             session.delete(task)
             session.flush()
             note_change(session, user.id)
