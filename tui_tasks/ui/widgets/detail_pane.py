@@ -201,6 +201,8 @@ class DetailPane(VerticalScroll, can_focus=True):
             total = sum(points for _, points in parts)
             out.append(f"\nUrgency {total:.1f}\n", style="bold")
             for label, points in parts:
+                if abs(points) < 0.05:  # a task made today: "+0.0 0 d old" says nothing
+                    continue
                 out.append(f"  {points:+5.1f}  ", style=muted)
                 out.append(label + "\n")
         out.append("\nn add a note · i close", style=muted)

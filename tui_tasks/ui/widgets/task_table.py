@@ -22,10 +22,10 @@ Column = tuple[str, str, int | None]  # key, label, width (None: the title, whic
 LAYOUTS: tuple[tuple[int, tuple[Column, ...]], ...] = (
     (110, (("done", " ", 1), ("title", "Title", None), ("priority", "Priority", 8), ("due", "Due", 16),
            ("project", "Project", 12), ("tags", "Tags", 14))),
-    (70, (("done", " ", 1), ("title", "Title", None), ("priority", "Priority", 8), ("due", "Due", 12),
+    (70, (("done", " ", 1), ("title", "Title", None), ("priority", "Priority", 8), ("due", "Due", 16),
           ("project", "Project", 10), ("tags", "Tags", 12))),
-    (50, (("done", " ", 1), ("title", "Title", None), ("priority", "Pri", 6), ("due", "Due", 12))),
-    (0, (("done", " ", 1), ("title", "Title", None), ("due", "Due", 11))),
+    (50, (("done", " ", 1), ("title", "Title", None), ("priority", "Pri", 6), ("due", "Due", 14))),
+    (0, (("done", " ", 1), ("title", "Title", None), ("due", "Due", 14))),
 )  # fmt: skip
 COLUMNS = LAYOUTS[0][1]
 
