@@ -204,7 +204,3 @@ def add_annotation(session: Session, user_id: int, task_id: int, entry: datetime
     session.add(row)
     session.flush()
     return row.id
-
-
-def is_date(value: Any) -> bool:
-    return isinstance(value, date) and not isinstance(value, datetime)

@@ -113,7 +113,3 @@ def stop(session: Session, task: Task, now: datetime) -> None:
     series = of(session, task)
     if series is not None:
         series.active, series.updated_at = False, now
-
-
-def template_tags(series: TaskSeries) -> tuple[str, ...]:
-    return tuple(series.tags.split())

@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 from tui_tasks.db.engine import Database
 from tui_tasks.db.tables import Task, TaskTag, User
 from tui_tasks.domain import (
-    Due,
     PageCursor,
     Priority,
     SortField,
@@ -27,7 +26,6 @@ from tui_tasks.domain import (
     TaskQuery,
     TaskView,
     UserView,
-    local_date,
     utcnow,
     visible,
 )
