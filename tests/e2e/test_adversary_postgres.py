@@ -25,10 +25,11 @@ from tui_tasks.domain import TaskDraft
 from tui_tasks.errors import TasksError
 from tui_tasks.services.facade import open_services
 
-pytestmark = pytest.mark.skipif(
-    not (PG_URL and os.environ.get("PGROOT")) and not REQUIRE_POSTGRES,
-    reason="needs the throwaway server of .ci/with-postgres (PGROOT)",
-)
+pytestmark = [
+    pytest.mark.skipif(not (PG_URL and os.environ.get("PGROOT")) and not REQUIRE_POSTGRES,
+                       reason="needs the throwaway server of .ci/with-postgres (PGROOT)"),
+    pytest.mark.stops_the_server,  # run alone: every other test on the server would stall with it
+]  # fmt: skip
 
 WAIT_S = 12  # more than a user would wait for a key press to end (and the suite waits it out while this is open)
 

@@ -22,6 +22,7 @@ from tui_tasks.errors import StorageError
 from tui_tasks.services.facade import open_services
 
 
+@pytest.mark.stops_the_server  # it restarts the server: run alone
 def test_a_connection_lost_in_the_middle_of_a_change_says_not_saved_in_plain_words(target):
     if target.kind != "postgresql":
         pytest.skip("a PostgreSQL connection")

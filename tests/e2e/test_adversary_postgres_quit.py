@@ -31,6 +31,7 @@ pytestmark = [
     pytest.mark.skipif(not (PG_URL and os.environ.get("PGROOT")) and not REQUIRE_POSTGRES,
                        reason="needs the throwaway server of .ci/with-postgres (PGROOT)"),
     pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux"),
+    pytest.mark.stops_the_server,  # run alone: every other test on the server would stall with it
 ]  # fmt: skip
 
 

@@ -78,6 +78,7 @@ def pg_ctl(action: str) -> None:
     subprocess.run([*command, action], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
 
 
+@pytest.mark.stops_the_server  # it stops and restarts the server: run alone
 @pytest.mark.skipif(not (PG_URL and os.environ.get("PGBIN")) and not REQUIRE_POSTGRES,
                     reason="needs the throwaway server of .ci/with-postgres")  # fmt: skip
 def test_a_postgresql_restart_is_reported_then_the_pool_reconnects_by_itself():
@@ -103,6 +104,7 @@ def test_a_postgresql_restart_is_reported_then_the_pool_reconnects_by_itself():
 
 
 
+@pytest.mark.stops_the_server  # it stops and restarts the server: run alone
 @pytest.mark.skipif(not (PG_URL and os.environ.get("PGBIN")) and not REQUIRE_POSTGRES,
                     reason="needs the throwaway server of .ci/with-postgres")  # fmt: skip
 async def test_the_app_on_postgresql_says_the_server_is_down_saves_nothing_and_recovers():
