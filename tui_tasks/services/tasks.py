@@ -240,50 +240,44 @@ class Tasks:
         """Mark the task done; a task already done stays as it is."""
         return self._set_done(user, task_id, True, expected_version)
 
-    def _set_done(self, user: UserView, task_id: int, done: bool | None, expected_version: int | None) -> TaskView:
+    def _set_done(
+        self, user: UserView, task_id: int, done: bool | None, expected_version: int | None, *, subtree: bool = False
+    ) -> TaskView:
+        """Set the task done (`done` None: the other way round); with `subtree`, every open task under it
+        too, in the same transaction."""
         now = self.clock()
         try:
             with self.db.session(write=True) as session:
                 relations.lock_user(session, user.id)
                 task = self._owned(session, user, task_id, expected_version)
+                below = [row for row in tree.subtasks(session, user.id, [task.id]) if not row.completed] if subtree else []
+                for row in below:
+                    self._flip(session, user, row, now)
                 if done is None or task.completed != done:
-                    task.completed = not task.completed
-                    task.completed_at = now if task.completed else None
-                    task.updated_at = now
-                    task.version += 1
-                    if task.completed:
-                        made = series.next_instance(session, user.id, task, now, now)
-                        if made is not None:
-                            log.info("next instance user_id=%s task_id=%s occurrence=%s", user.id, made.id, made.occurrence)
+                    self._flip(session, user, task, now)
                 version = task.version
                 session.flush()
                 note_change(session, user.id)
                 view = _one(session, task)
         except OutcomeUnknown as unknown:
             view = self._settle(unknown, self._found(user, Task.id == task_id, Task.version == version, Task.updated_at == now))
-        log.info("task toggled user_id=%s task_id=%s completed=%s", user.id, task_id, view.completed)
+        log.info("task toggled user_id=%s task_id=%s completed=%s subtasks=%s", user.id, task_id, view.completed, len(below))
         return view
+
+    @staticmethod
+    def _flip(session: Session, user: UserView, task: Task, now: datetime) -> None:
+        """Done <-> not done; completing an instance of a repeating task makes the next one (see `series`)."""
+        task.completed = not task.completed
+        task.completed_at = now if task.completed else None
+        task.updated_at = now
+        task.version += 1
+        if task.completed and (made := series.next_instance(session, user.id, task, now, now)) is not None:
+            log.info("next instance user_id=%s task_id=%s occurrence=%s", user.id, made.id, made.occurrence)
 
     def complete_tree(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
         """Complete the task and every open subtask under it, in one transaction: all of them or none.
         Each repeating one among them makes its next instance, as a single completion does."""
-        now = self.clock()
-        try:
-            with self.db.session(write=True) as session:
-                relations.lock_user(session, user.id)
-                task = self._owned(session, user, task_id, expected_version)
-                for row in [*tree.subtasks(session, user.id, [task.id]), task]:
-                    if not row.completed:
-                        row.completed, row.completed_at, row.updated_at, row.version = True, now, now, row.version + 1
-                        series.next_instance(session, user.id, row, now, now)
-                version = task.version
-                session.flush()
-                note_change(session, user.id)
-                view = _one(session, task)
-        except OutcomeUnknown as unknown:
-            view = self._settle(unknown, self._found(user, Task.id == task_id, Task.version == version, Task.updated_at == now))
-        log.info("task and subtasks completed user_id=%s task_id=%s", user.id, task_id)
-        return view
+        return self._set_done(user, task_id, True, expected_version, subtree=True)
 
     def skip(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView | None:
         """Skip this instance of a repeating task: it goes, and the next one comes (the new instance, or
