@@ -423,3 +423,11 @@ def test_no_spelling_of_a_locked_email_gets_past_its_lock(services, alice, clock
         assert answer(services, typed, "kims-password") == ("invalid", "Invalid email or password", 0), ascii(typed)
     clock.advance(seconds=31)
     assert services.accounts.log_in("\u212aIM@example.com", "kims-password").id == kim.id
+
+
+def test_the_built_in_dummy_hash_is_a_real_hash_of_the_default_cost() -> None:
+    """The hash an unknown email is checked against at cost 12 is kept in the code (not made at each
+    start): it must be a bcrypt hash of that cost, or an unknown email would answer faster."""
+    dummy = accounts_module._dummy_hashes[12]
+    assert accounts_module.hash_cost(dummy) == 12
+    assert bcrypt.checkpw(b"tui-tasks: no such account", dummy)
