@@ -17,6 +17,7 @@ from tui_tasks.services.formats import LIMIT, MAX_DEPTH, TOO_DEEP, TOO_LONG, Bad
 
 CHUNK = 1 << 16
 _SPACE = re.compile(r"[ \t\r\n]*")
+_NEXT_ITEM = re.compile(r"[ \t\r\n]*,[ \t\r\n]*")
 # Whole strings and what is not a bracket. Possessive (*+, ++): a backtracking repeat would keep state
 # for every character of a long string (100 MiB of memory for a 1 MiB one).
 _PLAIN = re.compile(r'(?:[^\[\]{}"\\]++|"[^"\\]*+(?:\\.[^"\\]*+)*+")*+')
@@ -210,13 +211,16 @@ class JsonStream:
         if self.peek() == "]":
             self._advance(self.pos + 1)
             return
-        while True:
-            self.peek()
+        while True:  # here: at the item (peeked)
             line = self.line
             try:
                 yield line, self.value()
             except BadValue as exc:
                 yield line, Bad(exc.reason)
+            step = _NEXT_ITEM.match(self.buf, self.pos)
+            if step is not None and step.end() < len(self.buf):  # (most items: the next one is in the buffer)
+                self._advance(step.end())
+                continue
             found = self.peek()
             if found == "]":
                 self._advance(self.pos + 1)
@@ -224,6 +228,7 @@ class JsonStream:
             if found != ",":
                 raise self.error(f"expected ',' or ']', found {found or 'the end of the file'!r}")
             self._advance(self.pos + 1)
+            self.peek()
 
     def header_value(self) -> Any:
         """The next value, outside the records: one too long or too deep is an error for the file."""

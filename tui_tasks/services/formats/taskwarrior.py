@@ -51,18 +51,19 @@ TASK_KEYS = {"uuid", "description", "status", "entry", "modified", "end", "due",
              "tags", "annotations", "depends", "parent", "imask", PARENT}  # fmt: skip
 TEMPLATE_KEYS = {"uuid", "description", "status", "entry", "modified", "due", "recur", "mask", "priority",
                  "project", "tags"}  # fmt: skip
+_NOT_EXTRAS = {  # what is not kept in a task's extras: what we model, and Taskwarrior's computed values
+    "completed": frozenset(TASK_KEYS | DROPPED), "pending": frozenset((TASK_KEYS - {"end"}) | DROPPED),
+    "template": frozenset(TEMPLATE_KEYS | DROPPED),
+}  # a pending task's end is kept as it is
 
 
 def parse_moment(value: Any, field: str) -> datetime | None:
     """Taskwarrior's 20260312T000000Z (UTC), or an ISO 8601 timestamp with an offset."""
     if value is None or value == "":
         return None
-    if isinstance(value, str) and len(value) == 16 and value[8] == "T" and value[15] == "Z":
+    if isinstance(value, str) and len(value) == 16 and value[8] == "T" and value[15] == "Z" and value[:8].isdigit():
         try:
-            return datetime(
-                int(value[:4]), int(value[4:6]), int(value[6:8]),
-                int(value[9:11]), int(value[11:13]), int(value[13:15]), tzinfo=timezone.utc,
-            )  # fmt: skip
+            return datetime.fromisoformat(value)  # in C: ten times the pace of slicing it into int()s
         except ValueError:
             pass
     try:
@@ -106,11 +107,11 @@ def _base(obj: dict[str, Any]) -> tuple[Priority, tuple[str, ...], list[dict[str
         raise ValueError(f"priority must be H, M or L, not {shown(priority)}")
     annotations = obj.get("annotations") or []
     tags = obj.get("tags") or []
-    if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
+    if annotations and (not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations)):
         raise ValueError("annotations must be a list of objects")
     if not isinstance(tags, list):
         raise ValueError("tags must be a list")
-    if not all(isinstance(a.get("description"), str) for a in annotations):
+    if annotations and not all(isinstance(a.get("description"), str) for a in annotations):
         raise ValueError("each annotation must have a description")
     if "description" not in obj:
         raise ValueError("Title is required (description is missing)")
@@ -119,9 +120,11 @@ def _base(obj: dict[str, Any]) -> tuple[Priority, tuple[str, ...], list[dict[str
     return PRIORITIES[priority], tuple(tags), annotations
 
 
-def _extras(obj: dict[str, Any], modelled: set[str]) -> dict[str, Any] | None:
-    kept = {key: value for key, value in obj.items() if key not in modelled and key not in DROPPED}
-    return kept or None
+def _extras(obj: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    left_out = _NOT_EXTRAS[kind]
+    if obj.keys() <= left_out:  # (most tasks: a set test in C)
+        return None
+    return {key: value for key, value in obj.items() if key not in left_out}
 
 
 def from_taskwarrior(obj: Any) -> Item:
@@ -140,7 +143,6 @@ def from_taskwarrior(obj: Any) -> Item:
         priority, tags, annotations = _base(obj)
         created = parse_moment(obj.get("entry"), "entry")
         completed = status == "completed"
-        modelled = TASK_KEYS if completed else TASK_KEYS - {"end"}  # a pending task's end is kept as it is
         description, notes = "", []
         for note in annotations:
             entry = parse_moment(note.get("entry"), "an annotation's entry") or created
@@ -157,7 +159,7 @@ def from_taskwarrior(obj: Any) -> Item:
             parent=parse_uuid(obj.get(PARENT), PARENT), depends=parse_uuids(obj.get("depends"), "depends"),
             annotations=tuple(notes), series=parse_uuid(obj.get("parent"), "parent"),
             occurrence=parse_occurrence(obj.get("imask"), "imask") if obj.get("parent") else None,
-            extras=_extras(obj, modelled),
+            extras=_extras(obj, "completed" if completed else "pending"),
         )  # fmt: skip
     except (ValueError, OverflowError) as exc:  # OverflowError: a due whose local day is not in years 1-9999
         return Bad(str(exc) if isinstance(exc, ValueError) else "due is out of range in this time zone")
@@ -180,7 +182,7 @@ def _template(obj: dict[str, Any]) -> Item:
         if due is None or uuid is None:
             raise ValueError("a recurring template needs its uuid and due")
         created = parse_moment(obj.get("entry"), "entry")
-        extras = _extras(obj, TEMPLATE_KEYS) or {}
+        extras = _extras(obj, "template") or {}
         extras |= {"recur": recur} | ({"mask": mask} if mask else {})
         return SeriesRecord(
             uuid=uuid, title=obj["description"], rule=rule, first_due=due, last_occurrence=len(mask) - 1,
