@@ -207,3 +207,38 @@ def test_a_newer_series_record_updates_the_repeat(services, alice, tmp_path) -> 
     assert (result.added, result.updated, result.unchanged) == (0, 1, 1)
     [view] = everything_listed(services, alice)
     assert view.recurrence == Recurrence("FREQ=DAILY;INTERVAL=2") and view.occurrence == 0
+
+
+@pytest.mark.parametrize("batch", [1, 2, 1000])
+def test_links_are_the_same_whichever_pass_makes_them(services, alice, tmp_path, monkeypatch, batch) -> None:
+    """A new task's parent or series is set as it is inserted when the import added them in an earlier
+    batch, and by the second pass otherwise (same batch, later in the file): the tasks come out the same,
+    a claimed occurrence is still refused once, and a chain made of first-pass links still has its
+    depth limit."""
+    from tui_tasks.services import relations, transfer
+
+    monkeypatch.setattr(transfer, "BATCH", batch)
+    monkeypatch.setattr(relations, "MAX_DEPTH", 3)
+    monkeypatch.setattr(transfer, "MAX_DEPTH", 3)
+    uid = lambda n: f"00000000-0000-4000-8000-{n:012}"  # noqa: E731
+    series = {"uuid": uid(90), "title": "w", "rule": "FREQ=WEEKLY;INTERVAL=1", "first_due": "2026-03-02", "last_occurrence": 0}
+    chain = [{"uuid": uid(n), "title": f"level {n}", **({"parent": uid(n - 1)} if n else {})} for n in range(5)]
+    records = [*chain,
+               {"uuid": uid(10), "title": "early child", "parent": uid(11)},  # parent later in the file
+               {"uuid": uid(11), "title": "late parent"},
+               {"uuid": uid(20), "title": "w", "series": uid(90), "occurrence": 0},
+               {"uuid": uid(21), "title": "w again", "series": uid(90), "occurrence": 0},
+               {"uuid": uid(22), "title": "w next", "series": uid(90), "occurrence": 1}]  # fmt: skip
+    result = import_tasks(services, alice, _v2(tmp_path, *records, series=(series,)))
+    tasks = {t.title: t for t in everything_listed(services, alice)}
+    parent_title = {t.id: t.title for t in tasks.values()}
+    assert {title: parent_title.get(t.parent_id) for title, t in tasks.items() if t.parent_id} == {
+        "level 1": "level 0", "level 2": "level 1", "level 4": "level 3", "early child": "late parent",
+    }  # level 3 would be 3 levels deep: its parent is dropped, and level 4 stays under it
+    assert [(tasks[t].series_id is not None, tasks[t].occurrence) for t in ("w", "w again", "w next")] == [
+        (True, 0), (False, None), (True, 1)]  # fmt: skip
+    assert (result.added, result.dropped) == (11, 2)
+    assert sorted(note.split(": ", 1)[1] for note in result.notes) == [
+        "another task is already occurrence 0 of its series: a plain task",
+        f"the parent of {uid(3)} is dropped: subtasks can be at most 3 levels deep",
+    ]

@@ -13,7 +13,7 @@ from tests.conftest import Clock
 from tui_tasks.domain import Priority, TaskDraft, TaskQuery, TaskView, UserView
 from tui_tasks.errors import StorageError
 from tui_tasks.services import export as export_module
-from tui_tasks.services import transfer
+from tui_tasks.services import bulk_insert, transfer
 from tui_tasks.services.facade import Services
 from tui_tasks.services.formats import jsonstream
 from tui_tasks.services.transfer import FORMATS, InvalidRecords, TransferError, export_tasks, import_tasks
@@ -187,9 +187,10 @@ def test_a_record_failing_in_the_database_midway_leaves_nothing(
     lines = "\n".join(f"2026-03-01 task {n} @tag{n}" for n in range(10))
     real_row = transfer._row
 
-    def row_breaking_the_priority_check(user, record, now, line=0):
-        row, *rest = real_row(user, record, now, line)
-        return ({**row, "priority": 9} if record.title == "task 7" else row), *rest
+    def row_breaking_the_priority_check(user, record, now, line, spool):
+        row, *rest = real_row(user, record, now, line, spool)
+        at = bulk_insert.COLUMNS.index("priority")
+        return ((*row[:at], 9, *row[at + 1 :]) if record.title == "task 7" else row), *rest
 
     monkeypatch.setattr(transfer, "BATCH", 3)  # batches of tasks 0-2 and 3-5 are inserted before task 7 fails
     monkeypatch.setattr(transfer, "_row", row_breaking_the_priority_check)

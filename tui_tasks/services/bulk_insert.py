@@ -29,6 +29,7 @@ COLUMNS = ("user_id", "title", "description", "completed", "completed_at", "prio
            "project", "created_at", "updated_at", "version", "uuid", "wait", "wait_has_time", "extras")  # fmt: skip
 UUID = COLUMNS.index("uuid")
 USER = COLUMNS.index("user_id")
+LINK_COLUMNS = ("parent_id", "series_id", "occurrence")  # set at insert when the first pass can (Merge.tasks)
 
 Row = tuple[dict[str, Any], tuple[str, ...]]  # a task's columns, and its tags
 
@@ -38,9 +39,9 @@ class Spool:
     unlinked, so no other process can open it and nothing is left behind), read back in order. Pickle
     is safe here: the file holds only what this process wrote to it.
 
-    An entry is a tuple whose first item is a row of `columns` (a dict) when `columns` is given: on SQLite
-    its values are converted by the columns' own types as they are spooled (datetimes become the strings
-    SQLite stores), which is work taken out of the write transaction, and cheaper to pickle.
+    An entry is a tuple whose first item, when `columns` is given, is a row of them (a tuple in their order)
+    that `values` has converted: on SQLite by the columns' own types (datetimes become the strings SQLite
+    stores), which is work taken out of the write transaction, and cheaper to pickle.
     """
 
     def __init__(self, dialect: Dialect, columns: tuple[str, ...] | None = COLUMNS, table: Any = _TASKS) -> None:
@@ -51,14 +52,13 @@ class Spool:
         # datetime ("... 00:00:00+00:00"), which sorts apart from SQLAlchemy's ("... 00:00:00.000000") and
         # broke keyset paging by created/updated over imported tasks sharing a second.
         types = [table.c[name].type.dialect_impl(dialect) for name in columns or ()]
-        self._convert = [_faster(kind.bind_processor(dialect)) if sqlite else None for kind in types]
+        convert = [_faster(kind.bind_processor(dialect)) if sqlite else None for kind in types]
+        self._convert = [(at, f) for at, f in enumerate(convert) if f is not None]  # the datetimes, on SQLite
         self.rows = 0
         self._batches = 0
         self._file: Any = None
 
     def add(self, batch: list[tuple[Any, ...]]) -> None:
-        if self.columns is not None:
-            batch = [(self.values(entry[0]), *entry[1:]) for entry in batch]
         try:
             if self._file is None:
                 self._file = tempfile.TemporaryFile()
@@ -69,8 +69,15 @@ class Spool:
         self.rows += len(batch)
         self._batches += 1
 
-    def values(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(v if f is None or v is None else f(v) for f, v in zip(self._convert, map(row.__getitem__, self.columns)))
+    def values(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A row of `columns` as this database's driver takes it."""
+        if not self._convert:
+            return row
+        values = list(row)
+        for at, convert in self._convert:
+            if values[at] is not None:
+                values[at] = convert(values[at])
+        return tuple(values)
 
     def __iter__(self) -> Iterator[list[tuple[Any, ...]]]:
         if self._file is None:
@@ -91,12 +98,18 @@ _SAMPLE = datetime(2026, 3, 1, 9, 5, 7, 120, tzinfo=timezone.utc)
 
 
 def _utc_text(moment: datetime) -> str:
-    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return moment.isoformat(" ", "microseconds")[:26]  # its fields, less any offset (the rows are in UTC)
 
 
 def _faster(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
     """SQLAlchemy's own conversion of a datetime for SQLite, or the same text made in C when it is the
-    same: its conversion, done in Python, was a sixth of a 100,000-task import."""
+    same: its conversion, done in Python, was a sixth of a 100,000-task import. None for a boolean's
+    (True -> 1): sqlite3 stores a bool as that integer itself."""
+    try:
+        if process is not None and process(True) == 1 and process(False) == 0:
+            return None
+    except (TypeError, ValueError, AttributeError):
+        pass
     try:
         same = process is not None and process(_SAMPLE) == _utc_text(_SAMPLE)
     except (TypeError, ValueError):
@@ -105,14 +118,15 @@ def _faster(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None
 
 
 def insert_tasks(session: Any, batch: list[tuple[tuple[Any, ...], tuple[str, ...]]]) -> list[int]:
-    """One INSERT of many task rows (values in COLUMNS' order), then one of their tags (which need the
-    rows' new ids, in order); the new ids."""
+    """One INSERT of many task rows (values in the order of COLUMNS + LINK_COLUMNS), then one of their
+    tags (which need the rows' new ids, in order); the new ids."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         ids = _insert_sqlite(connection, [values for values, _ in batch])
     else:
         statement = _TASKS.insert().returning(_TASKS.c.id, sort_by_parameter_order=True)
-        ids = connection.execute(statement, [dict(zip(COLUMNS, values)) for values, _ in batch]).scalars().all()
+        names = COLUMNS + LINK_COLUMNS
+        ids = connection.execute(statement, [dict(zip(names, values)) for values, _ in batch]).scalars().all()
     if len(ids) != len(batch):  # pragma: no cover - would mean another writer got in
         raise StorageError("the database changed during the import; nothing was imported")
     insert_tags(connection, [(task_id, tag, values[USER]) for task_id, (values, names) in zip(ids, batch) for tag in names])
@@ -142,9 +156,15 @@ def _insert_sqlite(connection: Any, values: list[tuple[Any, ...]]) -> list[int]:
     halves the time of a 100,000-task import.
     """
     before = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM task").scalar_one()
-    sql = f"INSERT INTO task ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    names = COLUMNS + LINK_COLUMNS
+    sql = f"INSERT INTO task ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     connection.exec_driver_sql(sql, values)
-    return connection.exec_driver_sql("SELECT id FROM task WHERE id > ? ORDER BY id", (before,)).scalars().all()
+    first, last, count = connection.exec_driver_sql(
+        "SELECT min(id), max(id), count(*) FROM task WHERE id > ?", (before,)
+    ).one()  # each new id is above every other: consecutive, in insertion order (reading them all took 0.2 s)
+    if count != len(values) or (count and last - first + 1 != count):  # pragma: no cover - another writer got in
+        raise StorageError("the database changed during the import; nothing was imported")
+    return list(range(first, last + 1)) if count else []
 
 
 def replace_tasks(connection: Any, changed: list[tuple[int, tuple[Any, ...]]]) -> None:
@@ -203,7 +223,9 @@ class Merge:
         self.added = self.updated = self.unchanged = self.dropped = 0
         self.notes: list[str] = []
         self.made_series: dict[str, int] = {}
-        self.linked_parents = self.linked_depends = False
+        self.new_tasks: dict[str, int] = {}  # uuid -> id of the tasks this import added, for the first pass
+        self.new_series: dict[str, int] = {}  # the same for the series it added
+        self.new_occurrences: set[tuple[int, int]] = set()  # (series id, occurrence) given at insert
         self.had_tasks = self.connection.execute(select(_TASKS.c.id).where(_TASKS.c.user_id == user_id).limit(1)).first() is not None
         series = TaskSeries.__table__
         self.had_series = self.connection.execute(select(series.c.id).where(series.c.user_id == user_id).limit(1)).first() is not None
@@ -247,6 +269,7 @@ class Merge:
                 self.unchanged += 1
         if new:
             self.connection.execute(table.insert(), new)
+            self.new_series.update((u, found[0]) for u, found in self._known(table, [row["uuid"] for row in new]).items())
         if changed:
             from sqlalchemy import bindparam
 
@@ -270,31 +293,56 @@ class Merge:
                 changed.append((hit[0], entry))
             else:
                 self.unchanged += 1
+        early = [self._early(entry[3]) for entry in new]
         if new:
-            ids = insert_tasks(self.session, [(entry[0], entry[1]) for entry in new])
+            ids = insert_tasks(self.session, [(entry[0] + at_insert, entry[1]) for entry, (at_insert, _) in zip(new, early)])
+            self.new_tasks.update(zip((entry[0][UUID] for entry in new), ids))
         replace_tasks(self.connection, [(task_id, entry[0]) for task_id, entry in changed])
         insert_tags(self.connection, [(task_id, tag, self.user_id) for task_id, entry in changed for tag in entry[1]])
         written = [*zip(ids, new), *changed]
+        done = [flags for _, flags in early] + [(False, False)] * len(changed)
         insert_notes(self.connection, [{"task_id": task_id, "user_id": self.user_id, "entry": entry, "text": text}
                                        for task_id, item in written for entry, text in item[2]])  # fmt: skip
-        pending = [(task_id, item[6], item[3]) for task_id, item in written if item[3] is not None]
+        pending = [(task_id, item[6], item[3], flags) for (task_id, item), flags in zip(written, done) if item[3] is not None]
         if pending:
             links.add(pending)
         self.added += len(new)
         self.updated += len(changed)
 
-    def link(self, batch: list[tuple[int, int, tuple[Any, ...]]]) -> None:
-        """The second pass: parents, dependencies and series of the tasks just written, by uuid."""
+    def _early(self, links: tuple[Any, ...] | None) -> tuple[tuple[Any, Any, Any], tuple[bool, bool]]:
+        """What a new task's row can say of its links at insert (LINK_COLUMNS): a parent this import
+        added before it, a series it added, at an occurrence no other task of the file has taken; and
+        which of the two the second pass has left to do. A parent added before its child cannot make a
+        cycle; the second pass links the rest, and the check for cycles walks both."""
+        if links is None:
+            return (None, None, None), (False, False)
+        parent = self.new_tasks.get(links[1]) if links[1] else None
+        series = self.new_series.get(links[3]) if links[3] else None
+        occurrence = links[4]
+        if series is not None and occurrence is not None:
+            if (series, occurrence) in self.new_occurrences:
+                series = None  # the second pass says why it is a plain task
+            else:
+                self.new_occurrences.add((series, occurrence))
+        return (parent, series, occurrence if series is not None else None), (parent is not None, series is not None)
+
+    def link(self, batch: list[tuple[int, int, tuple[Any, ...], tuple[bool, bool]]]) -> None:
+        """The second pass: parents, dependencies and series of the tasks just written, by uuid (what the
+        first pass did not set at insert)."""
         from sqlalchemy import bindparam
 
         from tui_tasks.db.tables import TaskDependency, TaskSeries
 
-        wanted = [u for _, _, (_, parent, depends, *_) in batch for u in (parent, *depends) if u]
+        wanted = [u for _, _, (_, parent, depends, *_), (done, _) in batch for u in ((None if done else parent), *depends) if u]
         ids = {u: found[0] for u, found in self._known(_TASKS, wanted).items()}
-        series_wanted = [links[3] for _, _, links in batch if links[3] and links[3] not in self.made_series]
+        series_wanted = [links[3] for _, _, links, (_, done) in batch if links[3] and not done and links[3] not in self.made_series]
         series_ids = {u: found[0] for u, found in self._known(TaskSeries.__table__, series_wanted).items()} | self.made_series
         parents, depends, instances = [], [], []
-        for task_id, line, (own, parent, blockers, series, occurrence, rule, after) in batch:
+        for task_id, line, (own, parent, blockers, series, occurrence, rule, after), (parent_done, series_done) in batch:
+            if parent_done:
+                parent = None
+            if series_done:
+                series = rule = None
             if parent:
                 if parent in ids:
                     parents.append({"task_id": task_id, "parent": ids[parent]})
@@ -317,10 +365,8 @@ class Merge:
             self.connection.execute(
                 _TASKS.update().where(_TASKS.c.id == bindparam("task_id")).values(parent_id=bindparam("parent")), parents
             )
-            self.linked_parents = True
         if depends:
             self.connection.execute(TaskDependency.__table__.insert(), depends)
-            self.linked_depends = True
         self._instances(instances)
 
     def _instances(self, instances: list[tuple[int, int, int, int | None]]) -> None:
@@ -371,58 +417,14 @@ class Merge:
         return uuid, series_id
 
     def finish(self) -> None:
-        """Break any cycle the file made (a parent under its own subtask, tasks blocking each other), and
-        move each series' last occurrence up to the instances it now holds."""
+        """Move each series' last occurrence up to the instances it now holds. (Cycles the file made are
+        broken before this, by transfer's `_untangle`, which walks every link the file gave.)"""
         from sqlalchemy import func, select, update
 
         from tui_tasks.db.tables import TaskSeries
 
-        if self.linked_parents:
-            self._break_parent_cycles()
-        if self.linked_depends:
-            self._break_depend_cycles()
         series = TaskSeries.__table__
         highest = select(func.max(_TASKS.c.occurrence)).where(_TASKS.c.series_id == series.c.id).scalar_subquery()
         self.connection.execute(
             update(series).where(series.c.user_id == self.user_id, series.c.last_occurrence < highest).values(last_occurrence=highest)
         )
-
-    def _uuid(self, task_id: int) -> str:
-        from sqlalchemy import select
-
-        return self.connection.execute(select(_TASKS.c.uuid).where(_TASKS.c.id == task_id)).scalar_one()
-
-    def _break_parent_cycles(self) -> None:
-        from sqlalchemy import text
-
-        walk = text(
-            "WITH RECURSIVE up(start, node, depth) AS ("
-            " SELECT id, parent_id, 1 FROM task WHERE user_id = :user AND parent_id IS NOT NULL"
-            " UNION ALL SELECT up.start, t.parent_id, up.depth + 1 FROM up JOIN task t ON t.id = up.node"
-            " WHERE up.node <> up.start AND t.parent_id IS NOT NULL AND up.depth < 101)"
-            " SELECT start FROM up WHERE node = start LIMIT 1"
-        )
-        while (start := self.connection.execute(walk, {"user": self.user_id}).scalar()) is not None:
-            self.connection.execute(_TASKS.update().where(_TASKS.c.id == start).values(parent_id=None))
-            self.note(f"the parent of {self._uuid(start)} is dropped: it would be under itself")
-
-    def _break_depend_cycles(self) -> None:
-        from sqlalchemy import text
-
-        walk = text(
-            "WITH RECURSIVE reach(start, node, depth) AS ("
-            " SELECT task_id, blocker_id, 1 FROM task_dependency WHERE user_id = :user"
-            " UNION ALL SELECT reach.start, d.blocker_id, reach.depth + 1 FROM reach"
-            " JOIN task_dependency d ON d.task_id = reach.node WHERE reach.node <> reach.start AND reach.depth < 100)"
-            " SELECT start FROM reach WHERE node = start LIMIT 1"
-        )
-        blockers = text("SELECT blocker_id FROM task_dependency WHERE task_id = :start ORDER BY blocker_id")
-        while (start := self.connection.execute(walk, {"user": self.user_id}).scalar()) is not None:
-            from tui_tasks.db.tables import TaskDependency
-            from tui_tasks.services.relations import _blockers_reach
-
-            deps = TaskDependency.__table__
-            found = self.connection.execute(blockers, {"start": start}).scalars().all()
-            blocker = next(b for b in found if b == start or _blockers_reach(self.session, [b], start))  # one on the cycle
-            self.connection.execute(deps.delete().where(deps.c.task_id == start, deps.c.blocker_id == blocker))
-            self.note(f"{self._uuid(start)} no longer depends on {self._uuid(blocker)}: they blocked each other")

@@ -34,7 +34,8 @@ from tui_tasks.services.formats import FORMATS, Bad, Ignored, SeriesRecord, Task
 from tui_tasks.services.relations import MAX_DEPTH, lock_user, stored_due, stored_wait
 from tui_tasks.services.targets import is_database_file, shown_path
 from tui_tasks.services.tasks import note_change
-from tui_tasks.services.validation import DEPENDS_MAX, clean_description, clean_draft
+from tui_tasks.services.validation import (DEPENDS_MAX, clean_description, clean_draft, clean_fields, clean_recurrence,
+                                           clean_when)
 
 __all__ = ["FORMATS", "ImportProgress", "ImportResult", "InvalidRecords", "Problem", "TransferError",
            "detect_format", "export_tasks", "import_tasks"]  # fmt: skip
@@ -193,6 +194,8 @@ class _Source(io.RawIOBase):
 def _utc(moment: datetime | None, field: str) -> datetime | None:
     if moment is None:
         return None
+    if type(moment) is datetime and moment.tzinfo is timezone.utc:
+        return moment  # (most are: what the readers parse)
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise ValidationError(field, f"{field} must be a timestamp with its UTC offset")
     try:
@@ -206,13 +209,13 @@ def _times(record: TaskRecord | SeriesRecord, now: datetime) -> tuple[datetime, 
     return created, _utc(record.updated_at, "updated_at") or created
 
 
-def _row(user: UserView, record: TaskRecord, now: datetime, line: int = 0) -> tuple[Any, ...]:
-    """The spool entry of a record, checked as the Tasks service checks a new task: (task row, tags,
-    annotations, links or None, whether the file gave the uuid, updated_at, line)."""
-    clean = clean_draft(
-        TaskDraft(record.title, record.description, record.priority, record.due, record.project, record.tags,
-                  wait=record.wait, recurrence=record.recurrence)
-    )  # fmt: skip
+def _row(user: UserView, record: TaskRecord, now: datetime, line: int, spool: Spool) -> tuple[Any, ...]:
+    """The spool entry of a record, checked as the Tasks service checks a new task: (task row as `spool`
+    keeps it, tags, annotations, links or None, whether the file gave the uuid, updated_at, line)."""
+    title, description, priority, due, project, tags = clean_fields(
+        record.title, record.description, record.priority, record.due, record.project, record.tags
+    )
+    wait, rule = clean_when("wait", "Wait", record.wait), clean_recurrence(record.recurrence)
     if not isinstance(record.completed, bool):
         raise ValidationError("completed", "completed must be true or false")
     created, updated = _times(record, now)
@@ -228,20 +231,16 @@ def _row(user: UserView, record: TaskRecord, now: datetime, line: int = 0) -> tu
         raise ValidationError("depends", "A task cannot depend on itself or be its own parent")
     notes = tuple((_utc(entry, "annotation") or created, text) for entry, text in
                   ((entry, clean_description(text)) for entry, text in record.annotations) if text)  # fmt: skip
-    due, due_has_time = stored_due(clean.due)
-    wait, wait_has_time = stored_wait(clean.wait)
-    row = {
-        "user_id": user.id, "title": clean.title, "description": clean.description,
-        "completed": record.completed, "completed_at": completed_at, "priority": int(clean.priority),
-        "due": due, "due_has_time": due_has_time, "project": clean.project,
-        "created_at": created, "updated_at": updated, "version": 1, "uuid": own,
-        "wait": wait, "wait_has_time": wait_has_time, "extras": extras_text(record.extras),
-    }  # fmt: skip
-    rule = clean.recurrence
+    due, due_has_time = stored_due(due)
+    wait, wait_has_time = stored_wait(wait)
+    row = spool.values((  # in bulk_insert.COLUMNS' order
+        user.id, title, description, record.completed, completed_at, int(priority), due,
+        due_has_time, project, created, updated, 1, own, wait, wait_has_time, extras_text(record.extras),
+    ))  # fmt: skip
     links = (own, record.parent, record.depends, record.series, record.occurrence,
              rule and rule.rule, bool(rule and rule.after_completion))  # fmt: skip
     linked = record.parent or record.depends or record.series or rule
-    return row, clean.tags, notes, links if linked else None, record.uuid is not None, updated, line
+    return row, tags, notes, links if linked else None, record.uuid is not None, updated, line
 
 
 def _series_row(user: UserView, record: SeriesRecord, now: datetime) -> tuple[Any, ...]:
@@ -330,7 +329,7 @@ def _check_all(services, user, path, fmt, source, spools, skip_invalid, progress
         try:
             if isinstance(item, Bad):
                 raise ValidationError("record", item.reason)
-            entry = _series_row(user, item, now) if kind else _row(user, item, now, line)
+            entry = _series_row(user, item, now) if kind else _row(user, item, now, line, spools[0])
             if item.uuid is not None:
                 key = hash(item.uuid)
                 if key in seen[kind]:
@@ -401,7 +400,7 @@ def _untangle(merge: Merge, links: Spool) -> None:
     parents: dict[int, int] = {}  # task -> line, for the tasks the file gave a parent
     depends: dict[int, int] = {}  # task -> line, for the tasks the file gave dependencies
     for batch in links:
-        for task_id, line, link in batch:
+        for task_id, line, link, _ in batch:
             if link[1]:
                 parents[task_id] = line
             if link[2]:
