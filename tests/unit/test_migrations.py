@@ -222,7 +222,7 @@ def test_a_failing_migration_changes_nothing(db, target, tmp_path):
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrations.HEAD
         assert "nickname" not in {c["name"] for c in inspect(conn).get_columns("user")}
     assert tables == {"alembic_version", "user", "task", "task_tag", "login_failure", "task_series", "task_dependency",
-                      "annotation"}  # fmt: skip
+                      "annotation", "operation", "operation_task", "saved_view"}  # fmt: skip
     assert table_counts(target) == before
 
 

@@ -166,3 +166,49 @@ class TaskTag(SQLModel, table=True):
     task_id: int = Field(foreign_key="task.id", ondelete="CASCADE", primary_key=True)
     tag: str = Field(max_length=40, primary_key=True)
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+
+
+class Operation(SQLModel, table=True):
+    """One change a user made, as one step of undo and redo (issue 11): written in the same transaction as
+    the change. `changes` is JSON that services.history reads: for every task it touched (by uuid, which
+    survives a delete and its undo), the fields before and after. `undone`: undone, and so the next redo
+    (a new operation drops the undone ones: the redo branch is gone)."""
+
+    __tablename__ = "operation"
+    __table_args__ = (Index("ix_operation_user_id", "user_id", "id"), {"sqlite_autoincrement": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    at: datetime
+    kind: str = Field(max_length=20)  # create, edit, toggle, delete, bulk, import, skip...
+    summary: str = Field(max_length=200)  # for people: "priority medium → high", "3 tasks done"
+    changes: str = Field(sa_type=Text)
+    undone: bool = Field(default=False)
+
+
+class OperationTask(SQLModel, table=True):
+    """Which tasks an operation touched: a task's history (detail pane) is one range of its index."""
+
+    __tablename__ = "operation_task"
+    __table_args__ = (Index("ix_operation_task_user_task", "user_id", "task_uuid", "operation_id"),)
+
+    operation_id: int = Field(foreign_key="operation.id", ondelete="CASCADE", primary_key=True)
+    task_uuid: str = Field(max_length=36, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+
+
+class SavedView(SQLModel, table=True):
+    """A named filter (the filter language's text) and order, kept per user so that it follows the user
+    onto a team server; `position` orders the views in the picker."""
+
+    __tablename__ = "saved_view"
+    __table_args__ = (Index("ix_saved_view_user_name", "user_id", "name", unique=True), {"sqlite_autoincrement": True})
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    name: str = Field(max_length=40)
+    filter: str = Field(default="", max_length=500)
+    sort: str = Field(default="created", max_length=20)
+    descending: bool = Field(default=True)
+    position: int = Field(default=0)
+    created_at: datetime

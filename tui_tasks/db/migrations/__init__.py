@@ -6,7 +6,7 @@ or SQLAlchemy; a test checks them against the scripts in `versions/`.
 
 from tui_tasks.errors import SchemaError
 
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 HEAD = REVISIONS[-1]
 TEXT_INDEX = "task_text"  # an FTS5 table (and its shadow tables) made by 0004 on SQLite, not a model
 
