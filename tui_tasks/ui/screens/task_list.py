@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -17,7 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from tui_tasks.dates import describe_due
 from tui_tasks.domain import (
-    PageCursor, SortField, TaskCounts, TaskDraft, TaskFilter, TaskQuery, TaskView, narrows, search_accepts,
+    SortField, TaskCounts, TaskDraft, TaskFilter, TaskQuery, TaskView, search_accepts,
 )
 from tui_tasks.errors import NotFound, OutcomeUnknown, StaleTask, TasksError
 from tui_tasks.state import load_state, save_state
@@ -29,6 +28,7 @@ from tui_tasks.ui.screens.sort import SortScreen
 from tui_tasks.ui.screens.stats import StatsLoaded, StatsScreen
 from tui_tasks.ui.screens.task_form import TaskFormScreen
 from tui_tasks.ui.screens.transfer import TransferScreen
+from tui_tasks.ui.list_model import ListModel
 from tui_tasks.ui.list_tree import flattened
 from tui_tasks.ui.messages import BackedUp, ChangesPolled, CountsLoaded, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
 from tui_tasks.ui.widgets.detail_pane import DetailPane
@@ -136,20 +136,12 @@ class TaskListScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.query_options = remembered_query(self.app.settings.db)
-        self.generation = 0  # which list load the pages belong to
-        self.shown = -1  # the generation whose first page is in the table
-        self.held_search = ""  # the search the rows held answer (it runs ahead of the query while typing)
-        self.loading: set[bool] = set()  # the ends (before: True, after: False) whose next page is on its way
+        self.model = ListModel(query=remembered_query(self.app.settings.db))
         self.undo_stack: list[TaskView] = []
         self._undoing: dict[int, TaskView] = {}  # restores on their way, by the deleted task's id
         self.focus_id: int | None = None
         self.counts: TaskCounts | None = None  # as the header shows them
         self.seen_changes: int | None = None  # the user's change counter when last polled
-        self._versions: dict[int, int] = {}  # task id -> its version once our writes on their way have run
-        self._confirmed: dict[int, int] = {}  # task id -> the version our last write made (write workers only)
-        self.next_cursor: PageCursor | None = None  # where the rows after those held start
-        self.prev_cursor: PageCursor | None = None  # and the rows before them (after End), read backwards
         self._search_timer: Timer | None = None
         self._quick_serial = 0
         self._quick_pending: dict[str, str] = {}  # a quick add's worker tag -> the line it was saved from
@@ -178,30 +170,22 @@ class TaskListScreen(Screen[None]):
             self.set_interval(POLL_S, self.poll_changes)
 
     @property
-    def held_query(self) -> TaskQuery:
-        """The query the rows held answer: while typing, the search box runs ahead of the query."""
-        return dataclasses.replace(self.query_options, search=self.held_search)
+    def query_options(self) -> TaskQuery:
+        """The query the list answers (the model's)."""
+        return self.model.query
 
     @property
     def table(self) -> TaskTable:
         return self.query_one(TaskTable)
 
-    @staticmethod
-    def paged(query: TaskQuery) -> TaskQuery:
-        """The query as the list pages it: subtasks under their parents, unless searching (then a flat
-        list whose tasks carry their parents' titles)."""
-        return dataclasses.replace(query, tree=not query.search)
-
     # --- loading --------------------------------------------------------------------------------
     def reload(self, focus_id: int | None = None, *, edge: str | None = None) -> None:
         """Fetch the first page of the current query, or its last with edge="last" (the cursor then goes to
         that end); the counts follow."""
-        self.generation += 1
-        self.loading.clear()  # a page still on its way belongs to the old list and is dropped
-        self.next_cursor = self.prev_cursor = None  # the old list's cursors mean nothing in the new order
+        generation = self.model.begin_load()  # pages on their way belong to the old list and are dropped
         self.table.has_more = self.table.has_before = False
         self.focus_id = focus_id
-        generation, user, query = self.generation, self.user, self.paged(self.query_options)
+        user, query = self.user, self.model.paged(self.model.query)
         self.app.run_service(
             self, lambda s: s.tasks.page(user, query, None, PAGE_SIZE, backward=edge == "last"),
             lambda page: PageLoaded(page, True, generation, edge=edge), exclusive=True, group="list",
@@ -222,8 +206,8 @@ class TaskListScreen(Screen[None]):
     def reload_window(self) -> None:
         """Read the rows held again (our own writes moved the counter too: if nothing differs, nothing
         is redrawn) and the counts."""
-        held, tail = len(self.table.tasks), self.prev_cursor is not None
-        generation, user, query = self.generation, self.user, self.paged(self.held_query)
+        held, tail = len(self.table.tasks), self.model.prev_cursor is not None
+        generation, user, query = self.model.generation, self.user, self.model.paged(self.model.held_query)
 
         def read(services) -> WindowReloaded:
             tasks: list[TaskView] = []
@@ -240,7 +224,8 @@ class TaskListScreen(Screen[None]):
 
     @on(WindowReloaded)
     def _window_reloaded(self, event: WindowReloaded) -> None:
-        if event.generation != self.generation or self.loading:
+        model = self.model
+        if event.generation != model.generation or model.loading:
             self.seen_changes = -1  # the list changed meanwhile, or is growing: the next poll looks again
             return
         table = self.table
@@ -249,18 +234,15 @@ class TaskListScreen(Screen[None]):
         tasks = tuple(held[t.id] if t.id in held and held[t.id].version > t.version else t for t in event.tasks)
         if [(t.id, t.version) for t in tasks] == [(t.id, t.version) for t in held.values()]:
             return
-        if event.tail:
-            self.prev_cursor = event.cursor
-        else:
-            self.next_cursor = event.cursor
+        model.window_arrived(event.generation, event.tail, event.cursor)
         table.now = self.app.clock()
         table.replace_rows(tasks)
-        table.has_more, table.has_before = self.next_cursor is not None, self.prev_cursor is not None
+        table.has_more, table.has_before = model.next_cursor is not None, model.prev_cursor is not None
         self.query_one("#empty", Static).display = table.row_count == 0
         self._show_detail()
 
     def refresh_counts(self) -> None:
-        user, query = self.user, self.held_query
+        user, query = self.user, self.model.held_query
         self.app.run_service(
             self, lambda s: (s.stats.counts(user), s.tasks.count(user, query)),
             lambda result: CountsLoaded(*result), exclusive=True, group="counts",
@@ -269,11 +251,10 @@ class TaskListScreen(Screen[None]):
     @on(TaskTable.MoreWanted)
     def _more_wanted(self, event: TaskTable.MoreWanted) -> None:
         before = event.before
-        cursor = self.prev_cursor if before else self.next_cursor
-        if before in self.loading or cursor is None:
+        cursor = self.model.begin_more(before)
+        if cursor is None:
             return
-        self.loading.add(before)
-        generation, user, query = self.generation, self.user, self.paged(self.query_options)
+        generation, user, query = self.model.generation, self.user, self.model.paged(self.model.query)
         self.app.run_service(
             self, lambda s: s.tasks.page(user, query, cursor, PAGE_SIZE, backward=before),
             lambda page: PageLoaded(page, False, generation, before=before), group="more", tag="more",
@@ -286,24 +267,17 @@ class TaskListScreen(Screen[None]):
 
     @on(PageLoaded)
     def _page_loaded(self, event: PageLoaded) -> None:
-        if event.generation != self.generation:
+        page, focus_id, model = event.page, self.focus_id, self.model
+        if not model.page_arrived(event.generation, event.reset, event.before, event.edge, page.next_cursor):
             return  # a page of a query that has since changed
-        page, focus_id = event.page, self.focus_id
         if event.reset:
-            self.shown, self.held_search = event.generation, self.query_options.search
             if event.edge is None:  # Home/End read the same list from an end: its counts stand (and a count
                 self.refresh_counts()  # read beside the rows took the GIL from drawing them: End 160 -> ms)
             if event.edge and page.tasks:
                 focus_id = page.tasks[-1 if event.edge == "last" else 0].id
-        else:
-            self.loading.discard(event.before)
-        if event.before or event.edge == "last":  # read backwards: its cursor goes on towards the start
-            self.prev_cursor = page.next_cursor
-        else:
-            self.next_cursor = page.next_cursor
         table = self.table
         table.show_page(page.tasks, reset=event.reset, now=self.app.clock(), focus_id=focus_id, before=event.before)
-        table.has_more, table.has_before = self.next_cursor is not None, self.prev_cursor is not None  # after: the
+        table.has_more, table.has_before = model.next_cursor is not None, model.prev_cursor is not None  # after: the
         # cursor moves while the rows go in, and must not ask for pages on the way
         self.focus_id = None
         self._show_empty()
@@ -316,7 +290,7 @@ class TaskListScreen(Screen[None]):
     def _show_empty(self) -> None:
         empty = self.table.row_count == 0
         self.query_one("#empty", Static).display = empty
-        if empty and (self.held_search or self.query_options != TaskQuery()):
+        if empty and (self.model.held_search or self.query_options != TaskQuery()):
             self.query_one("#empty", Static).update("No tasks match. Press [b]escape[/] in search or [b]f[/] to change the filter.")
         elif empty:
             self.query_one("#empty", Static).update("No tasks yet. Press [b]a[/] to add your first task.")
@@ -337,7 +311,8 @@ class TaskListScreen(Screen[None]):
 
     # --- search, filter, sort -------------------------------------------------------------------
     def set_query(self, **changes) -> None:
-        self.query_options = dataclasses.replace(self.query_options, **changes)
+        if self.model.set_query(**changes):
+            self._show_selection()
         self.query_one(FilterBar).query_options = self.query_options
         self.reload()
         if "search" not in changes:  # the filter and order are kept for the next start; searches are not
@@ -353,23 +328,16 @@ class TaskListScreen(Screen[None]):
         if self._search_timer is not None:
             self._search_timer.stop()
         value = event.value
-        if self._holds_whole_list() and narrows(self.held_search, value):
+        if self.model.can_narrow(value):
             self._narrow(value)
         self._search_timer = self.set_timer(SEARCH_DELAY_S, lambda: self.set_query(search=value))
-
-    def _holds_whole_list(self) -> bool:
-        """Whether the table holds every task of the list as it stands: its first page has arrived and
-        there is nothing before or after the rows held, and no page on its way."""
-        table = self.table
-        return self.shown == self.generation and not (self.loading or table.has_more or table.has_before)
 
     def _narrow(self, search: str) -> None:
         """Typing on in the search box when the whole list is held: its tasks that match are all there
         is to show, at once, without waiting for the debounce and a query (which still follows, and
         has the last word: on PostgreSQL, say, case is ignored beyond ASCII)."""
-        self.generation += 1  # a re-read of the window still on its way answers the wider search: dropped
+        self.model.narrow(search)  # a re-read of the window still on its way answers the wider search: dropped
         self.workers.cancel_group(self, "counts")  # and so do counts on their way
-        self.shown, self.held_search = self.generation, search
         tasks = tuple(task for task in flattened(self.table.tasks.values()) if search_accepts(task, search))
         self.table.replace_rows(tasks)
         self.query_one(FilterBar).matching = len(tasks)
@@ -520,7 +488,7 @@ class TaskListScreen(Screen[None]):
     def action_edit(self) -> None:
         if (task := self._current()) is None:
             return
-        if task.id in self._versions:  # the form would open on a version about to change
+        if self.model.writing(task.id):  # the form would open on a version about to change
             self.notify("Saving the last change to this task… try again in a moment", severity="warning")
             return
         self.app.push_screen(TaskFormScreen(task), self._form_closed)
@@ -540,25 +508,18 @@ class TaskListScreen(Screen[None]):
             self.reload(focus_id=task.id)
 
     def _expect_write(self, task: TaskView) -> tuple[int, bool]:
-        """The version `task` will have when the writes already asked for have run (each adds one): what
-        the next write expects, so that only a change made elsewhere is refused as stale; and whether
-        that is a guess resting on a write of ours still on its way (see `_guarded`)."""
-        guess = task.id in self._versions
-        version = self._versions.get(task.id, task.version)
-        self._versions[task.id] = version + 1
-        return version, guess
+        return self.model.expect_write(task)
 
     def _guarded(self, task_id: int, version: int, guess: bool, write: Callable[[Services], T]) -> Callable[[Services], T]:
-        """`write` as its worker runs it: a guessed version is sent only if our own previous write on the
-        task made exactly that version. (Had that write been refused, the guess could match a version
-        written elsewhere, and this write would act on a change the user never saw.) Write workers
-        run one at a time, in order, so `_confirmed` needs no lock."""
+        """`write` as its worker runs it (see `ListModel.may_send`: write workers run one at a time, in
+        order, so the model's `confirmed` needs no lock)."""
+        model = self.model
 
         def run(services: Services) -> T:
-            if guess and self._confirmed.get(task_id) != version:
+            if not model.may_send(task_id, version, guess):
                 raise TasksError("Not sent: an earlier change to this task was not saved")
             result = write(services)
-            self._confirmed[task_id] = version + 1
+            model.sent(task_id, version)
             return result
 
         return run
@@ -602,8 +563,7 @@ class TaskListScreen(Screen[None]):
 
     @on(SubtreeCompleted)
     def _subtree_completed(self, event: SubtreeCompleted) -> None:
-        if self._versions.get(event.task.id, 0) <= event.task.version:
-            self._versions.pop(event.task.id, None)
+        self.model.settled(event.task)
         self.table.update_task(event.task)
         self.reload_window()  # the subtasks' rows, and the counts
         self._show_detail()
@@ -624,7 +584,7 @@ class TaskListScreen(Screen[None]):
 
     @on(Skipped)
     def _skipped(self, event: Skipped) -> None:
-        self._versions.pop(event.skipped.id, None)
+        self.model.forget(event.skipped.id)
         if event.next_one is None:
             self.notify(f"Skipped “{event.skipped.title}”; that was the last one of its series", markup=False)
         else:
@@ -658,8 +618,7 @@ class TaskListScreen(Screen[None]):
         if event.created:
             self.reload(focus_id=event.task.id)
             return
-        if self._versions.get(event.task.id, 0) <= event.task.version:
-            self._versions.pop(event.task.id, None)  # no write of ours is still on its way
+        self.model.settled(event.task)  # no write of ours is still on its way once this version is seen
         if event.before is not None and event.task.completed and not event.before.completed and event.task.series_id:
             self.reload_window()  # a repeating task's next one was made: it joins the rows
         self.table.update_task(event.task)
@@ -689,7 +648,7 @@ class TaskListScreen(Screen[None]):
     @on(TaskDeleted)
     def _task_deleted(self, event: TaskDeleted) -> None:
         self.undo_stack.append(event.task)
-        self._versions.pop(event.task.id, None)
+        self.model.forget(event.task.id)
         self.table.remove_task(event.task.id)
         self.refresh_counts()
         self.notify(f"Deleted “{event.task.title}” — press u to undo", timeout=4, markup=False)
@@ -720,7 +679,7 @@ class TaskListScreen(Screen[None]):
         elif event.tag == "stats":
             self._drop_stats()  # the app says why; no screen of dashes
         elif event.tag == "more":
-            self.loading.clear()  # the next move near either end tries again
+            self.model.more_failed()
         elif event.tag.startswith("undo:"):
             undone = self._undoing.pop(int(event.tag[5:]))
             if isinstance(event.error, OutcomeUnknown):
@@ -741,8 +700,7 @@ class TaskListScreen(Screen[None]):
     def _task_failed(self, task_id: int, version: int, event: ServiceFailed) -> None:
         """A toggle or delete (sent expecting `version`) was refused: a task changed or deleted elsewhere
         is shown as it now is."""
-        if self._versions.get(task_id) == version + 1:  # the last write asked for: none of ours is on its way
-            self._versions.pop(task_id)
+        self.model.refused(task_id, version)
         task, user = self.table.tasks.get(task_id), self.user
         title = f"“{task.title}”" if task else "This task"
         if isinstance(event.error, StaleTask):
