@@ -1,0 +1,67 @@
+"""The footer shows whole key hints only, as many as fit, at every width (no 'palettel')."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+from textual.widgets._footer import FooterKey
+
+from tui_tasks.ui.widgets.key_footer import KeyFooter, fitting, hint_width
+
+HINTS = [("a", "Add"), ("space", "Done"), ("d", "Delete"), ("i", "Details"), ("slash", "Search"), ("f", "Filter"),
+         ("s", "Sort"), ("t", "Stats"), ("question_mark", "Help"), ("q", "Quit")]  # fmt: skip
+
+
+class Keys(App):
+    BINDINGS = [Binding(key, key.replace(" ", "_"), text, id=f"t.{n}") for n, (key, text) in enumerate(HINTS)]
+
+    def compose(self) -> ComposeResult:
+        yield Static("list")
+        yield KeyFooter()
+
+
+def test_fitting_keeps_the_first_hints_that_fit_whole():
+    assert fitting([5, 6, 8], 20) == 3
+    assert fitting([5, 6, 8], 18) == 2  # 19 needed for the third
+    assert fitting([5, 6, 8], 30, reserved=20) == 1
+    assert fitting([5, 6, 8], 3) == 0
+    assert hint_width("a", "Add") == 6 and hint_width("^p", "") == 3
+
+
+@pytest.mark.parametrize("width", [40, 52, 60, 80, 120])
+async def test_every_hint_shown_is_whole_and_none_overlaps_the_palette_key(width):
+    app = Keys()
+    async with app.run_test(size=(width, 10)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        footer = app.query_one(KeyFooter)
+        keys = list(footer.query(FooterKey))
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        plain = [k for k in keys if not k.has_class("-command-palette")]
+        assert palette, "the palette key stays"
+        right_edge = palette[0].region.x
+        for key in plain:
+            assert key.region.width == len(str(key.render()).rstrip()) or key.region.width >= len(key.description)
+            assert key.region.right <= right_edge, f"{key.description} runs under the palette key"
+        shown = [k.description for k in plain]
+        assert shown == [text for _key, text in HINTS[: len(shown)]]  # the first ones, in order
+        assert len(shown) >= 3
+        if width >= 120:
+            assert len(shown) == len(HINTS)
+
+
+async def test_a_narrower_terminal_drops_hints_and_a_wider_one_brings_them_back():
+    app = Keys()
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        wide = len(app.query(FooterKey))
+        await pilot.resize_terminal(44, 10)
+        await pilot.pause()
+        await pilot.pause()
+        narrow = len(app.query(FooterKey))
+        await pilot.resize_terminal(120, 10)
+        await pilot.pause()
+        await pilot.pause()
+        assert narrow < wide == len(app.query(FooterKey))
