@@ -36,7 +36,7 @@ def plan_columns(width: int, needs: Mapping[str, int]) -> tuple[Column, ...]:
     wanted = {key: min(max(needs.get(key, 0), len(LABELS[key][1])), CAPS[key])
               for key in CAPS if needs.get(key, 0) > 0}  # fmt: skip
     title_need = max(needs.get("title", 0), len(LABELS["title"][0]))
-    floor = min(TITLE_FLOOR, title_need)
+    floor = max(TITLE_MIN, min(TITLE_FLOOR, title_need))
 
     def title_room() -> int:
         return width - (1 + PADDING) - PADDING - sum(w + PADDING for w in wanted.values())
