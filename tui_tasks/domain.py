@@ -339,35 +339,32 @@ class TaskQuery:
     tree: bool = False  # subtasks under their parents (TaskView.depth), a page being a page of top tasks
 
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
 def search_words(search: str) -> list[tuple[bool, str]]:
     """The words of a search, each (is a "#tag" prefix, the text to look for)."""
     return [(True, word[1:].lower()) if word.startswith("#") and len(word) > 1 else (False, word)
             for word in search.split()]  # fmt: skip
 
 
-def search_accepts(task: TaskView, search: str) -> bool:
-    """Whether `search` lists `task`: the rule of its SQL in the task queries (every word in the title,
-    notes, project or a tag, ignoring ASCII case as SQLite's LIKE does; "#wor" a tag that starts so)."""
-    texts = None
-    for is_tag, word in search_words(search):
-        if is_tag:
-            if not any(tag.startswith(word) for tag in task.tags):
-                return False
-            continue
-        if texts is None:
-            texts = [text.translate(_ASCII_LOWER) for text in (task.title, task.description, task.project or "")]
-        word = word.translate(_ASCII_LOWER)
-        if not any(word in text for text in texts) and not any(word.lower() in tag for tag in task.tags):
-            return False
-    return True
+def search_accepts(task: TaskView, search: str, now: datetime | None = None) -> bool:
+    """Whether `search` (the filter language) lists `task`: the rule of its SQL in the task queries (words
+    in the title, notes, project or a tag, ignoring ASCII case as SQLite's LIKE does; "#wor" a tag that
+    starts so; fields such as project:, !high, due:, is:, and "-" before any of them)."""
+    from tui_tasks.filter_language import parse_filter  # it builds on dates, which builds on this module
+    from tui_tasks.filter_rule import filter_accepts
+
+    now = utcnow() if now is None else now
+    return filter_accepts(parse_filter(search.strip(), now), task, now)
 
 
 def narrows(old: str, new: str) -> bool:
     """Whether every task that `new` lists is also listed by `old`: no words before, or the same words
-    with the last one longer, or more words after them (typing on at the end of the search box)."""
+    with the last one longer, or more words after them (typing on at the end of the search box). Only
+    plain words and #tag prefixes narrow: a field, a "-" or a quote may list tasks `old` hid (is:waiting)."""
+    from tui_tasks.filter_language import parse_filter
+
+    now = utcnow()
+    if not parse_filter(new, now).plain or not parse_filter(old, now).plain:
+        return False
     before, after = search_words(old), search_words(new)
     if not before:
         return True  # everything was listed

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import ColumnElement, Numeric, and_, case, cast, column, exists, func, literal, or_, table
+from sqlalchemy import ColumnElement, Numeric, and_, case, cast, column, exists, false, func, literal, or_, table
 from sqlmodel import Session, col, select
 
-from tui_tasks.db.tables import Task, TaskDependency, TaskTag
+from tui_tasks.db.tables import Task, TaskDependency, TaskSeries, TaskTag
+from tui_tasks.filter_language import ParsedFilter, Term, next_day, parse_filter
 from tui_tasks.services.relations import floating
-from tui_tasks.domain import URGENCY_AGE, URGENCY_BLOCKED, URGENCY_BLOCKING, URGENCY_DUE, URGENCY_PRIORITY, URGENCY_WAITING, END_OF_DAY, SortField, TaskFilter, TaskQuery, UserView, day_bounds, local_date, search_words
+from tui_tasks.domain import URGENCY_AGE, URGENCY_BLOCKED, URGENCY_BLOCKING, URGENCY_DUE, URGENCY_PRIORITY, URGENCY_WAITING, END_OF_DAY, SortField, TaskFilter, TaskQuery, UserView, day_bounds, local_date, utcnow
 
 SORT_COLUMNS = {
     SortField.CREATED: col(Task.created_at),
@@ -107,10 +108,11 @@ def rarest_word(session: Session, search: str) -> str | None:
     """The search word (of 3 characters or more) that the fewest tasks hold, if fewer than RARE, from
     the text index: a few index lookups each. A common word is better served by the plain query, which
     walks the list in order and stops at a page of matches, than by sorting thousands of candidates.
-    `%` and `_` would be wildcards there (the index cannot take an ESCAPE): such words are not looked up."""
+    `%` and `_` would be wildcards there (the index cannot take an ESCAPE): such words are not looked up.
+    Only words the filter searches as text count (not `project:x`, `-word` or `!high`)."""
     best: tuple[int, str] | None = None
-    for is_tag, word in search_words(search):
-        if is_tag or len(word) < 3 or "%" in word or "_" in word:
+    for word in text_words(parse_filter(search, utcnow())):
+        if len(word) < 3 or "%" in word or "_" in word:
             continue
         held = select(literal(1)).select_from(TEXT_INDEX).where(TEXT_INDEX.c.body.like(f"%{word}%")).limit(RARE)
         n = session.exec(select(func.count()).select_from(held.subquery())).one()
@@ -119,28 +121,38 @@ def rarest_word(session: Session, search: str) -> str | None:
     return best[1] if best else None
 
 
+def text_words(parsed: ParsedFilter) -> list[str]:
+    """The words (and quoted phrases) a task must hold in its text: the ones the text index can serve."""
+    return [term.value for term in parsed.terms if term.kind == "text" and not term.negated]
+
+
 def task_conditions(
     user: UserView, query: TaskQuery, now: datetime, dialect: str = "sqlite", rare: str | None = None
 ) -> list[ColumnElement[bool]]:
     """The WHERE clause of a list or count: the user's tasks that match the query's filter and search.
 
+    The search is the filter language (filter_language): its terms are ANDed to the fixed filter, which
+    stays the base; a waiting task stays hidden unless the search asks for it (is:waiting).
     SQLite's LIKE already ignores ASCII case; its ILIKE is lower(x) LIKE lower(y), twice the work.
     `rare`, a search word, is also looked up in the text index: only its candidates (a superset: the
     index ignores case beyond ASCII too) are tested in their text, and the planner reads them by id.
     """
+    parsed = parse_filter(query.search, now)
     done = col(Task.completed)
+    hide_waiting = not parsed.shows_waiting
     conditions: list[ColumnElement[bool]] = [col(Task.user_id) == user.id]
     match query.filter:
         case TaskFilter.ALL:
-            conditions.append(or_(not_waiting(now), done.is_(True)))  # a waiting task is hidden until its wait
+            if hide_waiting:
+                conditions.append(or_(not_waiting(now), done.is_(True)))  # a waiting task is hidden until its wait
         case TaskFilter.PENDING:
-            conditions += [done.is_(False), not_waiting(now)]
+            conditions += [done.is_(False), *([not_waiting(now)] if hide_waiting else [])]
         case TaskFilter.DONE:
             conditions.append(done.is_(True))
         case TaskFilter.OVERDUE:
-            conditions += [done.is_(False), overdue(now), not_waiting(now)]
+            conditions += [done.is_(False), overdue(now), *([not_waiting(now)] if hide_waiting else [])]
         case TaskFilter.TODAY:
-            conditions += [done.is_(False), due_today(now), not_waiting(now)]
+            conditions += [done.is_(False), due_today(now), *([not_waiting(now)] if hide_waiting else [])]
         case TaskFilter.WAITING:
             conditions += [done.is_(False), ~not_waiting(now)]
     if query.project is not None:
@@ -148,15 +160,106 @@ def task_conditions(
     if query.tag is not None:
         tag = query.tag.strip().lstrip("#").lower()
         conditions.append(col(Task.id).in_(select(TaskTag.task_id).where(TaskTag.user_id == user.id, TaskTag.tag == tag)))
-    for word in query.search.split():
-        if word.startswith("#") and len(word) > 1:  # "#wor" searches tags only, by prefix
-            prefix = f"{_escape_like(word[1:].lower())}%"
-            conditions.append(_tagged_like(user, prefix))
-            continue
-        pattern = f"%{_escape_like(word)}%"
-        matches = (lambda c: c.like(pattern, escape="\\")) if dialect == "sqlite" else (lambda c: c.ilike(pattern, escape="\\"))
-        in_text = or_(matches(col(Task.title)), matches(col(Task.description)), matches(col(Task.project)))
-        if word == rare:  # only the index's candidates can match in their text
-            in_text = and_(col(Task.id).in_(select(TEXT_INDEX.c.rowid).where(TEXT_INDEX.c.body.like(f"%{word}%"))), in_text)
-        conditions.append(or_(in_text, _tagged_like(user, pattern.lower())))
+    conditions += [term_condition(user, term, now, dialect, rare) for term in parsed.terms]
     return conditions
+
+
+# --- the filter language's terms -------------------------------------------------------------------
+# Each positive condition is TRUE or FALSE, never NULL (a NULL due or project makes it FALSE), so that a
+# "-" is its NOT.
+
+
+def _day_start(day: date) -> tuple[datetime, datetime]:
+    """The first instant of the local `day` (for a due with a time) and its floating start (for one without)."""
+    return day_bounds(day)[0], floating(day)
+
+
+def due_before(day: date | None) -> ColumnElement[bool]:
+    """Due on a day before `day` (None: after the last day there is, so any due)."""
+    due, timed = col(Task.due), col(Task.due_has_time)
+    if day is None:
+        return due.is_not(None)
+    first, start = _day_start(day)
+    return and_(due < max(first, start), or_(and_(timed, due < first), and_(~timed, due < start)))
+
+
+def due_from(day: date | None) -> ColumnElement[bool]:
+    """Due on `day` or later (None: never)."""
+    due, timed = col(Task.due), col(Task.due_has_time)
+    if day is None:
+        return false()
+    first, start = _day_start(day)
+    return and_(due >= min(first, start), or_(and_(timed, due >= first), and_(~timed, due >= start)))
+
+
+def _due_term(op: str, day: date | None, now: datetime) -> ColumnElement[bool]:
+    due = col(Task.due)
+    match op:
+        case "none":
+            return due.is_(None)
+        case "overdue":
+            held = and_(col(Task.completed).is_(False), overdue(now))
+        case "on":
+            held = and_(due_from(day), due_before(next_day(day)))
+        case "before":
+            held = due_before(day)
+        case "until":
+            held = due_before(next_day(day))
+        case "after":
+            held = due_from(next_day(day))
+        case _:  # from
+            held = due_from(day)
+    return and_(due.is_not(None), held)  # FALSE, not NULL, without a due
+
+
+def _text_term(user: UserView, word: str, negated: bool, dialect: str, rare: str | None) -> ColumnElement[bool]:
+    """The word in the title, notes or project (ignoring case), or in a tag."""
+    pattern = f"%{_escape_like(word)}%"
+    matches = (lambda c: c.like(pattern, escape="\\")) if dialect == "sqlite" else (lambda c: c.ilike(pattern, escape="\\"))
+    project = func.coalesce(col(Task.project), "") if negated else col(Task.project)  # NOT of NULL is NULL
+    in_text = or_(matches(col(Task.title)), matches(col(Task.description)), matches(project))
+    if word == rare and not negated:  # only the index's candidates can match in their text
+        in_text = and_(col(Task.id).in_(select(TEXT_INDEX.c.rowid).where(TEXT_INDEX.c.body.like(f"%{word}%"))), in_text)
+    return or_(in_text, _tagged_like(user, pattern.lower()))
+
+
+def _state_term(user: UserView, state: str, now: datetime) -> ColumnElement[bool]:
+    done = col(Task.completed)
+    match state:
+        case "done":
+            return done.is_(True)
+        case "pending":
+            return and_(done.is_(False), not_waiting(now))
+        case "waiting":
+            return and_(done.is_(False), ~not_waiting(now))
+        case "blocked":  # an open task blocks it: one range of the user's dependencies
+            blocker = Task.__table__.alias("fblocker")
+            blocked = (select(TaskDependency.task_id).join(blocker, blocker.c.id == TaskDependency.blocker_id)
+                       .where(TaskDependency.user_id == user.id, blocker.c.completed.is_(False)))  # fmt: skip
+            return col(Task.id).in_(blocked)
+        case _:  # recurring: in a series still repeating, found from the user's series
+            active = select(TaskSeries.id).where(TaskSeries.user_id == user.id, col(TaskSeries.active).is_(True))
+            return and_(col(Task.series_id).is_not(None), col(Task.series_id).in_(active))
+
+
+def term_condition(user: UserView, term: Term, now: datetime, dialect: str, rare: str | None) -> ColumnElement[bool]:
+    """One term of the filter language as SQL (its "-" included), scoped to the user."""
+    match term.kind:
+        case "text":
+            held = _text_term(user, term.value, term.negated, dialect, rare)
+        case "tag":
+            held = _tagged_like(user, f"{_escape_like(term.value)}%")
+        case "project" if term.value is None:
+            held = col(Task.project).is_(None)
+        case "project":  # ignoring case: the user's projects of that name, each one range of its index
+            names = select(Task.project).where(
+                col(Task.user_id) == user.id, func.lower(col(Task.project)) == func.lower(literal(term.value))
+            ).distinct()  # fmt: skip
+            held = and_(col(Task.project).is_not(None), col(Task.project).in_(names))
+        case "priority":
+            held = col(Task.priority) == int(term.value)
+        case "due":
+            held = _due_term(*term.value, now)
+        case _:
+            held = _state_term(user, term.value, now)
+    return ~held if term.negated else held
