@@ -469,3 +469,19 @@ class HealthReport:
                 for c in self.checks
             ],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class SavedViewView:
+    """A saved view: a named filter (the search box's language) and order, in the user's order of views."""
+
+    id: int
+    name: str
+    filter: str
+    sort: SortField
+    descending: bool
+    position: int
+
+    def query(self) -> TaskQuery:
+        """The list query the view shows: every task (the fixed filter stays ALL), its filter and order."""
+        return TaskQuery(search=self.filter, sort=self.sort, descending=self.descending)
