@@ -1,0 +1,126 @@
+"""The month screen, opened over the task list (as the list's key will open it)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests.ui.conftest import TODAY, add_demo_tasks, log_in, make_app, settle
+from tui_tasks.domain import TaskDraft
+from tui_tasks.ui.screens.month import MonthScreen
+from tui_tasks.ui.screens.task_list import TaskListScreen
+from tui_tasks.ui.widgets.agenda_list import AgendaList
+from tui_tasks.ui.widgets.month_grid import MonthGrid
+
+
+def grid_text(screen) -> str:
+    return str(screen.query_one(MonthGrid).render())
+
+
+def listed(screen) -> list[str]:
+    return [str(option.prompt).strip() for option in screen.query_one(AgendaList).options]
+
+
+def label(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+async def open_month(pilot, results: list) -> MonthScreen:
+    pilot.app.push_screen(MonthScreen(), results.append)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, MonthScreen)
+    return pilot.app.screen
+
+
+async def press(pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def test_the_month_shows_counts_per_day_and_moves_by_keys(ui_settings, ui_services, demo_user, fixed_clock):
+    add_demo_tasks(ui_services, demo_user, fixed_clock)  # TODAY is Tue 10 Mar 2026
+    ui_services.tasks.create(demo_user, TaskDraft("Also today", due=TODAY))
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_month(pilot, [])
+        state = screen.state
+        assert state.selected == TODAY and state.counts == {TODAY - timedelta(days=2): 1, TODAY: 2}
+        assert "March 2026" in label(screen, "#month-title") and label(screen, "#month-total") == "3 tasks due"
+        assert "10 2" in grid_text(screen)
+        await press(pilot, "l", "j")  # a day on, a week on
+        assert state.selected == date(2026, 3, 18)
+        await press(pilot, "h", "k", "left", "up", "right", "down")
+        assert state.selected == TODAY
+        await press(pilot, "right_square_bracket")
+        assert state.selected == date(2026, 4, 10) and state.counts == {} and "April 2026" in label(screen, "#month-title")
+        await press(pilot, "pagedown", "pagedown")
+        assert state.selected == date(2026, 6, 10) and state.counts == {date(2026, 6, 1): 1}
+        await press(pilot, "t")
+        assert state.selected == TODAY and state.counts[TODAY] == 2
+        await press(pilot, "pageup")
+        assert state.selected == date(2026, 2, 10)
+        for _ in range(10):  # walking back across the month's first day shows the month before
+            await pilot.press("h")
+        await settle(pilot)
+        assert state.selected == date(2026, 1, 31) and "January 2026" in label(screen, "#month-title")
+
+
+async def test_enter_on_a_day_lists_its_tasks_and_enter_on_a_task_closes_with_it(ui_settings, ui_services, demo_user, fixed_clock):
+    add_demo_tasks(ui_services, demo_user, fixed_clock)
+    milk = next(t for t in ui_services.tasks.page(demo_user).tasks if t.title == "Buy milk")
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        results: list = []
+        screen = await open_month(pilot, results)
+        await press(pilot, "enter")
+        assert screen.day_shown == TODAY and screen.query_one(AgendaList).has_focus
+        assert label(screen, "#day-title") == "Tue 10 Mar 2026 · 1 task"
+        assert len(listed(screen)) == 1 and "Buy milk" in listed(screen)[0]
+        await press(pilot, "escape")  # back to the grid, the list stays open and follows the day
+        assert screen.query_one(MonthGrid).has_focus and app.screen is screen
+        await press(pilot, "l")
+        assert label(screen, "#day-title") == "Wed 11 Mar 2026 · 0 tasks"
+        assert "No pending task is due that day" in listed(screen)[0]
+        await press(pilot, "h", "enter", "enter")
+        assert results == [milk.id] and isinstance(app.screen, TaskListScreen)
+
+
+async def test_a_task_deleted_elsewhere_leaves_the_counts_and_the_day_list(ui_settings, ui_services, demo_user, fixed_clock):
+    keep = ui_services.tasks.create(demo_user, TaskDraft("keep me", due=TODAY))
+    gone = ui_services.tasks.create(demo_user, TaskDraft("delete me", due=TODAY))
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_month(pilot, [])
+        await press(pilot, "enter")
+        assert len(listed(screen)) == 2
+        ui_services.tasks.delete(demo_user, gone.id)  # another window
+        screen.poll_changes()
+        await settle(pilot)
+        assert screen.state.counts == {TODAY: 1}
+        assert len(listed(screen)) == 1 and "keep me" in listed(screen)[0]
+        assert screen.query_one(AgendaList).current_task_id() == keep.id
+
+
+async def test_escape_closes_the_month_without_a_task(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(40, 15)) as pilot:
+        await log_in(pilot)
+        results: list = []
+        screen = await open_month(pilot, results)
+        assert screen.state.counts == {} and label(screen, "#month-total") == "0 due"
+        await press(pilot, "escape")
+        assert results == [None] and isinstance(app.screen, TaskListScreen)
+
+
+async def test_the_calendar_stops_at_its_last_month(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_month(pilot, [])
+        screen.query_one(MonthGrid).select(date(9999, 12, 30))
+        await settle(pilot)
+        await press(pilot, "l", "l", "l", "j", "pagedown", "right_square_bracket")
+        assert screen.state.selected == date(9999, 12, 31) and "December 9999" in label(screen, "#month-title")
+        assert any(line.rstrip().endswith("31") for line in grid_text(screen).splitlines())  # nothing after it

@@ -1,0 +1,119 @@
+"""The agenda: pending tasks under Overdue, Today, Tomorrow, each day left in this week, Later and No date.
+
+Enter on a task closes the screen with its id (the list selects it); escape closes it with None.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Label
+
+from tui_tasks.agenda_model import AgendaView
+from tui_tasks.dates import DAY_ABBR, MONTH_ABBR
+from tui_tasks.ui.messages import ChangesPolled
+from tui_tasks.ui.widgets.agenda_list import AgendaList
+from tui_tasks.ui.widgets.status_bar import StatusBar
+
+SCREEN_LIMIT = 50  # tasks shown per section: a screen holds fewer; the heading counts them all
+POLL_S = 2.0  # how often to ask whether the tasks changed elsewhere (as the list does)
+
+
+def agenda_service(services):
+    """The services' agenda (the facade's, once it has one), imported only when first used."""
+    found = getattr(services, "agenda", None)
+    if found is not None:
+        return found
+    from tui_tasks.services.agenda import Agenda
+
+    return Agenda(services.db, services.tasks.clock)
+
+
+class AgendaLoaded(Message):
+    """The agenda arrived from the service layer."""
+
+    def __init__(self, view: AgendaView) -> None:
+        super().__init__()
+        self.view = view
+
+
+class AgendaScreen(Screen[int | None]):
+    """The logged-in user's agenda, read in a worker; read again when the tasks change elsewhere."""
+
+    DEFAULT_CSS = """
+    AgendaScreen #agenda-header { height: 1; padding: 0 1; background: $primary-muted; color: $text; text-style: bold; }
+    AgendaScreen #agenda-title { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    AgendaScreen #agenda-date { width: auto; }
+    """
+    COMMAND_CATEGORY = "Agenda"
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="agenda.back"),
+        Binding("enter", "choose", "Go to task", id="agenda.open", show=True, priority=False),
+        Binding("r", "reload", "Refresh", id="agenda.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: AgendaView | None = None
+        self.seen_changes: int | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="agenda-header"):
+            yield Label(id="agenda-title")
+            yield Label(id="agenda-date")
+        yield AgendaList(empty="Nothing pending: no task is due or waiting to be done", id="agenda-list")
+        yield StatusBar()
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#agenda-title", Label).update(Content(f"Agenda  ·  {self.app.user.display_name}"))  # not markup
+        self.query_one(AgendaList).focus()
+        self.action_reload()
+        self.poll_changes()
+        if self.app.live:
+            self.set_interval(POLL_S, self.poll_changes)
+
+    def action_reload(self) -> None:
+        user = self.app.user
+        self.app.run_service(
+            self, lambda s: agenda_service(s).agenda(user, limit_per_section=SCREEN_LIMIT), AgendaLoaded,
+            exclusive=True, group="agenda",
+        )  # fmt: skip
+
+    def poll_changes(self) -> None:
+        """Ask how many changes the user's tasks have had; when that moved, read the agenda again."""
+        user = self.app.user
+        self.app.run_service(self, lambda s: s.tasks.changes(user), ChangesPolled, exclusive=True, group="agenda-poll", tag="poll")
+
+    @on(ChangesPolled)
+    def _changes_polled(self, event: ChangesPolled) -> None:
+        seen, self.seen_changes = self.seen_changes, event.changes
+        if seen is not None and event.changes != seen:
+            self.action_reload()
+
+    @on(AgendaLoaded)
+    def _loaded(self, event: AgendaLoaded) -> None:
+        self.view = event.view
+        today = event.view.today
+        total = event.view.total
+        self.query_one("#agenda-date", Label).update(
+            f"{total} pending  ·  {DAY_ABBR[today.weekday()]} {today.day} {MONTH_ABBR[today.month - 1]}"
+        )
+        self.query_one(AgendaList).show_agenda(event.view)
+
+    def action_choose(self) -> None:
+        task_id = self.query_one(AgendaList).current_task_id()
+        if task_id is not None:
+            self.dismiss(task_id)
+
+    @on(AgendaList.TaskChosen)
+    def _chosen(self, event: AgendaList.TaskChosen) -> None:
+        self.dismiss(event.task_id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

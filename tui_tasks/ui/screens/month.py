@@ -1,0 +1,189 @@
+"""The month: a calendar of how many pending tasks are due each day; Enter lists a day's tasks below it.
+
+Enter on a listed task closes the screen with its id (the list selects it); escape closes it with None
+(from the day list, escape goes back to the grid first).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Label
+
+from tui_tasks.domain import TaskView, local_date
+from tui_tasks.ui.agenda_rows import NARROW, day_title
+from tui_tasks.ui.messages import ChangesPolled
+from tui_tasks.ui.month_state import MonthState, month_label
+from tui_tasks.ui.screens.agenda import POLL_S, agenda_service
+from tui_tasks.ui.widgets.agenda_list import AgendaList
+from tui_tasks.ui.widgets.month_grid import MonthGrid
+from tui_tasks.ui.widgets.status_bar import StatusBar
+
+DAY_LIMIT = 200  # a day's tasks listed (the heading counts them all)
+CHROME_LINES = 3  # header, status bar, footer
+
+
+class MonthLoaded(Message):
+    def __init__(self, year: int, month: int, counts: dict[date, int]) -> None:
+        super().__init__()
+        self.year, self.month, self.counts = year, month, counts
+
+
+class DayLoaded(Message):
+    def __init__(self, day: date, tasks: list[TaskView]) -> None:
+        super().__init__()
+        self.day, self.tasks = day, tuple(tasks)
+
+
+class MonthScreen(Screen[int | None]):
+    """The logged-in user's month, read in workers; the counts are read again when the tasks change."""
+
+    DEFAULT_CSS = """
+    MonthScreen #month-header { height: 1; padding: 0 1; background: $primary-muted; color: $text; text-style: bold; }
+    MonthScreen #month-title { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    MonthScreen #month-total { width: auto; }
+    MonthScreen #day-title { height: 1; padding: 0 1; color: $text-primary; text-style: bold; display: none; }
+    MonthScreen #day-list { display: none; }
+    MonthScreen.-day-open #day-title, MonthScreen.-day-open #day-list { display: block; }
+    """
+    COMMAND_CATEGORY = "Month"
+    BINDINGS = [
+        Binding("escape,q", "back", "Back", id="month.back"),
+        Binding("pageup,left_square_bracket", "shift_month(-1)", "Month before", id="month.previous", key_display="["),
+        Binding("pagedown,right_square_bracket", "shift_month(1)", "Month after", id="month.next", key_display="]"),
+        Binding("t", "today", "Today", id="month.today"),
+        Binding("r", "reload", "Refresh", id="month.refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state: MonthState | None = None
+        self.day_shown: date | None = None  # the day whose tasks are listed (None: no list open)
+        self.seen_changes: int | None = None
+
+    def compose(self) -> ComposeResult:
+        self.state = MonthState.at(local_date(self.app.clock()))
+        with Horizontal(id="month-header"):
+            yield Label(id="month-title")
+            yield Label(id="month-total")
+        yield MonthGrid(self.state, id="month-grid")
+        yield Label(id="day-title")
+        yield AgendaList(empty="No pending task is due that day", id="day-list")
+        yield StatusBar()
+        yield Footer(compact=True)
+
+    @property
+    def grid(self) -> MonthGrid:
+        return self.query_one(MonthGrid)
+
+    def on_mount(self) -> None:
+        self.grid.focus()
+        self._show_title()
+        self.action_reload()
+        self.poll_changes()
+        if self.app.live:
+            self.set_interval(POLL_S, self.poll_changes)
+
+    def on_resize(self) -> None:
+        self.grid.max_lines = max(7, self.size.height - CHROME_LINES - (4 if self.day_shown else 0))
+        self.grid.redraw()
+        self._show_title()
+
+    # --- reading ---------------------------------------------------------------------------------
+    def action_reload(self) -> None:
+        """Read the month's counts (and the listed day's tasks) again."""
+        user, (year, month) = self.app.user, self.state.month
+        self.app.run_service(
+            self, lambda s: agenda_service(s).month(user, year, month), lambda counts: MonthLoaded(year, month, counts),
+            exclusive=True, group="month",
+        )  # fmt: skip
+        if self.day_shown is not None:
+            self._read_day(self.day_shown)
+
+    def _read_day(self, day: date) -> None:
+        user = self.app.user
+        self.app.run_service(
+            self, lambda s: agenda_service(s).day(user, day, limit=DAY_LIMIT), lambda tasks: DayLoaded(day, tasks),
+            exclusive=True, group="month-day",
+        )  # fmt: skip
+
+    def poll_changes(self) -> None:
+        user = self.app.user
+        self.app.run_service(self, lambda s: s.tasks.changes(user), ChangesPolled, exclusive=True, group="month-poll", tag="poll")
+
+    @on(ChangesPolled)
+    def _changes_polled(self, event: ChangesPolled) -> None:
+        seen, self.seen_changes = self.seen_changes, event.changes
+        if seen is not None and event.changes != seen:
+            self.action_reload()
+
+    @on(MonthLoaded)
+    def _month_loaded(self, event: MonthLoaded) -> None:
+        if self.state.counts_loaded(event.year, event.month, event.counts):
+            self.grid.redraw()
+            self._show_title()
+
+    @on(DayLoaded)
+    def _day_loaded(self, event: DayLoaded) -> None:
+        if event.day != self.day_shown:
+            return  # the selection moved on meanwhile
+        count = self.state.counts.get(event.day) if self.state.loaded else None
+        if count is None or count < len(event.tasks):
+            count = len(event.tasks)
+        self.query_one("#day-title", Label).update(day_title(event.day, count, self.size.width))
+        self.query_one(AgendaList).show_tasks(event.tasks, self.app.clock())
+
+    def _show_title(self) -> None:
+        narrow = self.size.width < NARROW
+        year, month = self.state.month
+        self.query_one("#month-title", Label).update(Content(month_label(year, month, narrow) + ("" if narrow else f"  ·  {self.app.user.display_name}")))
+        total = self.state.total() if self.state.loaded else None
+        self.query_one("#month-total", Label).update("" if total is None else f"{total} due" if narrow else f"{total} tasks due")
+
+    # --- keys ------------------------------------------------------------------------------------
+    @on(MonthGrid.MonthChanged)
+    def _month_changed(self) -> None:
+        self._show_title()
+        self.action_reload()
+
+    @on(MonthGrid.DayMoved)
+    def _day_moved(self) -> None:
+        if self.day_shown is not None and self.day_shown != self.state.selected:
+            self._open_day(focus=False)  # an open list follows the selection
+
+    @on(MonthGrid.DayOpened)
+    def _day_opened(self) -> None:
+        self._open_day(focus=True)
+
+    def _open_day(self, *, focus: bool) -> None:
+        self.day_shown = self.state.selected
+        self.add_class("-day-open")
+        self.on_resize()
+        self.query_one("#day-title", Label).update(day_title(self.day_shown, None, self.size.width))
+        self._read_day(self.day_shown)
+        if focus:
+            self.query_one(AgendaList).focus()
+
+    def action_shift_month(self, months: int) -> None:
+        self.grid.shift_month(months)
+
+    def action_today(self) -> None:
+        self.grid.go_today()
+
+    def action_back(self) -> None:
+        """From the day list back to the grid; from the grid, close the screen."""
+        if self.query_one(AgendaList).has_focus:
+            self.grid.focus()
+            return
+        self.dismiss(None)
+
+    @on(AgendaList.TaskChosen)
+    def _chosen(self, event: AgendaList.TaskChosen) -> None:
+        self.dismiss(event.task_id)

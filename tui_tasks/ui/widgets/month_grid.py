@@ -1,0 +1,102 @@
+"""The month as a calendar grid: weeks as rows (Monday first), each day with its count of tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Click
+from textual.message import Message
+from textual.widget import Widget
+
+from tui_tasks.agenda_model import month_weeks
+from tui_tasks.ui.month_state import MonthState, cell_height, cell_width, grid_lines
+
+
+class MonthGrid(Widget, can_focus=True):
+    """Draws a MonthState; keys move the selected day or change the month, and say so in messages
+    (the screen reads counts for a new month and a day's tasks)."""
+
+    DEFAULT_CSS = """
+    MonthGrid { height: auto; width: 1fr; background: $surface; }
+    """
+    BINDINGS = [
+        Binding("left,h", "move(-1)", "Day before", show=False, id="month.left"),
+        Binding("right,l", "move(1)", "Day after", show=False, id="month.right"),
+        Binding("up,k", "move(-7)", "Week before", show=False, id="month.up"),
+        Binding("down,j", "move(7)", "Week after", show=False, id="month.down"),
+        Binding("enter", "open", "List the day", id="month.open", key_display="⏎"),
+    ]
+
+    class MonthChanged(Message):
+        """Another month shows: its counts are wanted."""
+
+    class DayMoved(Message):
+        """The selected day moved (within the month or not)."""
+
+    class DayOpened(Message):
+        """Enter on the selected day: list its tasks."""
+
+    def __init__(self, state: MonthState, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.state = state
+        self.max_lines = 40  # the height the screen can give the grid; it sets this on resize
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        weeks = len(month_weeks(*self.state.month))
+        return 1 + weeks * cell_height(self.max_lines, weeks)
+
+    def render(self) -> Text:
+        colors = self.app.theme_variables
+        styles = {
+            "weekday": f"bold {colors['text-primary']}", "day": "", "weekend": "", "outside": "dim",
+            "today": f"bold underline {colors['text-accent']}",
+            "selected": f"bold reverse {colors['text-primary']}",
+            "selected-today": f"bold underline reverse {colors['text-accent']}",
+        }  # fmt: skip
+        text = Text(no_wrap=True, overflow="crop", end="")
+        lines = grid_lines(self.state, self.size.width or 80, self.max_lines)
+        for n, line in enumerate(lines):
+            if n:
+                text.append("\n")
+            for piece, role in line:
+                text.append(piece, style=styles[role])
+        return text
+
+    def redraw(self) -> None:
+        self.refresh(layout=True)
+
+    def action_move(self, days: int) -> None:
+        self._changed(self.state.move(days))
+
+    def shift_month(self, months: int) -> None:
+        self._changed(self.state.shift_month(months))
+
+    def go_today(self) -> None:
+        self._changed(self.state.go_today())
+
+    def select(self, day: date) -> None:
+        self._changed(self.state.select(day))
+
+    def _changed(self, month_changed: bool) -> None:
+        self.redraw()
+        if month_changed:
+            self.post_message(self.MonthChanged())
+        self.post_message(self.DayMoved())
+
+    def action_open(self) -> None:
+        self.post_message(self.DayOpened())
+
+    def on_click(self, event: Click) -> None:
+        """A click on a day selects it; a second click on it lists it."""
+        weeks = month_weeks(*self.state.month)
+        per_week = cell_height(self.max_lines, len(weeks))
+        row, column = (event.y - 1) // per_week, event.x // cell_width(self.size.width or 80)
+        if event.y < 1 or not 0 <= row < len(weeks) or not 0 <= column < 7 or weeks[row][column] is None:
+            return
+        day = weeks[row][column]
+        if day == self.state.selected:
+            self.action_open()
+        else:
+            self.select(day)
