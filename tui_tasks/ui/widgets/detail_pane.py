@@ -70,6 +70,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.clock = clock
         self.task_view: TaskView | None = None
         self.details: Details | None = None
+        self.history: list[str] = []  # the task's changes, newest first, as the list read them from the log
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -87,6 +88,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.task_view = task
         if not same:
             self.details = None
+            self.history = []
         self._render_body()
         if self._timer is not None:
             self._timer.stop()
@@ -113,6 +115,12 @@ class DetailPane(VerticalScroll, can_focus=True):
         if self.task_view is not None and event.details.task_id == self.task_view.id:
             self.details = event.details
             self._render_body()
+
+    def show_history(self, lines: list[str]) -> None:
+        """The shown task's changes, newest first ("priority medium → high · 2 h ago"); an empty list
+        hides the section. Kept while the same task is shown again; `show` of another task clears it."""
+        self.history = list(lines)
+        self._render_body()
 
     # --- notes ----------------------------------------------------------------------------------
     def start_note(self) -> None:
@@ -196,6 +204,8 @@ class DetailPane(VerticalScroll, can_focus=True):
             out.append(f"\nBlocks {task.blocking} open task{'s' * (task.blocking != 1)}\n", style=muted)
         self._section(out, "Notes", details and [
             (f"{entry.astimezone():%a %d %b %H:%M}  {visible(text, lines=True)}", "") for entry, text in details.notes])  # fmt: skip
+        if self.history:
+            self._section(out, "History", [(visible(line), muted) for line in self.history])
         parts = urgency_parts(task, now)
         if parts:
             total = sum(points for _, points in parts)

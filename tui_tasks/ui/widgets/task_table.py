@@ -1,9 +1,21 @@
-"""The task list: a DataTable that holds only the pages fetched so far and asks for more near either end."""
+"""The task list: a DataTable that holds only the pages fetched so far and asks for more near either end.
+
+Columns are sized by the table's width and by what the rows held contain (`ui/columns.py` decides, without
+Textual): the title keeps most of the width; priority, due, project and tags are as wide as their longest
+cell (within limits); tags are not cut while room is left. When narrow, columns drop in this order:
+project first, then tags, then priority (its mark, "!" to "!!!", goes in front of the title); the due
+and done columns stay. The widths follow the rows held: a page that brings a longer cell widens its
+column (a few string lengths per row, never a pass over the list).
+
+Selected rows (`set_selected`) show "●" in the done column and the selection's background.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -12,26 +24,19 @@ from textual.widgets.data_table import ColumnKey, RowKey
 
 from tui_tasks.dates import describe_due
 from tui_tasks.domain import Priority, TaskView, due_day, local_date, utcnow
+from tui_tasks.ui.columns import Column, plan_columns, priority_mark
 from tui_tasks.ui.list_tree import Folding, has_children, parent_of, title_parts
 
 NEAR_END = 15  # rows from the end at which the next page is asked for
 PRIORITY_LABELS = {Priority.NONE: "", Priority.LOW: "low", Priority.MEDIUM: "medium", Priority.HIGH: "high"}
-Column = tuple[str, str, int | None]  # key, label, width (None: the title, which takes what is left)
-# The columns for the table's width: the due says most after the title, so it stays longest; a due of
-# describe_due is at most 16 characters ("Fri 12 Dec 17:00"), shortened with an ellipsis below that.
-LAYOUTS: tuple[tuple[int, tuple[Column, ...]], ...] = (
-    (110, (("done", " ", 1), ("title", "Title", None), ("priority", "Priority", 8), ("due", "Due", 16),
-           ("project", "Project", 12), ("tags", "Tags", 14))),
-    (70, (("done", " ", 1), ("title", "Title", None), ("priority", "Priority", 8), ("due", "Due", 16),
-          ("project", "Project", 10), ("tags", "Tags", 12))),
-    (50, (("done", " ", 1), ("title", "Title", None), ("priority", "Pri", 6), ("due", "Due", 14))),
-    (0, (("done", " ", 1), ("title", "Title", None), ("due", "Due", 14))),
-)  # fmt: skip
-COLUMNS = LAYOUTS[0][1]
+MEASURED = ("title", "priority", "due", "project", "tags")
+SELECTED_MARK = "●"
 
 
-def layout_for(width: int) -> tuple[Column, ...]:
-    return next(columns for least, columns in LAYOUTS if width >= least)
+def layout_for(width: int, needs: dict[str, int] | None = None) -> tuple[Column, ...]:
+    """The columns for a table `width` cells wide (see ui/columns.py); `needs` defaults to rows that fill
+    every column to its cap."""
+    return plan_columns(width, needs if needs is not None else {"title": 40, "priority": 6, "due": 16, "project": 12, "tags": 14})
 
 
 class TaskTable(DataTable):
@@ -61,6 +66,11 @@ class TaskTable(DataTable):
             super().__init__()
             self.last = last
 
+    DEFAULT_CSS = """
+    TaskTable > .tasktable--selected { background: $accent 30%; }
+    """
+    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {"tasktable--selected"}
+
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.tasks: dict[int, TaskView] = {}  # every task held, in list order, folded away or not
@@ -69,44 +79,96 @@ class TaskTable(DataTable):
         self.has_before = False  # tasks before the first row held (after End)
         self._quiet = False
         self.now = utcnow()  # what "overdue" and "today" are measured against; the parent sets its clock's
-        self.column_layout: tuple[Column, ...] = COLUMNS
+        self.selected: set[int] = set()  # task ids: set through set_selected, which redraws what changed
+        self.needs: dict[str, int] = {}  # column key -> the widest cell among the rows held
+        self.column_layout: tuple[Column, ...] = layout_for(80)
 
     def on_mount(self) -> None:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
         for key, label, width in self.column_layout:
-            self.add_column(label, key=key, width=width or 20)
+            self.add_column(label, key=key, width=width)
 
     def on_resize(self) -> None:
-        """The columns that fit; the title takes whatever width the others leave."""
-        width = self.scrollable_content_region.width
-        layout = layout_for(width)
-        if layout != self.column_layout:
-            self.column_layout = layout
-            current = self.current_task()
+        self._fit()
+
+    def _table_width(self) -> int:
+        """The width the columns share; the vertical scrollbar's is kept free, as it comes with the rows."""
+        return max(0, self.size.width - self.styles.scrollbar_size_vertical)
+
+    def _fit(self) -> bool:
+        """Plan the columns again for the width and the rows held: widths change in place, and a column
+        that comes or goes puts every row held in again. Whether it did that."""
+        width = self._table_width()
+        layout = plan_columns(width, self.needs) if width else self.column_layout
+        if layout == self.column_layout:
+            return False
+        same_keys = [key for key, *_ in layout] == [key for key, *_ in self.column_layout]
+        self.column_layout = layout
+        if not same_keys:
+            self._rebuild_columns()
+            return True
+        for key, label, column_width in layout:
+            column = self.columns[ColumnKey(key)]
+            column.width, column.auto_width, column.label = column_width or 1, False, Text(label)
+        self._require_update_dimensions = True  # the scrollable width follows the columns'
+        self._clear_caches()  # a cell's rendering is cached without its width
+        self.refresh()
+        return False
+
+    def _rebuild_columns(self) -> None:
+        """New columns, and every row held drawn again in them; the cursor stays on its task."""
+        current, scroll_y, quiet = self.current_task(), self.scroll_y, self._quiet
+        self._quiet = True
+        try:
             self.clear(columns=True)
-            for key, label, column_width in layout:
-                self.add_column(label, key=key, width=column_width or 20)
-            tasks = tuple(self.tasks.values())
-            self.tasks.clear()
-            self._add(tasks)
+            self._add_columns()
+            for task in self.folding.visible(self.tasks.values()):
+                self.add_row(*self._row(task), key=str(task.id))
+            self.scroll_to(y=scroll_y, animate=False, immediate=True)
             if current is not None and str(current.id) in self.rows:
                 self.move_cursor(row=self.get_row_index(str(current.id)), animate=False)
-        fixed = sum(w + 2 * self.cell_padding for _key, _label, w in self.column_layout if w)
-        title = self.columns[ColumnKey("title")]
-        title.width = max(12, width - fixed - 2 * self.cell_padding)
-        title.auto_width = False
-        self.refresh()
+        finally:
+            self._quiet = quiet
 
-    def _cells(self, task: TaskView) -> tuple[Text, ...]:
+    def _measure(self, cells: Iterable[dict[str, Text]]) -> bool:
+        """Widen `needs` to fit `cells`; whether any grew."""
+        needs, grew = self.needs, False
+        for row in cells:
+            for key in MEASURED:
+                width = row[key].cell_len
+                if width > needs.get(key, 0):
+                    needs[key] = width
+                    grew = True
+        return grew
+
+    def _cells(self, task: TaskView) -> dict[str, Text]:
+        """Every column's cell for `task`, shown or not (the title without a priority mark)."""
         colors = self.app.theme_variables
-        cells = {
-            "done": Text("✓" if task.completed else "·", style=f"bold {colors['text-success']}" if task.completed else "dim"),
+        if task.id in self.selected:
+            done = Text(SELECTED_MARK, style=f"bold {colors['text-accent']}")
+        elif task.completed:
+            done = Text("✓", style=f"bold {colors['text-success']}")
+        else:
+            done = Text("·", style="dim")
+        return {
+            "done": done,
             "title": self._title(task),
             "priority": self._priority(task),
             "due": self._due(task),
             "project": Text(task.project or "", overflow="ellipsis", no_wrap=True),
             "tags": Text(" ".join(f"#{tag}" for tag in task.tags), overflow="ellipsis", no_wrap=True),
         }
-        return tuple(cells[key] for key, _label, _width in self.column_layout)
+
+    def _row(self, task: TaskView, cells: dict[str, Text] | None = None) -> tuple[Text, ...]:
+        """The cells of the columns shown; without a priority column the priority marks the title."""
+        cells = cells if cells is not None else self._cells(task)
+        keys = [key for key, *_ in self.column_layout]
+        if "priority" not in keys and task.priority:
+            mark = Text(priority_mark(int(task.priority)) + " ", style=cells["priority"].style or "bold")
+            cells = cells | {"title": Text.assemble(mark, cells["title"], no_wrap=True, overflow="ellipsis")}
+        return tuple(cells[key] for key in keys)
 
     def _title(self, task: TaskView) -> Text:
         colors = self.app.theme_variables
@@ -118,10 +180,9 @@ class TaskTable(DataTable):
         return text
 
     def _priority(self, task: TaskView) -> Text:
-        priority = Text(PRIORITY_LABELS[task.priority], overflow="ellipsis", no_wrap=True)
-        if task.priority is Priority.HIGH and not task.completed:
-            priority.stylize(f"bold {self.app.theme_variables['text-error']}")
-        return priority
+        high = task.priority is Priority.HIGH and not task.completed
+        style = f"bold {self.app.theme_variables['text-error']}" if high else ""
+        return Text(PRIORITY_LABELS[task.priority], style=style, overflow="ellipsis", no_wrap=True)
 
     def _due(self, task: TaskView) -> Text:
         """Relative and short ("today 17:00", "2 d overdue"); overdue in the error colour (a time earlier
@@ -149,6 +210,7 @@ class TaskTable(DataTable):
             focus_id = focus_id if focus_id is not None else current.id if current else None
             self.clear()
             self.tasks.clear()
+            self.needs.clear()  # a new list: its columns fit what it holds
         elif before:
             self._prepend(tasks)
             return
@@ -164,13 +226,19 @@ class TaskTable(DataTable):
         self._rebuild(tasks, row=row, scroll_y=self.scroll_y)
 
     def _add(self, tasks: tuple[TaskView, ...]) -> None:
-        """Hold `tasks` after those held; a row for each one not under a folded parent."""
-        fresh = [task for task in tasks if task.id not in self.tasks]
-        for task in fresh:
-            self.tasks[task.id] = task
+        """Hold `tasks` after those held; a row for each one not under a folded parent. Cells wider than
+        those held widen their column first."""
+        cells: dict[int, dict[str, Text]] = {}
+        for task in tasks:
+            if task.id not in self.tasks:
+                self.tasks[task.id] = task
+                cells[task.id] = self._cells(task)
+        if self._measure(cells.values()) and self._fit():
+            return  # new columns: every row held is in them already
+        fresh = (self.tasks[task_id] for task_id in cells)
         for task in self.folding.visible(self.tasks.values()) if self.folding.folded else fresh:
             if str(task.id) not in self.rows:
-                self.add_row(*self._cells(task), key=str(task.id))
+                self.add_row(*self._row(task, cells.get(task.id)), key=str(task.id))
 
     def _prepend(self, tasks: tuple[TaskView, ...]) -> None:
         """A DataTable only appends: rebuild the rows with the new ones first, the cursor and view unmoved."""
@@ -185,6 +253,7 @@ class TaskTable(DataTable):
         try:
             self.clear()
             self.tasks.clear()
+            self.needs.clear()
             self._add(tasks)
             self.scroll_to(y=scroll_y, animate=False, immediate=True)
             if self.row_count:
@@ -219,20 +288,38 @@ class TaskTable(DataTable):
         self._rebuild(tuple(self.tasks.values()), row=ids.index(task_id), scroll_y=self.scroll_y)
 
     def update_task(self, task: TaskView) -> None:
-        """Redraw one task's row, and only that row.
-
-        DataTable.update_cell drops the rendering of every row (its caches are keyed by an update
-        count), so a toggle re-rendered the whole visible page: ~30 ms of a 45 ms toggle at 120×40.
-        Here the new cells replace the old ones and only this row's cached rendering is dropped.
-        """
+        """Redraw one task's row, and only that row (unless its cells widen a column)."""
         if task.id not in self.tasks or task.version < self.tasks[task.id].version:
             return  # not held, or older than what is shown
         self.tasks[task.id] = task
+        cells = self._cells(task)
+        if self._measure((cells,)) and self._fit():
+            return
+        self._redraw(task, cells)
+
+    def set_selected(self, ids: Iterable[int]) -> None:
+        """Mark the tasks `ids` as selected (and no others); only the rows whose mark changes are drawn
+        again. Ids not held are kept: their rows show selected when a page brings them."""
+        new, old = set(ids), self.selected
+        self.selected = new
+        if len(old) + len(new) > len(self.tasks):  # e.g. every task of a 100k list: walk the rows held
+            changed = [task_id for task_id in self.tasks if (task_id in old) != (task_id in new)]
+        else:
+            changed = [task_id for task_id in old ^ new if task_id in self.tasks]
+        for task_id in changed:
+            self._redraw(self.tasks[task_id])
+
+    def _redraw(self, task: TaskView, cells: dict[str, Text] | None = None) -> None:
+        """Put `task`'s cells in its row and drop only that row's cached rendering.
+
+        DataTable.update_cell drops the rendering of every row (its caches are keyed by an update
+        count), so a toggle re-rendered the whole visible page: ~30 ms of a 45 ms toggle at 120×40.
+        """
         row_key = RowKey(str(task.id))
         if row_key not in self._data:
             return  # folded away: drawn when it shows
         row = self._data[row_key]
-        for (key, _label, _width), cell in zip(self.column_layout, self._cells(task)):
+        for (key, _label, _width), cell in zip(self.column_layout, self._row(task, cells)):
             row[ColumnKey(key)] = cell
         row_index = self._row_locations.get(row_key)
         for cache, is_row in (
@@ -244,6 +331,15 @@ class TaskTable(DataTable):
                 cache.discard(cache_key)
         self._line_cache.clear()  # lines are cheap to put together again from the rows' renderings
         self.refresh()
+
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        """A selected row's background under the zebra stripes' (the cursor's still wins)."""
+        style = super()._get_row_style(row_index, base_style)
+        if self.selected and row_index >= 0:
+            row_key = self._row_locations.get_key(row_index)
+            if row_key is not None and row_key.value and int(row_key.value) in self.selected:
+                return style + self.get_component_styles("tasktable--selected").rich_style
+        return style
 
     def remove_task(self, task_id: int) -> None:
         if self.tasks.pop(task_id, None) is not None and str(task_id) in self.rows:
