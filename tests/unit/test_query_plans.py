@@ -376,3 +376,37 @@ def test_closing_the_app_leaves_planner_statistics_for_the_task_table(built, tmp
         assert "task" in analysed(reopened)
     finally:
         reopened.close()
+
+
+FIELD_FORMS = ["project:work", "pro:HOME", "project:none", "-project:work", "#urgent", "-#urgent", "!high", "-!high",
+               "due:today", "due:tomorrow", "due:overdue", "due:none", "-due:none", "due<=fri", "due>2026-07-01",
+               "due<2026-06-01", "is:done", "is:pending", "is:waiting", "-is:waiting", "is:blocked", "-is:blocked",
+               "is:recurring", "-is:done", "-fix", '"fix plan"', "project:work !high due<=fri -#idea is:pending"]
+
+
+@pytest.mark.parametrize("search", FIELD_FORMS)
+@pytest.mark.parametrize("sort", [SortField.CREATED, SortField.DUE])
+def test_each_field_of_the_filter_language_is_served_by_an_index(big, search, sort):
+    """Every form of the search box's language: the page (both ways) and the count reach the user's tasks
+    through an index on user_id, and the subqueries it adds (project names, tags, blockers, series) are
+    ranges of the user's own index, never a scan of a table."""
+    query = TaskQuery(search=search, sort=sort, descending=sort is SortField.CREATED)
+    plans = big.plans(lambda: (big.services.tasks.page(big.owner, query), big.services.tasks.page(big.owner, query, backward=True),
+                               big.services.tasks.count(big.owner, query)))  # fmt: skip
+    report = describe(plans)
+    assert len(plans) >= 3, report
+    for statement, plan in plans:
+        assert full_scans(plan) == [], report
+        if not is_tag_lookup(statement):  # by id: the ids of a user-scoped range (tags, blockers, text index)
+            assert [step for step in task_reads_not_by_user(plan) if "PRIMARY KEY (rowid=?)" not in step] == [], report
+        assert not any(re.match(r"SCAN (task_tag|task_dependency|task_series)\b", step) for step in plan), report
+
+
+@pytest.mark.parametrize("search", ["417 project:home", "-#idea 417", "417 is:pending !high"])
+def test_a_rare_word_keeps_the_text_index_beside_fields(big, search):
+    query = TaskQuery(search=search)
+    plans = big.plans(lambda: (big.services.tasks.page(big.owner, query), big.services.tasks.count(big.owner, query)))
+    lists = [(s, p) for s, p in plans if s.startswith(("SELECT task.id", "SELECT count(*) AS count_1 \nFROM task "))]
+    assert len(lists) == 2, describe(plans)
+    for _, plan in lists:
+        assert "SCAN task_text VIRTUAL TABLE INDEX 0:L0" in plan, describe(plans)
