@@ -16,10 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui_tasks.config import Settings
-from tui_tasks.domain import SortField, TaskDraft, TaskFilter, TaskQuery
+from tui_tasks.changes import BulkEdit, NothingToUndo
+from tui_tasks.domain import Priority, SortField, TaskDraft, TaskFilter, TaskQuery
 from tui_tasks.errors import AuthError, NotFound, TasksError, ValidationError
 from tui_tasks.services.accounts import Accounts
 from tui_tasks.services.facade import open_services
+from tui_tasks.services.history import History
 from tui_tasks.services.stats import Stats
 from tui_tasks.services.tasks import Tasks
 from tui_tasks.services.transfer import export_tasks, import_tasks
@@ -46,6 +48,9 @@ TASK_CASES = {
     "annotate": lambda s, bob, mine: s.tasks.annotate(bob, mine.id, "mine now"),
     "annotations": lambda s, bob, mine: s.tasks.annotations(bob, mine.id),
     "children": lambda s, bob, mine: s.tasks.children(bob, mine.id),
+    "bulk_complete": lambda s, bob, mine: s.tasks.bulk_complete(bob, [mine.id], True),
+    "bulk_delete": lambda s, bob, mine: s.tasks.bulk_delete(bob, [mine.id]),
+    "bulk_edit": lambda s, bob, mine: s.tasks.bulk_edit(bob, [mine.id], BulkEdit(priority=Priority.HIGH)),
 }
 LIST_CASES = {  # bob sees only his own (nothing): never a task, a count or a tag of alice's
     "page": lambda s, bob, mine: [t.id for t in s.tasks.page(bob, TaskQuery(search="private")).tasks],
@@ -65,6 +70,7 @@ OWN_DATA_CASES = {  # functions that take data, not ids: they act on bob's accou
 def test_every_public_service_function_is_walked():
     assert public_methods(Tasks) == set(TASK_CASES) | set(OWN_DATA_CASES) | {"page", "count", "changes", "related"}
     assert public_methods(Stats) == {"counts", "summary"}
+    assert public_methods(History) == {"state", "can_undo", "can_redo", "undo", "redo", "entries"}  # walked below
     assert public_methods(Accounts) == {"register", "log_in", "me", "change_password", "delete_account"}
 
 
@@ -72,6 +78,12 @@ def test_another_users_ids_are_not_found_and_nothing_of_theirs_is_seen_or_change
     mine = services.tasks.create(alice, TaskDraft("private", description="private notes", project="secret",
                                                   tags=("private",)))  # fmt: skip
     before = services.tasks.get(alice, mine.id)
+    history = History(services.db, services.tasks.clock)
+    alice_history = history.state(alice)
+    assert history.state(bob).undo is None and history.entries(bob, mine.uuid) == []  # nothing of alice's log
+    for redo in (False, True):
+        with pytest.raises(NothingToUndo):
+            history.redo(bob) if redo else history.undo(bob)
     for name, call in TASK_CASES.items():
         with pytest.raises(NotFound):
             call(services, bob, mine)
@@ -93,6 +105,8 @@ def test_another_users_ids_are_not_found_and_nothing_of_theirs_is_seen_or_change
     import_tasks(services, bob, imported)
     assert services.tasks.count(alice) == 1 and services.tasks.get(alice, mine.id) == before  # alice untouched
     assert services.tasks.changes(alice) == 1
+    history.undo(bob)  # bob's own newest change (his import): never alice's
+    assert history.state(alice) == alice_history and services.tasks.get(alice, mine.id) == before
     # accounts: every function takes the acting user; none reaches another account
     assert services.accounts.me(bob).email == "bob@example.com"
     with pytest.raises(TasksError):

@@ -214,12 +214,13 @@ class Merge:
     """The write side of one import, in its transaction: counts what was added, updated, left unchanged,
     and notes the links dropped (a uuid found nowhere, a cycle)."""
 
-    def __init__(self, session: Any, user_id: int) -> None:
+    def __init__(self, session: Any, user_id: int, log: Any = None) -> None:
+        """`log`: a history.Recording that watches the tasks this import replaces (for undo)."""
         from sqlalchemy import select
 
         from tui_tasks.db.tables import TaskSeries
 
-        self.session, self.connection, self.user_id = session, session.connection(), user_id
+        self.session, self.connection, self.user_id, self.log = session, session.connection(), user_id, log
         self.added = self.updated = self.unchanged = self.dropped = 0
         self.notes: list[str] = []
         self.made_series: dict[str, int] = {}
@@ -297,6 +298,8 @@ class Merge:
         if new:
             ids = insert_tasks(self.session, [(entry[0] + at_insert, entry[1]) for entry, (at_insert, _) in zip(new, early)])
             self.new_tasks.update(zip((entry[0][UUID] for entry in new), ids))
+        if changed and self.log is not None:
+            self.log.watch([task_id for task_id, _ in changed])
         replace_tasks(self.connection, [(task_id, entry[0]) for task_id, entry in changed])
         insert_tags(self.connection, [(task_id, tag, self.user_id) for task_id, entry in changed for tag in entry[1]])
         written = [*zip(ids, new), *changed]

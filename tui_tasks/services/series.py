@@ -91,6 +91,7 @@ def next_instance(session: Session, user_id: int, task: Task, now: datetime, com
         update(TaskSeries)
         .where(col(TaskSeries.id) == series.id, col(TaskSeries.last_occurrence) < number)
         .values(last_occurrence=number)
+        .execution_options(synchronize_session=False)  # (no need to look through the session: it is 1/3 of a bulk)
     )
     if claimed.rowcount != 1:
         return None

@@ -30,7 +30,9 @@ from tui_tasks.domain import (
     visible,
 )
 from tui_tasks.errors import Conflict, NotFound, OutcomeUnknown, StaleTask, StorageError, ValidationError
-from tui_tasks.services import relations, series, tree
+from tui_tasks.changes import BulkEdit, BulkResult
+from tui_tasks.services import bulk, relations, series, tree
+from tui_tasks.services.history import Recording, count_words
 from tui_tasks.services.relations import loaded, stored_due, stored_wait
 from tui_tasks.services.task_queries import SORT_COLUMNS, rarest_word, task_conditions, urgency_now, urgency_sql
 from tui_tasks.services.validation import clean_draft, clean_query
@@ -38,7 +40,24 @@ from tui_tasks.services.validation import clean_draft, clean_query
 PAGE_MAX = 500
 TASK_NOT_FOUND = "Task not found (it may have been deleted)"
 
-log = logging.getLogger("tui_tasks.tasks")
+logger = logging.getLogger("tui_tasks.tasks")
+
+def _short(title: str, most: int = 60) -> str:
+    return title if len(title) <= most else title[: most - 1] + "…"
+
+
+def _edit_summary(title: str, changes: list[dict[str, Any]]) -> str:
+    """ "priority medium → high" for an edit of one field; "edit “Title”" otherwise."""
+    from tui_tasks.changes import describe
+
+    lines = describe(changes[0]["b"], changes[0]["a"]) if len(changes) == 1 else []
+    return f"“{_short(title)}”: {lines[0]}" if len(lines) == 1 else f"edit “{_short(title)}”"
+
+
+def _done_summary(task: Task, below: int) -> str:
+    verb = "done" if task.completed else "reopen"
+    return f"{verb} “{_short(task.title)}”" + (f" and {count_words(below, 'subtask')}" if below else "")
+
 
 def _tags_of(session: Session, task_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
     tags: dict[int, list[str]] = {}
@@ -127,7 +146,7 @@ class Tasks:
             raise StaleTask("This task was changed elsewhere since it was loaded", task.version)
         return task
 
-    def _insert(self, user: UserView, clean: TaskDraft, *, lenient: bool = False, **state: Any) -> TaskView:
+    def _insert(self, user: UserView, clean: TaskDraft, *, lenient: bool = False, kind: str = "create", **state: Any) -> TaskView:
         """Insert a validated task with the given state (its times set by the caller: they tell a
         task saved by a failed COMMIT, see `_settle`)."""
         state.setdefault("uuid", str(uuidlib.uuid4()))
@@ -150,6 +169,11 @@ class Tasks:
                 new_id = row.id
                 _set_tags(session, user, row.id, clean.tags)
                 relations.set_depends(session, user.id, row.id, clean.depends)
+                log = Recording(session, user.id, at=self.clock())
+                log.created([row.id])
+                if row.series_id is not None:
+                    log.series_made(row.series_id)
+                log.save(kind, f"{'add' if kind == 'create' else kind} “{_short(row.title)}”")
                 note_change(session, user.id)
                 return _one(session, row)
         except Conflict:  # the only rule an insert can break: the user row is gone
@@ -169,7 +193,7 @@ class Tasks:
             raise unknown from None
         if view is None:
             raise StorageError(f"Not saved: {unknown.reason}")
-        log.warning("a change was saved although its commit reported an error task_id=%s", view.id)
+        logger.warning("a change was saved although its commit reported an error task_id=%s", view.id)
         return view
 
     def _found(self, user: UserView, *conditions: Any) -> Callable[[Session], TaskView | None]:
@@ -185,7 +209,7 @@ class Tasks:
         """Add a task; raise ValidationError naming the first bad field."""
         now = self.clock()
         view = self._insert(user, clean_draft(draft), created_at=now, updated_at=now)
-        log.info("task created user_id=%s task_id=%s", user.id, view.id)
+        logger.info("task created user_id=%s task_id=%s", user.id, view.id)
         return view
 
     def get(self, user: UserView, task_id: int) -> TaskView:
@@ -206,6 +230,9 @@ class Tasks:
             with self.db.session(write=True) as session:
                 relations.lock_user(session, user.id)
                 task = self._owned(session, user, task_id, expected_version)
+                log = Recording(session, user.id, at=self.clock())
+                log.watch([task.id])
+                log.watch_series(task.series_id)
                 if clean.parent_id != task.parent_id:
                     relations.check_parent(session, user.id, task.id, clean.parent_id)
                     task.parent_id = clean.parent_id
@@ -218,17 +245,19 @@ class Tasks:
                     series.change(current, task, clean, clean.tags, now, due_moved=due_before != (task.due, task.due_has_time))
                 elif clean.recurrence is not None and (current is None or not current.active):
                     series.start(session, user.id, task, clean.recurrence, clean.tags, now)
+                    log.series_made(task.series_id)
                 task.updated_at = now
                 task.version += 1
                 version = task.version
                 session.flush()
                 _set_tags(session, user, task.id, clean.tags)
                 relations.set_depends(session, user.id, task.id, clean.depends)
+                log.save("edit", lambda changes: _edit_summary(task.title, changes))
                 note_change(session, user.id)
                 view = _one(session, task)
         except OutcomeUnknown as unknown:
             view = self._settle(unknown, self._found(user, Task.id == task_id, Task.version == version, Task.updated_at == now))
-        log.info("task updated user_id=%s task_id=%s", user.id, task_id)
+        logger.info("task updated user_id=%s task_id=%s", user.id, task_id)
         return view
 
     def toggle(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
@@ -251,28 +280,34 @@ class Tasks:
                 relations.lock_user(session, user.id)
                 task = self._owned(session, user, task_id, expected_version)
                 below = [row for row in tree.subtasks(session, user.id, [task.id]) if not row.completed] if subtree else []
-                for row in below:
-                    self._flip(session, user, row, now)
-                if done is None or task.completed != done:
-                    self._flip(session, user, task, now)
+                flips = below + ([task] if done is None or task.completed != done else [])
+                log = Recording(session, user.id, at=self.clock(), own=True)
+                log.watch([row.id for row in flips])
+                for row in flips:
+                    log.watch_series(row.series_id)
+                    if (made := self._flip(session, user, row, now)) is not None:
+                        log.created([made.id])
                 version = task.version
                 session.flush()
+                log.save("toggle", _done_summary(task, len(below)))
                 note_change(session, user.id)
                 view = _one(session, task)
         except OutcomeUnknown as unknown:
             view = self._settle(unknown, self._found(user, Task.id == task_id, Task.version == version, Task.updated_at == now))
-        log.info("task toggled user_id=%s task_id=%s completed=%s subtasks=%s", user.id, task_id, view.completed, len(below))
+        logger.info("task toggled user_id=%s task_id=%s completed=%s subtasks=%s", user.id, task_id, view.completed, len(below))
         return view
 
     @staticmethod
-    def _flip(session: Session, user: UserView, task: Task, now: datetime) -> None:
+    def _flip(session: Session, user: UserView, task: Task, now: datetime) -> Task | None:
         """Done <-> not done; completing an instance of a repeating task makes the next one (see `series`)."""
         task.completed = not task.completed
         task.completed_at = now if task.completed else None
         task.updated_at = now
         task.version += 1
         if task.completed and (made := series.next_instance(session, user.id, task, now, now)) is not None:
-            log.info("next instance user_id=%s task_id=%s occurrence=%s", user.id, made.id, made.occurrence)
+            logger.info("next instance user_id=%s task_id=%s occurrence=%s", user.id, made.id, made.occurrence)
+            return made
+        return None
 
     def complete_tree(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
         """Complete the task and every open subtask under it, in one transaction: all of them or none.
@@ -291,15 +326,23 @@ class Tasks:
                 raise NotFound("This task does not repeat")
             if task.completed:  # its completion is history: skipping is for the one still to do
                 raise ValidationError("skip", "This one is already done: only an open occurrence can be skipped")
+            log = Recording(session, user.id, at=self.clock())
+            log.watch_series(task.series_id)
+            below = session.exec(select(Task.id).where(Task.user_id == user.id, Task.parent_id == task.id)).all()
+            log.watch(below)
+            log.deleting([task.id])
             made = series.next_instance(session, user.id, task, now, None)
             if made is not None:  # its subtasks go on under the next one, not up to the top of the list
+                log.created([made.id])
                 session.exec(update(Task).where(Task.user_id == user.id, Task.parent_id == task.id)
                              .values(parent_id=made.id))  # fmt: skip
+            title = task.title
             session.delete(task)
             session.flush()
+            log.save("skip", f"skip “{_short(title)}”")
             note_change(session, user.id)
             view = None if made is None else _one(session, made)
-        log.info("instance skipped user_id=%s task_id=%s", user.id, task_id)
+        logger.info("instance skipped user_id=%s task_id=%s", user.id, task_id)
         return view
 
     def stop_repeating(self, user: UserView, task_id: int) -> TaskView:
@@ -308,9 +351,13 @@ class Tasks:
         with self.db.session(write=True) as session:
             relations.lock_user(session, user.id)
             task = self._owned(session, user, task_id, None)
+            log = Recording(session, user.id, at=self.clock(), own=True)
+            log.watch([task.id])
+            log.watch_series(task.series_id)
             series.stop(session, task, now)
             task.updated_at, task.version = now, task.version + 1
             session.flush()
+            log.save("edit", f"stop repeating “{_short(task.title)}”")
             note_change(session, user.id)
             return _one(session, task)
 
@@ -324,9 +371,12 @@ class Tasks:
         with self.db.session(write=True) as session:
             relations.lock_user(session, user.id)
             task = self._owned(session, user, task_id, None)
+            log = Recording(session, user.id, at=self.clock(), own=True, notes=True)
+            log.watch([task.id])
             relations.add_annotation(session, user.id, task.id, self.clock(), clean)
             task.updated_at, task.version = self.clock(), task.version + 1
             session.flush()
+            log.save("annotate", f"note on “{_short(task.title)}”")
             note_change(session, user.id)
             return _one(session, task)
 
@@ -358,24 +408,45 @@ class Tasks:
                 relations.lock_user(session, user.id)
                 task = self._owned(session, user, task_id, expected_version)
                 view = _one(session, task)
+                log = Recording(session, user.id, at=self.clock())
+                log.deleting([task.id])
                 session.delete(task)
+                log.save("delete", f"delete “{_short(task.title)}”")
                 note_change(session, user.id)
         except OutcomeUnknown as unknown:
             deleted, still = view, self._found(user, Task.id == task_id)
             view = self._settle(unknown, lambda session: deleted if still(session) is None else None)
-        log.info("task deleted user_id=%s task_id=%s", user.id, task_id)
+        logger.info("task deleted user_id=%s task_id=%s", user.id, task_id)
         return view
 
     def restore(self, user: UserView, task: TaskView) -> TaskView:
         """Put back a deleted task with its fields and state, under a new id (ids are never reused)."""
         view = self._insert(
-            user, replace(clean_draft(task.draft()), recurrence=None), lenient=True, series_id=task.series_id,
+            user, replace(clean_draft(task.draft()), recurrence=None), lenient=True, kind="restore", series_id=task.series_id,
             occurrence=task.occurrence, completed=task.completed,
             completed_at=task.completed_at, created_at=task.created_at, updated_at=self.clock(),
             version=task.version + 1, uuid=task.uuid or str(uuidlib.uuid4()),
         )  # fmt: skip
-        log.info("task restored user_id=%s task_id=%s", user.id, view.id)
+        logger.info("task restored user_id=%s task_id=%s", user.id, view.id)
         return view
+
+    def bulk_complete(self, user: UserView, task_ids: Sequence[int], done: bool = True) -> BulkResult:
+        """Mark many tasks done (or pending again) in one transaction and one undo step."""
+        result = bulk.complete(self, user, task_ids, done)
+        logger.info("bulk done user_id=%s tasks=%s done=%s", user.id, len(result.changed), done)
+        return result
+
+    def bulk_delete(self, user: UserView, task_ids: Sequence[int]) -> BulkResult:
+        """Delete many tasks in one transaction and one undo step."""
+        result = bulk.delete_many(self, user, task_ids)
+        logger.info("bulk delete user_id=%s tasks=%s", user.id, len(result.removed))
+        return result
+
+    def bulk_edit(self, user: UserView, task_ids: Sequence[int], edit: BulkEdit) -> BulkResult:
+        """Apply one BulkEdit to many tasks in one transaction and one undo step."""
+        result = bulk.edit_many(self, user, task_ids, edit)
+        logger.info("bulk edit user_id=%s tasks=%s", user.id, len(result.changed))
+        return result
 
     def changes(self, user: UserView) -> int:
         """How many changes the user's tasks have had, from any window or client: poll it, and look

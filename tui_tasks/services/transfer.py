@@ -33,6 +33,7 @@ from tui_tasks.services.facade import Services
 from tui_tasks.services.formats import FORMATS, Bad, Ignored, SeriesRecord, TaskRecord, TransferError, extras_text, reader
 from tui_tasks.services.relations import MAX_DEPTH, lock_user, stored_due, stored_wait
 from tui_tasks.services.targets import is_database_file, shown_path
+from tui_tasks.services.history import REDO_IMPORT_MAX, Recording
 from tui_tasks.services.tasks import note_change
 from tui_tasks.services.validation import (DEPENDS_MAX, clean_description, clean_draft, clean_fields, clean_recurrence,
                                            clean_when)
@@ -361,7 +362,8 @@ def _write_all(services: Services, user: UserView, spool: Spool, series: Spool, 
         if session.exec(select(User.id).where(User.id == user.id).with_for_update(read=True)).first() is None:
             raise NotFound("This account no longer exists")
         lock_user(session, user.id)  # no one else links this user's tasks meanwhile (cycle checks)
-        merge = Merge(session, user.id)
+        log = Recording(session, user.id, notes=True, at=services.tasks.clock())
+        merge = Merge(session, user.id, log)
         deferred = _defer_indexes(session, spool.rows, merge.had_tasks) if services.db.target.kind == "sqlite" else []
         text_index = _TextIndexAfter(session) if services.db.text_index else None
         for batch in series:
@@ -382,10 +384,24 @@ def _write_all(services: Services, user: UserView, spool: Spool, series: Spool, 
         if text_index is not None:
             text_index.add_new_tasks()
         if merge.added or merge.updated:
+            _log_import(log, merge)
             note_change(session, user.id)
     if spool.rows >= BATCH or deferred:  # (rebuilt indexes have lost their statistics)
         services.db.refresh_statistics(full=True)  # a fresh bulk load misleads the planner until analysed
     return merge
+
+
+def _log_import(log: Recording, merge: Merge) -> None:
+    """The import as one undo step: the tasks it added as their id range (it held the user's lock: they
+    are the user's tasks in it), the series it made, and the tasks it replaced as usual entries."""
+    added = list(merge.new_tasks.values())
+    series = sorted({*merge.new_series.values(), *merge.made_series.values()})
+    log.extra["imported"] = {"first": min(added, default=0), "last": max(added, default=0), "count": len(added),
+                             "series": series}  # fmt: skip
+    parts = [f"{len(added)} added"] if added else []
+    parts += [f"{len(log.before)} updated"] if log.before else []
+    undo_only = " (undo only)" if len(added) > REDO_IMPORT_MAX else ""
+    log.save("import", f"import: {', '.join(parts) or 'series'}{undo_only}")
 
 
 def _untangle(merge: Merge, links: Spool) -> None:

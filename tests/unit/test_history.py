@@ -1,0 +1,221 @@
+"""Undo and redo of every kind of change, from the operation log (issue 11), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+
+from tui_tasks.changes import HistoryRefused, NothingToUndo
+from tui_tasks.domain import Priority, Recurrence, TaskDraft
+from tui_tasks.errors import NotFound
+from tui_tasks.services.facade import open_services
+from tui_tasks.services.history import History
+
+
+@pytest.fixture
+def history(services, clock) -> History:
+    return History(services.db, clock)
+
+
+def world(services, user) -> dict[str, tuple]:
+    """Every task of the user as its fields (not ids, versions or update times), by uuid: what undo must
+    give back exactly."""
+    tasks = services.tasks.page(user, limit=500).tasks
+    by_id = {t.id: t.uuid for t in tasks}
+    found = {}
+    for t in tasks:
+        notes = tuple(text for _, text in services.tasks.annotations(user, t.id))
+        found[t.uuid] = (
+            t.title, t.description, t.completed, t.completed_at, t.priority, t.due, t.project, t.tags, t.wait,
+            by_id.get(t.parent_id), tuple(sorted(by_id[d] for d in t.depends)), notes, t.series_id, t.occurrence,
+            t.created_at,
+        )  # fmt: skip
+    return found
+
+
+def by_uuid(services, user, uuid):
+    return next(t for t in services.tasks.page(user, limit=500).tasks if t.uuid == uuid)
+
+
+def test_a_new_task_is_undone_and_redone_with_its_uuid(services, alice, history):
+    made = services.tasks.create(alice, TaskDraft("Pay rent", priority=Priority.HIGH, tags=("home",)))
+    assert history.state(alice).undo == "add “Pay rent”"
+    undone = history.undo(alice)
+    assert undone.message == "Undone: add “Pay rent”" and undone.removed == (made.id,)
+    assert services.tasks.count(alice) == 0
+    assert history.state(alice).redo == "add “Pay rent”" and history.state(alice).undo is None
+    redone = history.redo(alice)
+    back = services.tasks.get(alice, redone.created[0])
+    assert (back.uuid, back.title, back.priority, back.tags) == (made.uuid, "Pay rent", Priority.HIGH, ("home",))
+    with pytest.raises(NothingToUndo, match="Nothing to redo"):
+        history.redo(alice)
+
+
+def test_an_edit_of_every_field_is_undone_and_redone_field_by_field(services, alice, history, clock):
+    other = services.tasks.create(alice, TaskDraft("Blocker"))
+    parent = services.tasks.create(alice, TaskDraft("Parent"))
+    task = services.tasks.create(alice, TaskDraft("Pay rent", "one", Priority.MEDIUM, date(2030, 1, 2), "home", ("a",)))
+    before = world(services, alice)
+    clock.advance(minutes=1)
+    due_at = datetime(2030, 2, 3, 9, 30, tzinfo=timezone.utc)
+    services.tasks.update(alice, task.id, TaskDraft(
+        "Pay the rent", "two\nlines", Priority.HIGH, due_at, "flat", ("b", "c"), wait=date(2030, 1, 1),
+        parent_id=parent.id, depends=(other.id,)))  # fmt: skip
+    after = world(services, alice)
+    assert after != before
+    history.undo(alice)
+    assert world(services, alice) == before
+    history.redo(alice)
+    assert world(services, alice) == after
+    history.undo(alice)
+    assert world(services, alice) == before
+
+
+def test_one_field_edit_names_the_change_and_the_task_history_shows_it(services, alice, history, clock):
+    task = services.tasks.create(alice, TaskDraft("Pay rent", priority=Priority.MEDIUM))
+    clock.advance(hours=2)
+    services.tasks.update(alice, task.id, TaskDraft("Pay rent", priority=Priority.HIGH))
+    assert history.state(alice).undo == "“Pay rent”: priority medium → high"
+    clock.advance(minutes=5)
+    entries = history.entries(alice, task.uuid)
+    assert [e.lines for e in entries] == [("priority medium → high",), ("created",)]
+    assert entries[0].text(clock()) == "priority medium → high, 5 min ago"
+    assert entries[1].text(clock()) == "created, 2 h ago"
+
+
+def test_toggle_and_complete_tree_are_undone(services, alice, history):
+    top = services.tasks.create(alice, TaskDraft("Top"))
+    child = services.tasks.create(alice, TaskDraft("Child", parent_id=top.id))
+    start = world(services, alice)
+    services.tasks.toggle(alice, child.id)
+    services.tasks.complete_tree(alice, top.id)
+    assert history.state(alice).undo == "done “Top” and 0 subtasks" or history.state(alice).undo == "done “Top”"
+    history.undo(alice)
+    assert services.tasks.get(alice, top.id).completed is False and services.tasks.get(alice, child.id).completed
+    history.undo(alice)
+    assert world(services, alice) == start
+
+
+def test_undoing_a_completion_removes_the_next_instance_and_moves_the_series_back(services, alice, history):
+    task = services.tasks.create(alice, TaskDraft("Water plants", due=date(2030, 1, 1), recurrence=Recurrence("FREQ=DAILY")))
+    start = world(services, alice)
+    services.tasks.toggle(alice, task.id)
+    assert services.tasks.count(alice) == 2
+    history.undo(alice)
+    assert world(services, alice) == start
+    with services.db.session() as session:
+        assert session.exec(text("SELECT last_occurrence FROM task_series")).scalar() == 0
+    history.redo(alice)  # the next instance again, once
+    assert services.tasks.count(alice) == 2
+    services.tasks.toggle(alice, task.id)  # reopen; completing again makes no second next instance
+    services.tasks.toggle(alice, task.id)
+    assert services.tasks.count(alice) == 2
+
+
+def test_a_delete_is_undone_with_tags_notes_parent_children_and_links(services, alice, history):
+    top = services.tasks.create(alice, TaskDraft("Top"))
+    blocker = services.tasks.create(alice, TaskDraft("Blocker"))
+    task = services.tasks.create(alice, TaskDraft("Middle", tags=("x", "y"), parent_id=top.id, depends=(blocker.id,)))
+    services.tasks.annotate(alice, task.id, "first note")
+    services.tasks.create(alice, TaskDraft("Child", parent_id=task.id))
+    services.tasks.create(alice, TaskDraft("Dependent", depends=(task.id,)))
+    start = world(services, alice)
+    services.tasks.delete(alice, task.id)
+    assert len(world(services, alice)) == 4
+    undone = history.undo(alice)
+    assert world(services, alice) == start
+    assert undone.created and undone.created[0] > task.id  # a new id: ids are never reused
+    history.redo(alice)
+    assert len(world(services, alice)) == 4
+    history.undo(alice)
+    assert world(services, alice) == start
+
+
+def test_an_annotation_and_a_skip_are_undone(services, alice, history):
+    task = services.tasks.create(alice, TaskDraft("Standup", due=date(2030, 1, 1), recurrence=Recurrence("FREQ=DAILY")))
+    services.tasks.create(alice, TaskDraft("Notes for it", parent_id=task.id))
+    start = world(services, alice)
+    services.tasks.annotate(alice, task.id, "said hello")
+    services.tasks.skip(alice, task.id)
+    assert history.state(alice).undo == "skip “Standup”"
+    history.undo(alice)
+    history.undo(alice)
+    assert world(services, alice) == start
+
+
+def test_stop_repeating_is_undone(services, alice, history):
+    task = services.tasks.create(alice, TaskDraft("Standup", due=date(2030, 1, 1), recurrence=Recurrence("FREQ=DAILY")))
+    services.tasks.stop_repeating(alice, task.id)
+    assert services.tasks.get(alice, task.id).recurrence is None
+    history.undo(alice)
+    assert services.tasks.get(alice, task.id).recurrence == Recurrence("FREQ=DAILY")
+
+
+def test_a_change_made_behind_the_log_refuses_undo_and_changes_nothing(services, alice, history, clock):
+    task = services.tasks.create(alice, TaskDraft("Pay rent", priority=Priority.LOW))
+    services.tasks.update(alice, task.id, TaskDraft("Pay rent", priority=Priority.HIGH))
+    clock.advance(minutes=1)
+    with services.db.session(write=True) as session:  # another program, or a version before the log
+        session.exec(text("UPDATE task SET title = 'Pay rent!', version = version + 1, updated_at = :at"),
+                     params={"at": clock()})  # fmt: skip
+    clock.advance(minutes=2)
+    before = world(services, alice)
+    with pytest.raises(HistoryRefused, match=r"^“Pay rent!” was changed after this \(2 min ago\): undo would overwrite that$"):
+        history.undo(alice)
+    assert world(services, alice) == before and history.state(alice).undo == "“Pay rent”: priority low → high"
+
+
+def test_a_task_deleted_behind_the_log_refuses_undo(services, alice, history):
+    task = services.tasks.create(alice, TaskDraft("Pay rent"))
+    services.tasks.toggle(alice, task.id)
+    with services.db.session(write=True) as session:
+        session.exec(text("DELETE FROM task"))
+    with pytest.raises(HistoryRefused, match="“Pay rent” was deleted after this: undo cannot change it"):
+        history.undo(alice)
+
+
+def test_a_new_change_ends_the_redo_branch(services, alice, history):
+    task = services.tasks.create(alice, TaskDraft("A"))
+    services.tasks.toggle(alice, task.id)
+    history.undo(alice)
+    assert history.state(alice).can_redo
+    services.tasks.create(alice, TaskDraft("B"))
+    assert not history.state(alice).can_redo
+    with pytest.raises(NothingToUndo):
+        history.redo(alice)
+
+
+def test_another_users_history_is_never_seen_or_undone(services, alice, bob, history):
+    task = services.tasks.create(alice, TaskDraft("Private"))
+    assert history.state(bob).undo is None and history.entries(bob, task.uuid) == []
+    with pytest.raises(NothingToUndo):
+        history.undo(bob)
+    with pytest.raises(NothingToUndo):
+        history.redo(bob)
+    services.tasks.create(bob, TaskDraft("Bob's"))
+    history.undo(bob)
+    assert services.tasks.get(alice, task.id).title == "Private" and history.state(alice).undo == "add “Private”"
+
+
+def test_the_history_survives_closing_and_reopening_the_database(services, settings, alice, clock):
+    task = services.tasks.create(alice, TaskDraft("Pay rent"))
+    services.tasks.toggle(alice, task.id)
+    services.close()
+    reopened = open_services(settings, clock)
+    try:
+        later = History(reopened.db, clock)
+        assert later.state(alice).undo == "done “Pay rent”"
+        later.undo(alice)
+        assert reopened.tasks.get(alice, task.id).completed is False
+        later.undo(alice)
+        with pytest.raises(NotFound):
+            reopened.tasks.get(alice, task.id)
+    finally:
+        reopened.close()
+
+
+def test_undo_of_nothing_says_so(services, alice, history):
+    with pytest.raises(NothingToUndo, match="^Nothing to undo$"):
+        history.undo(alice)

@@ -1,0 +1,535 @@
+"""The log of every change a user makes, and undo and redo over it (issue 11). No Textual here.
+
+Every write service records what it changed INSIDE its own transaction (`Recording` then `record`): one
+`operation` row (the step of undo and redo) and one `operation_task` row per task it touched (the task's
+history). Tasks are named by uuid, which survives a delete and its undo (the task comes back under a new
+id: ids are never reused). For each task the log keeps the fields that changed, before and after (a whole
+state for a task made or deleted); `updated_at` is one of them, so a task undone looks untouched. Undo
+applies the "before" side of the newest applied operation; redo the "after" side of the oldest undone
+one. Either refuses, changing nothing, when a task it would write no longer holds what the operation
+left in those fields (changed, deleted or made again since, by anything that did not go through this
+log): it never overwrites silently. Versions only ever go up (an undo is a write like any other), so a
+window holding an older copy of the task is still told it changed.
+
+An import is logged compactly: the id range of the tasks it added (it holds the user's lock, so they are
+the user's tasks in that range), and the usual entries for the tasks it replaced.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import delete, insert, update
+from sqlmodel import select
+from sqlmodel import Session, col
+
+from tui_tasks.changes import HistoryEntry, HistoryRefused, HistoryState, NothingToUndo, Replayed, ago, describe
+from tui_tasks.db.engine import Database
+from tui_tasks.db.tables import Annotation, Operation, OperationTask, Task, TaskDependency, TaskSeries, TaskTag, User
+from tui_tasks.domain import UserView, utcnow
+from tui_tasks.errors import ValidationError
+from tui_tasks.services import relations
+
+CHUNK = 500  # ids or uuids in one IN (...)
+REDO_IMPORT_MAX = 5000  # an undone import of more added tasks cannot be redone (their fields are not kept)
+MANY = 200  # a replay touching more tasks asks the list to reload rather than naming them
+SUMMARY_MAX = 200
+
+_T = Task.__table__
+_OWN = ("title", "description", "completed", "completed_at", "priority", "due", "due_has_time", "project", "wait",
+        "wait_has_time", "series_id", "occurrence", "extras", "updated_at")  # fmt: skip
+_TIMES = {"completed_at", "due", "wait", "created_at", "updated_at"}
+_NOT_COMPARED = {"version", "uuid", "created_at", "children", "blocks"}  # not what a change writes
+_SERIES = ("rule", "after_completion", "first_due", "first_due_has_time", "first_occurrence", "last_occurrence",
+           "active", "title", "description", "priority", "project", "tags")  # fmt: skip
+
+
+def _text(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _rows(session: Session, user_id: int, ids: Sequence[int]) -> list[Any]:
+    found = []
+    for chunk in _chunks(list(ids)):
+        found += session.connection().execute(select(_T).where(_T.c.user_id == user_id, _T.c.id.in_(chunk))).all()
+    return found
+
+
+def snapshot(
+    session: Session, user_id: int, ids: Sequence[int], *, whole: bool = False, own: bool = False, notes: bool = False
+) -> dict[int, dict[str, Any]]:
+    """The states of the user's tasks `ids` as the log keeps them, by id: own fields (times as ISO text),
+    and unless `own`: parent and dependencies (by uuid) and tags. `whole`: everything to make the task
+    again (uuid, created_at, version, notes, and the tasks under it or blocked by it)."""
+    rows = _rows(session, user_id, ids)
+    states: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        state = {name: _text(getattr(row, name)) if name in _TIMES else getattr(row, name) for name in _OWN}
+        state["version"] = row.version
+        if whole:
+            state |= {"uuid": row.uuid, "created_at": _text(row.created_at)}
+        states[row.id] = state
+    if notes or whole:
+        for task_id in states:
+            states[task_id]["notes"] = []
+        for chunk in _chunks(list(states)):
+            for task_id, entry, text in session.connection().execute(
+                select(Annotation.task_id, Annotation.entry, Annotation.text)
+                .where(col(Annotation.task_id).in_(chunk)).order_by(Annotation.entry, Annotation.id)
+            ):  # fmt: skip
+                states[task_id]["notes"].append([_text(entry), text])
+    if own and not whole or not rows:
+        return states
+    found = list(states)
+    parents = {row.id: row.parent_id for row in rows}
+    uuids = _uuids_of(session, user_id, {p for p in parents.values() if p is not None})
+    for task_id, parent in parents.items():
+        states[task_id]["parent"] = uuids.get(parent)
+        states[task_id]["tags"] = []
+        states[task_id]["depends"] = []
+    blocker = _T.alias("blocker")
+    for chunk in _chunks(found):
+        for task_id, tag in session.connection().execute(
+            select(TaskTag.task_id, TaskTag.tag).where(col(TaskTag.task_id).in_(chunk)).order_by(TaskTag.tag)
+        ):
+            states[task_id]["tags"].append(tag)
+        for task_id, uuid in session.connection().execute(
+            select(TaskDependency.task_id, blocker.c.uuid).join(blocker, blocker.c.id == TaskDependency.blocker_id)
+            .where(col(TaskDependency.task_id).in_(chunk)).order_by(blocker.c.uuid)
+        ):  # fmt: skip
+            states[task_id]["depends"].append(uuid)
+    if whole:
+        for task_id in found:
+            states[task_id] |= {"children": [], "blocks": []}
+        dependent = _T.alias("dependent")
+        for chunk in _chunks(found):
+            for parent, uuid in session.connection().execute(
+                select(_T.c.parent_id, _T.c.uuid).where(_T.c.user_id == user_id, _T.c.parent_id.in_(chunk))
+            ):
+                states[parent]["children"].append(uuid)
+            for task_id, uuid in session.connection().execute(
+                select(TaskDependency.blocker_id, dependent.c.uuid).join(dependent, dependent.c.id == TaskDependency.task_id)
+                .where(col(TaskDependency.blocker_id).in_(chunk))
+            ):  # fmt: skip
+                states[task_id]["blocks"].append(uuid)
+    return states
+
+
+def _uuids_of(session: Session, user_id: int, ids: Iterable[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for chunk in _chunks(sorted(ids)):
+        found.update(session.connection().execute(select(_T.c.id, _T.c.uuid).where(_T.c.user_id == user_id, _T.c.id.in_(chunk))).all())
+    return found
+
+
+def _ids_of(session: Session, user_id: int, uuids: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(uuids))):
+        found.update(session.connection().execute(select(_T.c.uuid, _T.c.id).where(_T.c.user_id == user_id, _T.c.uuid.in_(chunk))).all())
+    return found
+
+
+def _series_states(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The series' fields that a change may write, by id (missing ones left out)."""
+    table, found = TaskSeries.__table__, {}
+    for chunk in _chunks(sorted(set(ids))):
+        for row in session.connection().execute(select(table).where(table.c.id.in_(chunk))):
+            found[row.id] = {name: _text(getattr(row, name)) if name == "first_due" else getattr(row, name) for name in _SERIES}
+    return found
+
+
+def _series_state(session: Session, series_id: int) -> dict[str, Any] | None:
+    return _series_states(session, [series_id]).get(series_id)
+
+
+class Recording:
+    """The tasks one write changes, watched from before the change to its end, in its transaction: call
+    `watch` (or `deleting`, `created`) as the write goes, then `save` before it ends."""
+
+    def __init__(
+        self, session: Session, user_id: int, *, own: bool = False, notes: bool = False, at: datetime | None = None
+    ) -> None:
+        self.session, self.user_id, self.own, self.notes, self.at = session, user_id, own, notes, at
+        self.before: dict[int, dict[str, Any] | None] = {}  # None: made by this write
+        self.gone: dict[int, tuple[str, dict[str, Any]]] = {}  # deleted: uuid, whole state before
+        self.series: dict[int, dict[str, Any] | None] = {}
+        self.extra: dict[str, Any] = {}
+
+    def watch(self, ids: Iterable[int]) -> None:
+        """Tasks about to change (their state now is their "before")."""
+        new = [i for i in dict.fromkeys(ids) if i not in self.before and i not in self.gone]
+        if new:
+            self.before.update(snapshot(self.session, self.user_id, new, own=self.own, notes=self.notes))
+
+    def created(self, ids: Iterable[int]) -> None:
+        for task_id in ids:
+            self.before.setdefault(task_id, None)
+
+    def deleting(self, ids: Iterable[int]) -> None:
+        """Tasks about to be deleted: their whole state, to make them again on undo."""
+        ids = [i for i in dict.fromkeys(ids) if i not in self.gone]
+        states = snapshot(self.session, self.user_id, ids, whole=True)
+        uuids = {row.id: row.uuid for row in _rows(self.session, self.user_id, ids)}
+        for task_id, state in states.items():
+            if self.before.get(task_id, 0) is None:  # made and deleted by the same write: nothing to log
+                del self.before[task_id]
+                continue
+            self.before.pop(task_id, None)
+            self.gone[task_id] = (uuids[task_id], state)
+
+    def watch_series(self, *series_ids: int | None) -> None:
+        """Series about to change (a completion moves `last_occurrence` on; an edit, the template)."""
+        new = [i for i in series_ids if i is not None and i not in self.series]
+        if new:
+            self.series.update(_series_states(self.session, new))
+
+    def series_made(self, series_id: int) -> None:
+        """A series this write started (undo stops it, redo starts it again)."""
+        self.series.setdefault(series_id, None)
+
+    def save(self, kind: str, summary: str | Callable[[list[dict[str, Any]]], str]) -> int | None:
+        """Log the change (nothing when nothing changed); the operation's id."""
+        self.session.flush()
+        ids = list(self.before)
+        plain = [i for i in ids if self.before[i] is not None]
+        made = [i for i in ids if self.before[i] is None]
+        after = snapshot(self.session, self.user_id, plain, own=self.own, notes=self.notes) if plain else {}
+        if made:
+            after |= snapshot(self.session, self.user_id, made, whole=True)
+        uuids = _uuids_of(self.session, self.user_id, ids)
+        changes = []
+        for task_id in ids:
+            now = after.get(task_id)
+            if now is None:  # deleted by some other path in this write: not ours to log
+                continue
+            was = self.before[task_id]
+            if was is None:
+                changes.append(entry(uuids[task_id], None, now))
+                continue
+            keys = [name for name in now if name != "version" and was.get(name) != now[name]]
+            if keys:  # updated_at always: what undo checks was not changed since (and gives back)
+                keys += [] if "updated_at" in keys or "updated_at" not in now else ["updated_at"]
+                changes.append(entry(uuids[task_id], {k: was.get(k) for k in keys}, {k: now[k] for k in keys}, now["title"]))
+        for task_id, (uuid, state) in self.gone.items():  # (its version kept: made again, it is one more)
+            changes.append(entry(uuid, state, None))
+        series = []
+        states = _series_states(self.session, self.series)
+        for series_id, was in self.series.items():
+            now = states.get(series_id)
+            if now is not None and was != now:
+                series.append({"id": series_id, "b": was if was is not None else {**now, "active": False}, "a": now})
+        if not changes and not series and not self.extra:
+            return None
+        if callable(summary):
+            summary = summary(changes)
+        return record(self.session, self.user_id, kind, summary, changes, series=series, at=self.at, **self.extra)
+
+
+def entry(uuid: str, before: dict[str, Any] | None, after: dict[str, Any] | None, title: str | None = None) -> dict[str, Any]:
+    """One task's part of an operation: its uuid, title (for messages), the fields before and after
+    (None: the task did not exist on that side)."""
+    title = title or (after or before or {}).get("title")
+    return {"u": uuid, "t": title, "b": before, "a": after}
+
+
+def record(
+    session: Session, user_id: int, kind: str, summary: str, changes: Sequence[dict[str, Any]], *,
+    series: Sequence[dict[str, Any]] = (), imported: dict[str, Any] | None = None, at: datetime | None = None,
+) -> int:
+    """Log one change, inside the transaction that makes it (so both commit or neither): one operation
+    and a row per task it touched (`changes`: `entry(...)`s). The user's undone operations go: a new
+    change ends the redo branch. The operation's id."""
+    session.exec(delete(Operation).where(col(Operation.user_id) == user_id, col(Operation.undone).is_(True)))
+    data: dict[str, Any] = {"tasks": list(changes)}
+    if series:
+        data["series"] = list(series)
+    if imported:
+        data["import"] = imported
+    summary = summary if len(summary) <= SUMMARY_MAX else summary[: SUMMARY_MAX - 1] + "…"
+    op = Operation(user_id=user_id, at=at or utcnow(), kind=kind[:20], summary=summary, changes=json.dumps(data, ensure_ascii=False))
+    session.add(op)
+    session.flush()
+    uuids = list(dict.fromkeys(change["u"] for change in changes))
+    for chunk in _chunks(uuids):
+        session.connection().execute(
+            insert(OperationTask), [{"operation_id": op.id, "task_uuid": uuid, "user_id": user_id} for uuid in chunk]
+        )
+    return op.id
+
+
+def count_words(n: int, what: str = "task") -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"
+
+
+# --- undo and redo -----------------------------------------------------------------------------------------
+
+
+class History:
+    """Undo, redo and each task's history, from the user's log."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    def state(self, user: UserView) -> HistoryState:
+        """What undo and redo would do now (their summaries)."""
+        with self.db.session() as session:
+            base = select(Operation.summary).where(Operation.user_id == user.id)
+            undo = session.exec(base.where(col(Operation.undone).is_(False)).order_by(col(Operation.id).desc()).limit(1)).first()
+            redo = session.exec(base.where(col(Operation.undone).is_(True)).order_by(col(Operation.id)).limit(1)).first()
+        return HistoryState(undo, redo)
+
+    def can_undo(self, user: UserView) -> bool:
+        return self.state(user).can_undo
+
+    def can_redo(self, user: UserView) -> bool:
+        return self.state(user).can_redo
+
+    def undo(self, user: UserView) -> Replayed:
+        """Undo the user's newest change that is not undone: all of it in one transaction, or nothing
+        (HistoryRefused says why; NothingToUndo when there is none)."""
+        return self._replay(user, redo=False)
+
+    def redo(self, user: UserView) -> Replayed:
+        """Apply again the oldest change undone (the one the last undo took back)."""
+        return self._replay(user, redo=True)
+
+    def _replay(self, user: UserView, *, redo: bool) -> Replayed:
+        from tui_tasks.services.tasks import note_change  # (tasks imports this module)
+
+        now = self.clock()
+        with self.db.session(write=True) as session:
+            relations.lock_user(session, user.id)
+            query = select(Operation).where(Operation.user_id == user.id, col(Operation.undone).is_(redo))
+            op = session.exec(query.order_by(col(Operation.id) if redo else col(Operation.id).desc()).limit(1).with_for_update()).first()
+            if op is None:
+                raise NothingToUndo("Nothing to redo" if redo else "Nothing to undo")
+            data = json.loads(op.changes)
+            replay = _Replay(session, user.id, now, redo, op)
+            if "import" in data:
+                replay.imported(data)
+            replay.tasks(data.get("tasks", []))
+            replay.series(data.get("series", []))
+            op.undone = not redo
+            op.changes = json.dumps(data, ensure_ascii=False)
+            session.add(op)
+            note_change(session, user.id)
+            return replay.result(op.kind, op.summary)
+
+    def entries(self, user: UserView, task_uuid: str, limit: int = 20) -> list[HistoryEntry]:
+        """The task's history, newest first: each change that touched it, with its own lines."""
+        limit = max(1, min(int(limit), 200))
+        with self.db.session() as session:
+            rows = session.exec(
+                select(Operation).join(OperationTask, col(OperationTask.operation_id) == col(Operation.id))
+                .where(OperationTask.user_id == user.id, OperationTask.task_uuid == task_uuid, Operation.user_id == user.id)
+                .order_by(col(OperationTask.operation_id).desc()).limit(limit)
+            ).all()  # fmt: skip
+            found = []
+            for op in rows:
+                data = json.loads(op.changes)
+                mine = next((c for c in data.get("tasks", ()) if c["u"] == task_uuid), None)
+                lines = describe(mine["b"], mine["a"]) if mine else []
+                found.append(HistoryEntry(op.at, op.kind, op.summary, tuple(lines), op.undone))
+        return found
+
+
+class _Replay:
+    """One undo or redo being applied, in its transaction."""
+
+    def __init__(self, session: Session, user_id: int, now: datetime, redo: bool, op: Operation) -> None:
+        self.session, self.user_id, self.now, self.redo, self.op = session, user_id, now, redo, op
+        self.old, self.new = ("b", "a") if redo else ("a", "b")
+        self.verb = "redo" if redo else "undo"
+        self.changed: list[int] = []
+        self.removed: list[int] = []
+        self.created: list[int] = []
+        self.many = False
+
+    def refuse(self, title: str | None, what: str) -> None:
+        raise HistoryRefused(f"“{title or 'A task'}” {what}: {self.verb} would overwrite that")
+
+    def _load(self, uuids: Sequence[str]) -> dict[str, Task]:
+        rows: dict[str, Task] = {}
+        for chunk in _chunks(list(uuids)):
+            found = self.session.exec(select(Task).where(Task.user_id == self.user_id, col(Task.uuid).in_(chunk)).with_for_update())
+            rows.update((row.uuid, row) for row in found)
+        return rows
+
+    def tasks(self, changes: list[dict[str, Any]]) -> None:
+        rows = self._load([c["u"] for c in changes])
+        wanted = sorted({c[self.new]["series_id"] for c in changes if (c[self.new] or {}).get("series_id") is not None})
+        self.series_ids = set(self.session.exec(select(TaskSeries.id).where(
+            TaskSeries.user_id == self.user_id, col(TaskSeries.id).in_(wanted))).all()) if wanted else set()  # fmt: skip
+        olds = [c[self.old] for c in changes if c[self.old]]
+        links = any(key in old for old in olds for key in ("tags", "depends", "parent"))
+        current = snapshot(self.session, self.user_id, [row.id for row in rows.values()], own=not links,
+                           notes=any("notes" in old for old in olds))  # fmt: skip
+        for change in changes:  # every check first: refused, nothing was written
+            row, old = rows.get(change["u"]), change[self.old]
+            if old is None:
+                if row is not None:
+                    self.refuse(row.title, "was made again after this")
+            elif row is None:
+                raise HistoryRefused(f"“{change['t'] or 'A task'}” was deleted after this: {self.verb} cannot change it")
+            elif any(current[row.id].get(key) != value for key, value in old.items() if key not in _NOT_COMPARED):
+                self.refuse(row.title, f"was changed after this ({ago(self.now - _aware(row.updated_at))})")
+        for change in changes:
+            if change[self.new] is None:
+                row = rows.pop(change["u"])
+                self.removed.append(row.id)
+                self.session.delete(row)
+        self.session.flush()
+        inserted = []
+        for change in changes:
+            state = change[self.new]
+            if state is not None and change["u"] not in rows:
+                row = self._insert(change["u"], state)
+                rows[change["u"]] = row
+                inserted.append(change)
+            elif state is not None:
+                row = rows[change["u"]]
+                row.updated_at = self.now
+                self._own(row, state)
+                row.version += 1
+                self.changed.append(row.id)
+        self.session.flush()
+        ids = _ids_of(self.session, self.user_id, [u for c in changes if c[self.new] for u in _linked(c[self.new])])
+        ids.update((u, row.id) for u, row in rows.items())
+        for change in changes:
+            if change[self.new] is not None:
+                self._links(rows[change["u"]], change[self.new], ids)
+        self.session.flush()
+
+    def _insert(self, uuid: str, state: dict[str, Any]) -> Task:
+        row = Task(user_id=self.user_id, title=state["title"], created_at=_moment(state["created_at"]), updated_at=self.now,
+                   uuid=uuid, version=state.get("version", 0) + 1)  # fmt: skip
+        self._own(row, state)
+        self.session.add(row)
+        self.session.flush()
+        self.created.append(row.id)
+        return row
+
+    def _own(self, row: Task, state: dict[str, Any]) -> None:
+        for name in _OWN:
+            if name in state:
+                setattr(row, name, _moment(state[name]) if name in _TIMES else state[name])
+        if state.get("series_id") is not None and state["series_id"] not in self.series_ids:
+            row.series_id = row.occurrence = None  # its series is gone (a deleted account's: kept for safety)
+
+    def _links(self, row: Task, state: dict[str, Any], ids: dict[str, int]) -> None:
+        try:
+            if "parent" in state:
+                parent = ids.get(state["parent"]) if state["parent"] else None
+                if parent != row.parent_id:
+                    relations.check_parent(self.session, self.user_id, row.id, parent)
+                    row.parent_id = parent
+            if "depends" in state:
+                relations.set_depends(self.session, self.user_id, row.id, [ids[u] for u in state["depends"] if u in ids])
+        except ValidationError as exc:
+            raise HistoryRefused(f"“{row.title}”: {self.verb} is refused: {exc.message[0].lower()}{exc.message[1:]}") from None
+        if "notes" in state:
+            self.session.exec(delete(Annotation).where(col(Annotation.task_id) == row.id))
+            if state["notes"]:
+                self.session.exec(insert(Annotation), params=[
+                    {"task_id": row.id, "user_id": self.user_id, "entry": _moment(at), "text": text} for at, text in state["notes"]
+                ])  # fmt: skip
+        if "tags" in state:
+            self.session.exec(delete(TaskTag).where(col(TaskTag.task_id) == row.id))
+            if state["tags"]:
+                self.session.exec(insert(TaskTag), params=[{"task_id": row.id, "tag": t, "user_id": self.user_id} for t in state["tags"]])
+        children = [ids[u] for u in state.get("children", ()) if u in ids]
+        if children:
+            self.session.exec(update(Task).where(Task.user_id == self.user_id, col(Task.id).in_(children),
+                                                 col(Task.parent_id).is_(None)).values(parent_id=row.id))  # fmt: skip
+        blocks = [ids[u] for u in state.get("blocks", ()) if u in ids]
+        if blocks:
+            held = set(self.session.exec(select(TaskDependency.task_id).where(TaskDependency.blocker_id == row.id)).all())
+            rows = [{"task_id": t, "blocker_id": row.id, "user_id": self.user_id} for t in blocks if t not in held]
+            if rows:
+                self.session.exec(insert(TaskDependency), params=rows)
+
+    def series(self, changes: list[dict[str, Any]]) -> None:
+        """Series as they were, where that is safe: only if each is still as this operation left it (a
+        completion undone moves `last_occurrence` back unless another instance came meanwhile)."""
+        for change in changes:
+            row = self.session.get(TaskSeries, change["id"])
+            if row is None or row.user_id != self.user_id or _series_state(self.session, row.id) != change[self.old]:
+                continue
+            for name, value in change[self.new].items():
+                setattr(row, name, _moment(value) if name == "first_due" else value)
+            row.updated_at = self.now
+
+    def imported(self, data: dict[str, Any]) -> None:
+        """An import: undo deletes the tasks it added (an id range) and deactivates the series it made;
+        redo makes them again from their states kept at the undo (up to REDO_IMPORT_MAX)."""
+        info = data["import"]
+        if self.redo:
+            if info.get("dropped"):
+                raise HistoryRefused(f"An import of {count_words(info['count'])} cannot be redone (over {REDO_IMPORT_MAX}): "
+                                     "import the file again")  # fmt: skip
+            self._series_active(info.get("series", ()), True)
+            return  # the tasks are entries now (see below)
+        first, last, count = info.get("first"), info.get("last"), info.get("count", 0)
+        if count:
+            rows = self.session.connection().execute(
+                select(_T.c.id, _T.c.title, _T.c.version, _T.c.updated_at, _T.c.created_at)
+                .where(_T.c.user_id == self.user_id, _T.c.id.between(first, last))
+            ).all()  # fmt: skip
+            if len(rows) < count:
+                raise HistoryRefused(f"{count_words(count - len(rows))} of this import {'was' if count - len(rows) == 1 else 'were'} "
+                                     "deleted after it: undo would not find them")  # fmt: skip
+            # Changed since by something outside the log: a later version, and a time after the import's
+            # (changes through the log were undone before this, and gave back their updated_at).
+            at = _aware(self.op.at)
+            moved = next((row for row in rows if row.version != 1 and _aware(row.updated_at) > at), None)
+            if moved is not None:
+                self.refuse(moved.title, f"was changed after this ({ago(self.now - _aware(moved.updated_at))})")
+            ids = [row.id for row in rows]
+            if count <= REDO_IMPORT_MAX:
+                states = snapshot(self.session, self.user_id, ids, whole=True)
+                uuids = _uuids_of(self.session, self.user_id, ids)
+                data["tasks"] = [entry(uuids[i], None, state) for i, state in states.items()] + data.get("tasks", [])
+                for change in data["tasks"][: len(states)]:
+                    change["a"].pop("version", None)
+                info["count"] = 0  # from now on they are plain entries: redo and a second undo use them
+            else:
+                info["dropped"] = True
+                for chunk in _chunks(ids):
+                    self.session.connection().execute(_T.delete().where(_T.c.id.in_(chunk)))
+                self.removed += ids
+            self.many = True
+        self._series_active(info.get("series", ()), False)
+
+    def _series_active(self, ids: Sequence[int], active: bool) -> None:
+        if ids:
+            self.session.exec(update(TaskSeries).where(TaskSeries.user_id == self.user_id, col(TaskSeries.id).in_(list(ids)))
+                              .values(active=active, updated_at=self.now))  # fmt: skip
+
+    def result(self, kind: str, summary: str) -> Replayed:
+        many = self.many or len(self.changed) + len(self.removed) + len(self.created) > MANY
+        if many:
+            return Replayed(kind, summary, self.redo, many=True)
+        return Replayed(kind, summary, self.redo, tuple(self.changed), tuple(self.removed), tuple(self.created))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _linked(state: dict[str, Any]) -> list[str]:
+    return [u for u in (state.get("parent"), *state.get("depends", ()), *state.get("children", ()), *state.get("blocks", ())) if u]
