@@ -1,7 +1,12 @@
-"""Search box and the list's current filter, sort and match count."""
+"""Search box and the list's current filter, sort and match count. The box reads the filter language
+(filter_language): recognised fields are coloured as they are typed, and the first mistake is said in place
+of the counts, without stopping the typing."""
 
 from __future__ import annotations
 
+from rich.highlighter import Highlighter
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -9,14 +14,40 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Label
 
-from tui_tasks.domain import SortField, TaskQuery
+from tui_tasks.domain import SortField, TaskQuery, utcnow
+from tui_tasks.filter_language import Highlights, highlights
 
 NARROW = 70  # below this width the filter and sort are said in short
 SORT_NAMES = {SortField.URGENCY: "next"}  # what people call an order, where that is not its value
 
 
+STYLES = {"tag": "bold green", "project": "bold magenta", "priority": "bold yellow", "due": "bold cyan",
+          "is": "bold blue", "text": "italic", "negated": "strike"}  # fmt: skip
+ERROR_STYLE = "underline red"
+
+
 def sort_name(field: SortField) -> str:
     return SORT_NAMES.get(field, field.value)
+
+
+class FilterHighlighter(Highlighter):
+    """Colours the fields of the filter language in the search box, and underlines its first mistake."""
+
+    def __init__(self) -> None:
+        self._last: tuple[str, Highlights] | None = None
+
+    def read(self, value: str) -> Highlights:
+        """The highlights of `value` (the last one is kept: the box draws it once a line, a key at a time)."""
+        if self._last is None or self._last[0] != value:
+            self._last = (value, highlights(value, utcnow()))
+        return self._last[1]
+
+    def highlight(self, text: Text) -> None:
+        shown = self.read(text.plain)
+        for start, end, kind in shown.spans:
+            text.stylize(STYLES.get(kind, ""), start, end)
+        if shown.error is not None:
+            text.stylize(ERROR_STYLE, shown.error.start, shown.error.end)
 
 
 class SearchInput(Input):
@@ -39,15 +70,19 @@ class FilterBar(Horizontal):
     class SearchLeft(Message):
         """The user left the search box (escape)."""
 
+    DEFAULT_CSS = "FilterBar #filter-state { max-width: 50%; text-wrap: nowrap; text-overflow: ellipsis; }"
+
     query_options: reactive[TaskQuery] = reactive(TaskQuery, init=False)
     matching: reactive[int | None] = reactive(None)
+    problem: reactive[str | None] = reactive(None)  # the search's first mistake, said in place of the counts
 
     def __init__(self, query_options: TaskQuery) -> None:
         super().__init__()
         self.set_reactive(FilterBar.query_options, query_options)
 
     def compose(self) -> ComposeResult:
-        yield SearchInput(placeholder="/ search title, notes, project, #tag", id="search", compact=True)
+        yield SearchInput(placeholder="/ search title, notes, project, #tag", id="search", compact=True,
+                          highlighter=FilterHighlighter())
         yield Label(id="filter-state")
 
     def on_mount(self) -> None:
@@ -60,10 +95,27 @@ class FilterBar(Horizontal):
     def watch_matching(self) -> None:
         self._describe()
 
+    def watch_problem(self) -> None:
+        self._describe()
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self, event: Input.Changed) -> None:
+        """Say the first mistake as it is typed (the event goes on up to the screen, which runs the search)."""
+        highlighter = event.input.highlighter
+        shown = highlighter.read(event.value) if isinstance(highlighter, FilterHighlighter) else highlights(event.value, utcnow())
+        self.problem = None if shown.error is None else shown.error.message
+
     def on_resize(self) -> None:
         self._describe()
 
     def _describe(self) -> None:
+        label = self.query_one("#filter-state", Label)
+        label.set_class(self.problem is not None, "-error")
+        if self.problem is not None:
+            narrow = self.size.width and self.size.width < NARROW
+            message = self.problem.split(" — ")[0] if narrow else self.problem  # the hint needs room
+            label.update(Text(f"✗ {message}", style="bold red"))
+            return
         options = self.query_options
         arrow = "↓" if options.descending else "↑"
         if self.size.width and self.size.width < NARROW:  # the search box keeps room to type in
@@ -72,4 +124,4 @@ class FilterBar(Horizontal):
         else:
             count = "" if self.matching is None else f"{self.matching} shown · "
             text = f"{count}filter [b]{options.filter.value}[/] · sort [b]{sort_name(options.sort)} {arrow}[/]"
-        self.query_one("#filter-state", Label).update(text)
+        label.update(text)

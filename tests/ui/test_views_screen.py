@@ -1,0 +1,145 @@
+"""The search box's filter language on screen (inline mistakes, coloured fields) and the views picker."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import PASSWORD, add_demo_tasks, make_app, settle
+from tui_tasks.domain import SortField
+from tui_tasks.services.views import views_of
+from tui_tasks.ui.screens.confirm import ConfirmScreen
+from tui_tasks.ui.screens.views import ViewsScreen
+from tui_tasks.ui.widgets.filter_bar import FilterBar
+
+
+async def log_in(pilot) -> None:
+    """Start the session as the log-in screen does once the password is checked (the log-in screen's own
+    keys are its tests' business)."""
+    from tui_tasks.ui.messages import LoggedIn
+    from tui_tasks.ui.screens.task_list import TaskListScreen
+
+    await pilot.pause()
+    pilot.app.post_message(LoggedIn(pilot.app.services.accounts.log_in("ada@example.com", PASSWORD)))
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, TaskListScreen), pilot.app.screen
+
+
+def state(app) -> str:
+    return str(app.screen.query_one("#filter-state").render())
+
+
+async def test_a_mistake_is_said_inline_as_it_is_typed_and_goes_when_fixed(ui_settings, ui_services, demo_user, fixed_clock):
+    add_demo_tasks(ui_services, demo_user, fixed_clock)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await pilot.press("slash", *"prio:high")
+        bar = app.screen.query_one(FilterBar)
+        assert bar.problem == "unknown field 'prio' — try project:, #tag, !high, due:, is:"
+        assert state(app).startswith("✗ unknown field 'prio' — try project:")
+        await pilot.press(*" milk")  # typing goes on meanwhile
+        assert app.screen.query_one("#search").value == "prio:high milk"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        for _ in range(len("prio:high milk")):
+            await pilot.press("backspace")
+        await pilot.press(*"!high")
+        assert bar.problem is None and "✗" not in state(app)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.screen.query_one("#search").has_focus
+
+
+async def test_recognised_fields_are_coloured_in_the_search_box(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        box = app.screen.query_one("#search")
+        box.value = "milk project:home !zz"
+        styled = box._value
+        spans = {(s.start, s.end): str(s.style) for s in styled.spans}
+        assert spans[(5, 17)] == "bold magenta" and spans[(18, 21)] == "underline red"
+
+
+async def test_a_narrow_bar_says_the_mistake_without_its_hint(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(50, 20)) as pilot:
+        await log_in(pilot)
+        await pilot.press("slash", *"is:later")
+        assert state(app).startswith("✗ unknown state 'later'") and "try" not in state(app)
+
+
+async def views_screen(pilot, filter_text="project:home !high", sort=SortField.DUE, descending=False):
+    chosen = []
+    pilot.app.push_screen(ViewsScreen(pilot.app.user, filter_text, sort, descending), chosen.append)
+    await settle(pilot)
+    return chosen
+
+
+def listed(app) -> list[str]:
+    return [view.name for view in app.screen.views]
+
+
+async def test_the_views_screen_lists_the_defaults_and_enter_chooses_one(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        chosen = await views_screen(pilot)
+        assert listed(app) == ["Inbox", "Today", "Upcoming", "Overdue", "Waiting", "Done"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        [view] = chosen
+        assert (view.name, view.filter, view.sort) == ("Today", "is:pending due<=today", SortField.DUE)
+        assert not isinstance(app.screen, ViewsScreen)
+
+
+async def test_save_rename_move_and_delete_from_the_screen(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        chosen = await views_screen(pilot)
+        await pilot.press("s", *"Home urgent", "enter")
+        await settle(pilot)
+        assert listed(app)[-1] == "Home urgent"
+        assert app.screen.query_one("#views").highlighted == 6  # the cursor on the view saved
+        await pilot.press("r", *" now", "enter")  # the name box starts with the old name
+        await settle(pilot)
+        assert listed(app)[-1] == "Home urgent now"
+        await pilot.press("shift+up")
+        await settle(pilot)
+        assert listed(app)[-2:] == ["Home urgent now", "Done"]
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Home urgent now" not in listed(app)
+        stored = [v.name for v in views_of(ui_services).list(demo_user)]
+        assert stored == listed(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert chosen == [None]
+
+
+async def test_a_refused_save_is_said_in_the_screen(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await views_screen(pilot, filter_text="prio:x")
+        await pilot.press("s", *"Broken", "enter")
+        await settle(pilot)
+        error = str(app.screen.query_one("#views-error").render())
+        assert error.startswith("The filter has a mistake: unknown field 'prio'")
+        await pilot.press("s", "enter")  # an empty name
+        await settle(pilot)
+        assert str(app.screen.query_one("#views-error").render()) == "View name is required"
+        assert isinstance(app.screen, ViewsScreen) and "Broken" not in listed(app)
+
+
+async def test_a_view_deleted_elsewhere_is_said_not_found(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await views_screen(pilot)
+        views_of(ui_services).delete(demo_user, app.screen.views[0].id)  # another window
+        await pilot.press("r", *"x", "enter")
+        await settle(pilot)
+        assert str(app.screen.query_one("#views-error").render()) == "View not found (it may have been deleted)"
