@@ -99,13 +99,12 @@ def header(width: int) -> list[Piece]:
 
 
 def count_text(count: int, room: int) -> str:
-    """A day's count in `room` cells: the number, with "task(s)" when there is room; "99+" style when the
+    """A day's count in `room` cells: the number, with "task(s)" when there is room; "9+" style when the
     number itself does not fit."""
     if count <= 0:
         return ""
-    words = f"{count} task{'s' if count != 1 else ''}"
-    if len(words) <= room:
-        return words
+    if room >= len("99 tasks"):  # words for every count or for none: "2" beside "1 task" reads oddly
+        return f"{count} task{'s' if count != 1 else ''}"
     if len(str(count)) <= room:
         return str(count)
     return "9" * max(1, room - 1) + "+" if room >= 2 else "+"

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Label
 
 from tui_tasks.agenda_model import AgendaView
 from tui_tasks.dates import DAY_ABBR, MONTH_ABBR
+from tui_tasks.ui.agenda_rows import NARROW
 from tui_tasks.ui.messages import ChangesPolled
 from tui_tasks.ui.widgets.agenda_list import AgendaList
 from tui_tasks.ui.widgets.status_bar import StatusBar
@@ -48,13 +49,14 @@ class AgendaScreen(Screen[int | None]):
     DEFAULT_CSS = """
     AgendaScreen #agenda-header { height: 1; padding: 0 1; background: $primary-muted; color: $text; text-style: bold; }
     AgendaScreen #agenda-title { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
-    AgendaScreen #agenda-date { width: auto; }
+    AgendaScreen #agenda-date { width: auto; padding-left: 2; }
     """
     COMMAND_CATEGORY = "Agenda"
     BINDINGS = [
         Binding("escape,q", "close", "Back", id="agenda.back"),
-        Binding("enter", "choose", "Go to task", id="agenda.open", show=True, priority=False),
-        Binding("r", "reload", "Refresh", id="agenda.refresh"),
+        Binding("enter", "choose", "Open", id="agenda.open", key_display="⏎", priority=True),
+        Binding("r", "reload", "Refresh", id="agenda.refresh", show=False),  # changes elsewhere show by themselves
+        Binding("question_mark", "help", "Keys", id="agenda.help"),
     ]
 
     def __init__(self) -> None:
@@ -71,7 +73,6 @@ class AgendaScreen(Screen[int | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#agenda-title", Label).update(Content(f"Agenda  ·  {self.app.user.display_name}"))  # not markup
         self.query_one(AgendaList).focus()
         self.action_reload()
         self.poll_changes()
@@ -99,12 +100,21 @@ class AgendaScreen(Screen[int | None]):
     @on(AgendaLoaded)
     def _loaded(self, event: AgendaLoaded) -> None:
         self.view = event.view
-        today = event.view.today
-        total = event.view.total
-        self.query_one("#agenda-date", Label).update(
-            f"{total} pending  ·  {DAY_ABBR[today.weekday()]} {today.day} {MONTH_ABBR[today.month - 1]}"
-        )
+        self._show_header()
         self.query_one(AgendaList).show_agenda(event.view)
+
+    def on_resize(self) -> None:
+        self._show_header()
+
+    def _show_header(self) -> None:
+        """'Agenda · name' and 'N pending · Tue 10 Mar'; below 60 columns 'Agenda' and 'N · Tue 10 Mar'."""
+        narrow = self.size.width < NARROW
+        name = "" if narrow else f"  ·  {self.app.user.display_name}"
+        self.query_one("#agenda-title", Label).update(Content(f"Agenda{name}"))  # not markup
+        if self.view is not None:
+            today, total = self.view.today, self.view.total
+            day = f"{DAY_ABBR[today.weekday()]} {today.day} {MONTH_ABBR[today.month - 1]}"
+            self.query_one("#agenda-date", Label).update(f"{total}  ·  {day}" if narrow else f"{total} pending  ·  {day}")
 
     def action_choose(self) -> None:
         task_id = self.query_one(AgendaList).current_task_id()
@@ -113,7 +123,13 @@ class AgendaScreen(Screen[int | None]):
 
     @on(AgendaList.TaskChosen)
     def _chosen(self, event: AgendaList.TaskChosen) -> None:
+        """A click on a task."""
         self.dismiss(event.task_id)
+
+    def action_help(self) -> None:
+        from tui_tasks.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -56,10 +56,12 @@ class MonthScreen(Screen[int | None]):
     COMMAND_CATEGORY = "Month"
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="month.back"),
-        Binding("pageup,left_square_bracket", "shift_month(-1)", "Month before", id="month.previous", key_display="["),
-        Binding("pagedown,right_square_bracket", "shift_month(1)", "Month after", id="month.next", key_display="]"),
-        Binding("t", "today", "Today", id="month.today"),
+        # The footer shows the pair as one entry ("[ ] Month"): it fits in 40 columns.
+        Binding("pageup,left_square_bracket", "shift_month(-1)", "Month", id="month.previous", key_display="[ ]"),
+        Binding("pagedown,right_square_bracket", "shift_month(1)", "Next month", id="month.next", show=False),
+        Binding("t", "today", "Today", id="month.today", show=False),
         Binding("r", "reload", "Refresh", id="month.refresh", show=False),
+        Binding("question_mark", "help", "Keys", id="month.help"),
     ]
 
     def __init__(self) -> None:
@@ -176,6 +178,11 @@ class MonthScreen(Screen[int | None]):
 
     def action_today(self) -> None:
         self.grid.go_today()
+
+    def action_help(self) -> None:
+        from tui_tasks.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
 
     def action_back(self) -> None:
         """From the day list back to the grid; from the grid, close the screen."""

@@ -21,7 +21,7 @@ class AgendaList(OptionList):
     """Headings and tasks; the cursor moves over tasks only, and Enter says which task was chosen."""
 
     DEFAULT_CSS = """
-    AgendaList { height: 1fr; border: none; padding: 0; background: $surface; }
+    AgendaList { height: 1fr; border: none; padding: 0; background: $surface; scrollbar-gutter: stable; }
     AgendaList:focus { border: none; }
     """
     BINDINGS = [
@@ -57,7 +57,9 @@ class AgendaList(OptionList):
             self._rebuild()
 
     def _line_width(self) -> int:
-        return max(20, self.scrollable_content_region.width or self.size.width or 80)
+        """The cells a line has: the list's width less the options' padding (a longer line would wrap)."""
+        padding = self.get_component_styles("option-list--option").padding.width
+        return max(20, (self.scrollable_content_region.width or self.size.width or 80) - padding)
 
     def _rebuild(self) -> None:
         """Options for what is shown, at this width; the cursor stays on its task if it is still there."""

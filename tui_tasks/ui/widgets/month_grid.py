@@ -26,7 +26,7 @@ class MonthGrid(Widget, can_focus=True):
         Binding("right,l", "move(1)", "Day after", show=False, id="month.right"),
         Binding("up,k", "move(-7)", "Week before", show=False, id="month.up"),
         Binding("down,j", "move(7)", "Week after", show=False, id="month.down"),
-        Binding("enter", "open", "List the day", id="month.open", key_display="⏎"),
+        Binding("enter", "open", "Day", id="month.open", key_display="⏎"),
     ]
 
     class MonthChanged(Message):
