@@ -10,6 +10,7 @@ from tests.ui.conftest import settle
 from tui_tasks.ui.screens.task_form import TaskFormScreen
 
 SIZES = [(40, 15), (80, 24)]
+ALL_SIZES = [(40, 15), (80, 24), (120, 40), (200, 60)]
 
 
 def typing(keys: tuple[str, ...] = (), focus: str = "", **fields: str):
@@ -31,12 +32,15 @@ def typing(keys: tuple[str, ...] = (), focus: str = "", **fields: str):
     return run_before
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 class TestTaskForm:
+    @pytest.mark.parametrize("size", ALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
     def test_new_task_form(self, snap_compare, snapshot_app, size):
         """'New task', the title focused; the hints of Due, Wait, Repeat; Repeat's preview says 'does not
-        repeat'. At 40x15 the fields scroll and Save/Cancel stay at the bottom."""
+        repeat'. At 40x15 the fields scroll and Save/Cancel stay at the bottom; from 80x24 up every field
+        shows in a box 80 wide, centred."""
         assert snap_compare(snapshot_app(), run_before=typing(), terminal_size=size)
+
+    @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 
     def test_previews_say_what_the_text_means(self, snap_compare, snapshot_app, size):
         """Due 'fri 5pm' previews 'Fri 13 Mar 2026 17:00 UTC', Wait 'mon' 'Mon 16 Mar 2026', Repeat 'every 2

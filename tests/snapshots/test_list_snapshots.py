@@ -61,6 +61,29 @@ class TestListWithSubtasks:
         assert snap_compare(snapshot_app(), run_before=with_tree, terminal_size=size)
 
 
+@pytest.mark.parametrize("size", ALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+class TestEverySize:
+    def test_columns_fit_the_width_with_selected_rows(self, snap_compare, snapshot_app, size):
+        """The tree and a long-titled task with five tags, 'Book flights' and 'Buy milk' selected ('●' in
+        the first column, the selection's background). 200x60: tags whole ('#quarterly #finance #board
+        #deadline #report'), the title column widest. 120x40 and 80x24: every column, none cut mid-word
+        beyond its own ellipsis. 40x15: done, title and due only, priority as '!'..'!!!' before titles. No
+        horizontal scrollbar at any size."""
+
+        async def run_before(pilot) -> None:
+            await with_tree(pilot)
+            app = pilot.app
+            add(app, "Prepare the quarterly report for the board with every department's figures "
+                     "#quarterly #finance #board #deadline #report project:work")  # fmt: skip
+            app.screen.reload()
+            await settle(pilot)
+            table = app.screen.query_one("TaskTable")
+            table.set_selected({t.id for t in table.tasks.values() if t.title in ("Book flights", "Buy milk")})
+            await settle(pilot)
+
+        assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=size)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
 class TestQuickAdd:
     def test_quick_add_line_highlights_and_previews(self, snap_compare, snapshot_app, size):

@@ -25,7 +25,7 @@ def used(width: int, needs=FULL) -> int:
 def test_at_200_columns_tags_are_as_wide_as_they_need_and_the_title_keeps_the_rest():
     needs = FULL | {"tags": 60}  # longer than the cap: there is room, so not cut
     got = widths(200, needs)
-    assert got["tags"] == 60 and got["project"] == 10 and got["due"] == 14 and got["priority"] == 6
+    assert got["tags"] == 60 and got["project"] == 10 and got["due"] == 14 and got["priority"] == len("Priority")
     assert got["title"] > 60 and used(200, needs) == 200
 
 
@@ -52,9 +52,11 @@ def test_columns_nothing_holds_are_not_shown():
 
 
 def test_a_column_is_as_wide_as_its_content_and_its_short_label_within_its_cap():
-    got = plan_columns(120, {"title": 30, "priority": 4, "due": 2, "project": 50})
-    assert ("priority", "Pri", 4) in got and ("due", "Due", 3) in got
-    assert dict((k, w) for k, _l, w in got)["project"] == 50  # room left: past its cap of 20
+    tight = plan_columns(46, {"title": 30, "priority": 4, "due": 2})  # no room to spare
+    assert tight == (("done", " ", 1), ("title", "Title", 30), ("priority", "Pri", 4), ("due", "Due", 3))
+    roomy = dict((k, (label, w)) for k, label, w in plan_columns(120, {"title": 30, "priority": 4, "due": 2, "project": 50}))
+    assert roomy["priority"] == ("Priority", 8) and roomy["due"] == ("Due", 3)
+    assert roomy["project"] == ("Project", 50)  # room left: past its cap
 
 
 def test_priority_marks():

@@ -1,9 +1,10 @@
 """The task table's columns for a width and for what the rows held contain, without Textual.
 
 Each column but the title is as wide as its longest cell among the rows held (at least its short label),
-up to a cap: priority 6 ("medium"), due 16 (`describe_due`'s longest), project 20, tags 40. The title takes
+up to a cap: priority 6 ("medium"), due 16 (`describe_due`'s longest), project 16, tags 24. The title takes
 the rest. Room left once the title has all it needs goes to tags, then project, past their caps, so a
-long tag list is never cut beside empty columns. A column no row has anything in is not shown.
+long tag list is never cut beside empty columns; then to headings ("Priority" for "Pri"). A column no row
+has anything in is not shown.
 
 When the title would get less than TITLE_FLOOR (or its longest cell, if shorter), columns drop in this
 order, each only if still short: **project first, then tags, then priority** (its mark then goes in front
@@ -22,7 +23,7 @@ PADDING = 2  # a DataTable cell's padding, one each side
 ORDER = ("done", "title", "priority", "due", "project", "tags")
 LABELS = {"done": (" ", " "), "title": ("Title", "Title"), "priority": ("Priority", "Pri"),
           "due": ("Due", "Due"), "project": ("Project", "Proj"), "tags": ("Tags", "Tags")}  # fmt: skip
-CAPS = {"priority": 6, "due": 16, "project": 20, "tags": 40}
+CAPS = {"priority": 6, "due": 16, "project": 16, "tags": 24}
 DROP_ORDER = ("project", "tags", "priority")
 GROW_ORDER = ("tags", "project")  # who gets room the title does not need, past its cap
 TITLE_FLOOR = 24
@@ -54,6 +55,11 @@ def plan_columns(width: int, needs: Mapping[str, int]) -> tuple[Column, ...]:
             if extra > 0:
                 wanted[key] += extra
                 spare -= extra
+    for key in wanted:  # full headings where the room allows
+        extra = len(LABELS[key][0]) - wanted[key]
+        if 0 < extra <= spare:
+            wanted[key] += extra
+            spare -= extra
     widths = {"done": 1, "title": max(TITLE_MIN, title_room()), **wanted}
     return tuple((key, label_for(key, widths[key]), widths[key]) for key in ORDER if key in widths)
 

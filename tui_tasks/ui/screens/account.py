@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 PASSWORD_FIELDS = ("old_password", "new_password", "confirm_password")
 DELETE_HINT = "Deletes the account and all its tasks for good. Confirm with your password."
+NARROW = 60  # columns below which labels go above their fields
 PROFILE_ROWS = (("Email", "email"), ("Display name", "name"), ("Member since", "since"), ("Tasks", "counts"))
 
 
@@ -52,6 +53,7 @@ class AccountScreen(Screen[None]):
         Binding("ctrl+l", "app.log_out", "Log out", id="account.log_out", show=False),
     ]
 
+    _narrow: bool | None = None  # the layout in force: labels above their fields (True) or beside them
     busy: reactive[str] = reactive("")  # the section whose service call is running: "", "password" or "delete"
 
     def compose(self) -> ComposeResult:
@@ -81,6 +83,29 @@ class AccountScreen(Screen[None]):
                 yield ErrorLabel(id="delete_password-error")
         yield StatusBar()
         yield Footer(compact=True)
+
+    def on_resize(self) -> None:
+        self._fit(self.size.width < NARROW)
+
+    def _fit(self, narrow: bool) -> None:
+        """Below NARROW columns each label goes above its field, full width, so no field or button is
+        squeezed out of sight. Inline styles: the app's stylesheet sets the wide layout, and it outranks a
+        screen's DEFAULT_CSS."""
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        for row in self.query(".account-row"):
+            row.styles.layout = "vertical" if narrow else "horizontal"
+        for label in self.query(".account-label"):
+            if narrow:
+                label.styles.width = "100%"
+            else:
+                label.styles.clear_rule("width")
+        for widget in (*self.query(ErrorLabel), *self.query(".account-buttons"), self.query_one("#delete-account")):
+            if narrow:
+                widget.styles.margin = (0, 0, 0, 0)
+            else:
+                widget.styles.clear_rule("margin")
 
     def _field(self, name: str, label: str, placeholder: str) -> ComposeResult:
         with Horizontal(classes="account-row"):

@@ -102,6 +102,12 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
             self._preview(name)
         self.query_one("#title", Input).focus()
 
+    def on_descendant_focus(self, event) -> None:
+        """Scroll the focused field (label, input, preview, error) into view once laid out: a preview or an
+        error that appears above it moves it, and at 40x15 only a few fields show at once."""
+        field = next((node for node in event.widget.ancestors_with_self if node.has_class("field")), event.widget)
+        self.call_after_refresh(field.scroll_visible, animate=False)
+
     def _values(self) -> FormText:
         lines = {name: self.query_one(f"#{name}", Input).value for name in LINE_FIELDS}
         return FormText(description=self.query_one(TextArea).text, priority=self.query_one(Select).value, **lines)
