@@ -219,3 +219,30 @@ def test_the_history_survives_closing_and_reopening_the_database(services, setti
 def test_undo_of_nothing_says_so(services, alice, history):
     with pytest.raises(NothingToUndo, match="^Nothing to undo$"):
         history.undo(alice)
+
+
+def test_an_edit_that_starts_repeating_is_undone_and_redone(services, alice, history):
+    task = services.tasks.create(alice, TaskDraft("Standup", due=date(2030, 1, 1)))
+    services.tasks.update(alice, task.id, TaskDraft("Standup", due=date(2030, 1, 1), recurrence=Recurrence("FREQ=WEEKLY")))
+    history.undo(alice)
+    assert services.tasks.get(alice, task.id).recurrence is None
+    history.redo(alice)
+    assert services.tasks.get(alice, task.id).recurrence == Recurrence("FREQ=WEEKLY")
+    services.tasks.toggle(alice, task.id)
+    assert services.tasks.count(alice) == 2  # its next instance
+    history.undo(alice)
+    history.undo(alice)
+    assert services.tasks.count(alice) == 1 and services.tasks.get(alice, task.id).recurrence is None
+    services.tasks.toggle(alice, task.id)  # its series stopped with the undo: no next instance
+    assert services.tasks.count(alice) == 1
+
+
+def test_titles_in_messages_are_shown_as_text(services, alice, history, clock):
+    task = services.tasks.create(alice, TaskDraft("Plain"))
+    services.tasks.toggle(alice, task.id)
+    clock.advance(seconds=1)
+    with services.db.session(write=True) as session:  # written by something that did not check it
+        session.exec(text("UPDATE task SET title = :t, updated_at = :at"), params={"t": "evil\x1b]0;pwned\x07", "at": clock()})
+    with pytest.raises(HistoryRefused) as refused:
+        history.undo(alice)
+    assert "\x1b" not in refused.value.message and "␛" in refused.value.message

@@ -28,6 +28,9 @@ step = st.one_of(
     st.tuples(st.just("bulk_done"), st.booleans()),
     st.tuples(st.just("bulk_edit"), st.sampled_from([None, "work"])),
     st.tuples(st.just("bulk_delete"), st.integers(0, 9)),
+    st.tuples(st.just("skip"), st.integers(0, 9)),
+    st.tuples(st.just("complete_tree"), st.integers(0, 9)),
+    st.tuples(st.just("stop_repeating"), st.integers(0, 9)),
 )
 
 
@@ -63,6 +66,11 @@ def apply(services, user, move) -> None:
         services.tasks.bulk_complete(user, [t.id for t in tasks], move[1])
     elif kind == "bulk_edit":
         services.tasks.bulk_edit(user, [t.id for t in tasks], BulkEdit(project=move[1], add_tags=("bulk",)))
+    elif kind in ("skip", "complete_tree", "stop_repeating"):
+        try:
+            getattr(services.tasks, kind)(user, pick(move[1]).id)
+        except TasksError:
+            pass  # not a repeating task, or already done: refused, nothing logged
     elif kind == "bulk_delete":
         services.tasks.bulk_delete(user, [t.id for t in tasks[: move[1] % 3 + 1]])
 

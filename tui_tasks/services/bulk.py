@@ -40,7 +40,8 @@ def _load(session: Session, user: UserView, ids: list[int]) -> list[Task]:
     rows: list[Task] = []
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        rows += session.exec(select(Task).where(Task.user_id == user.id, col(Task.id).in_(chunk)).with_for_update()).all()
+        # `+ 0`: by the primary key; with a plain user_id test SQLite may walk all of the user's tasks instead
+        rows += session.exec(select(Task).where(col(Task.id).in_(chunk), col(Task.user_id) + 0 == user.id).with_for_update()).all()
     if len(rows) != len(ids):
         missing = len(ids) - len(rows)
         raise NotFound(f"{count_words(missing)} of the {len(ids)} selected {'is' if missing == 1 else 'are'} "
@@ -57,7 +58,7 @@ def complete(tasks: Tasks, user: UserView, task_ids: Sequence[int], done: bool) 
     with tasks.db.session(write=True) as session:
         relations.lock_user(session, user.id)
         rows = [row for row in _load(session, user, ids) if row.completed != done]
-        log = Recording(session, user.id, at=tasks.clock(), own=True)
+        log = Recording(session, user.id, at=tasks.clock(), own=True, fields=("completed", "completed_at"))
         log.watch([row.id for row in rows])
         made: list[int] = []
         series_ids = sorted({row.series_id for row in rows if row.series_id is not None})

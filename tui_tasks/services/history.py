@@ -29,7 +29,7 @@ from sqlmodel import Session, col
 from tui_tasks.changes import HistoryEntry, HistoryRefused, HistoryState, NothingToUndo, Replayed, ago, describe
 from tui_tasks.db.engine import Database
 from tui_tasks.db.tables import Annotation, Operation, OperationTask, Task, TaskDependency, TaskSeries, TaskTag, User
-from tui_tasks.domain import UserView, utcnow
+from tui_tasks.domain import UserView, utcnow, visible
 from tui_tasks.errors import ValidationError
 from tui_tasks.services import relations
 
@@ -62,26 +62,31 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + CHUNK]
 
 
-def _rows(session: Session, user_id: int, ids: Sequence[int]) -> list[Any]:
+def _rows(session: Session, user_id: int, ids: Sequence[int], columns: Sequence[str] | None = None) -> list[Any]:
     found = []
+    picked = [_T.c[name] for name in ("id", "version", "uuid", "title", "parent_id", *(columns or ()))] if columns else [_T]
     for chunk in _chunks(list(ids)):
-        found += session.connection().execute(select(_T).where(_T.c.user_id == user_id, _T.c.id.in_(chunk))).all()
+        # `+ 0`: by the primary key; with a plain user_id test SQLite may walk all of the user's tasks instead
+        found += session.connection().execute(select(*picked).where(_T.c.id.in_(chunk), _T.c.user_id + 0 == user_id)).all()
     return found
 
 
 def snapshot(
-    session: Session, user_id: int, ids: Sequence[int], *, whole: bool = False, own: bool = False, notes: bool = False
+    session: Session, user_id: int, ids: Sequence[int], *, whole: bool = False, own: bool = False, notes: bool = False,
+    fields: Sequence[str] | None = None,
 ) -> dict[int, dict[str, Any]]:
-    """The states of the user's tasks `ids` as the log keeps them, by id: own fields (times as ISO text),
-    and unless `own`: parent and dependencies (by uuid) and tags. `whole`: everything to make the task
-    again (uuid, created_at, version, notes, and the tasks under it or blocked by it)."""
-    rows = _rows(session, user_id, ids)
+    """The states of the user's tasks `ids` as the log keeps them, by id: own fields (times as ISO text;
+    only `fields` of them when given: a bulk write knows which it changes), uuid and version, and unless
+    `own`: parent and dependencies (by uuid) and tags. `whole`: everything to make the task again
+    (created_at, notes, and the tasks under it or blocked by it)."""
+    names = _OWN if whole or not fields else tuple(dict.fromkeys((*fields, "title", "updated_at")))
+    rows = _rows(session, user_id, ids, None if names is _OWN else [n for n in names if n != "title"])
     states: dict[int, dict[str, Any]] = {}
     for row in rows:
-        state = {name: _text(getattr(row, name)) if name in _TIMES else getattr(row, name) for name in _OWN}
-        state["version"] = row.version
+        state = {name: _text(getattr(row, name)) if name in _TIMES else getattr(row, name) for name in names}
+        state["version"], state["uuid"] = row.version, row.uuid
         if whole:
-            state |= {"uuid": row.uuid, "created_at": _text(row.created_at)}
+            state["created_at"] = _text(row.created_at)
         states[row.id] = state
     if notes or whole:
         for task_id in states:
@@ -132,7 +137,7 @@ def snapshot(
 def _uuids_of(session: Session, user_id: int, ids: Iterable[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     for chunk in _chunks(sorted(ids)):
-        found.update(session.connection().execute(select(_T.c.id, _T.c.uuid).where(_T.c.user_id == user_id, _T.c.id.in_(chunk))).all())
+        found.update(session.connection().execute(select(_T.c.id, _T.c.uuid).where(_T.c.id.in_(chunk), _T.c.user_id + 0 == user_id)).all())
     return found
 
 
@@ -161,9 +166,12 @@ class Recording:
     `watch` (or `deleting`, `created`) as the write goes, then `save` before it ends."""
 
     def __init__(
-        self, session: Session, user_id: int, *, own: bool = False, notes: bool = False, at: datetime | None = None
+        self, session: Session, user_id: int, *, own: bool = False, notes: bool = False, at: datetime | None = None,
+        fields: Sequence[str] | None = None,
     ) -> None:
+        """`own`: only the tasks' own fields change (no tags or links); `fields`: only these of them."""
         self.session, self.user_id, self.own, self.notes, self.at = session, user_id, own, notes, at
+        self.fields = fields
         self.before: dict[int, dict[str, Any] | None] = {}  # None: made by this write
         self.gone: dict[int, tuple[str, dict[str, Any]]] = {}  # deleted: uuid, whole state before
         self.series: dict[int, dict[str, Any] | None] = {}
@@ -173,7 +181,7 @@ class Recording:
         """Tasks about to change (their state now is their "before")."""
         new = [i for i in dict.fromkeys(ids) if i not in self.before and i not in self.gone]
         if new:
-            self.before.update(snapshot(self.session, self.user_id, new, own=self.own, notes=self.notes))
+            self.before.update(snapshot(self.session, self.user_id, new, own=self.own, notes=self.notes, fields=self.fields))
 
     def created(self, ids: Iterable[int]) -> None:
         for task_id in ids:
@@ -183,13 +191,12 @@ class Recording:
         """Tasks about to be deleted: their whole state, to make them again on undo."""
         ids = [i for i in dict.fromkeys(ids) if i not in self.gone]
         states = snapshot(self.session, self.user_id, ids, whole=True)
-        uuids = {row.id: row.uuid for row in _rows(self.session, self.user_id, ids)}
         for task_id, state in states.items():
             if self.before.get(task_id, 0) is None:  # made and deleted by the same write: nothing to log
                 del self.before[task_id]
                 continue
             self.before.pop(task_id, None)
-            self.gone[task_id] = (uuids[task_id], state)
+            self.gone[task_id] = (state.pop("uuid"), state)
 
     def watch_series(self, *series_ids: int | None) -> None:
         """Series about to change (a completion moves `last_occurrence` on; an edit, the template)."""
@@ -207,10 +214,10 @@ class Recording:
         ids = list(self.before)
         plain = [i for i in ids if self.before[i] is not None]
         made = [i for i in ids if self.before[i] is None]
-        after = snapshot(self.session, self.user_id, plain, own=self.own, notes=self.notes) if plain else {}
+        after = snapshot(self.session, self.user_id, plain, own=self.own, notes=self.notes, fields=self.fields) if plain else {}
         if made:
             after |= snapshot(self.session, self.user_id, made, whole=True)
-        uuids = _uuids_of(self.session, self.user_id, ids)
+        uuids = {task_id: state.pop("uuid") for task_id, state in after.items()}
         changes = []
         for task_id in ids:
             now = after.get(task_id)
@@ -220,7 +227,7 @@ class Recording:
             if was is None:
                 changes.append(entry(uuids[task_id], None, now))
                 continue
-            keys = [name for name in now if name != "version" and was.get(name) != now[name]]
+            keys = [name for name in now if name not in ("version", "uuid") and was.get(name) != now[name]]
             if keys:  # updated_at always: what undo checks was not changed since (and gives back)
                 keys += [] if "updated_at" in keys or "updated_at" not in now else ["updated_at"]
                 changes.append(entry(uuids[task_id], {k: was.get(k) for k in keys}, {k: now[k] for k in keys}, now["title"]))
@@ -291,7 +298,7 @@ class History:
             base = select(Operation.summary).where(Operation.user_id == user.id)
             undo = session.exec(base.where(col(Operation.undone).is_(False)).order_by(col(Operation.id).desc()).limit(1)).first()
             redo = session.exec(base.where(col(Operation.undone).is_(True)).order_by(col(Operation.id)).limit(1)).first()
-        return HistoryState(undo, redo)
+        return HistoryState(undo and visible(undo), redo and visible(redo))
 
     def can_undo(self, user: UserView) -> bool:
         return self.state(user).can_undo
@@ -328,7 +335,7 @@ class History:
             op.changes = json.dumps(data, ensure_ascii=False)
             session.add(op)
             note_change(session, user.id)
-            return replay.result(op.kind, op.summary)
+            return replay.result(op.kind, visible(op.summary))
 
     def entries(self, user: UserView, task_uuid: str, limit: int = 20) -> list[HistoryEntry]:
         """The task's history, newest first: each change that touched it, with its own lines."""
@@ -344,7 +351,7 @@ class History:
                 data = json.loads(op.changes)
                 mine = next((c for c in data.get("tasks", ()) if c["u"] == task_uuid), None)
                 lines = describe(mine["b"], mine["a"]) if mine else []
-                found.append(HistoryEntry(op.at, op.kind, op.summary, tuple(lines), op.undone))
+                found.append(HistoryEntry(op.at, op.kind, visible(op.summary), tuple(visible(line) for line in lines), op.undone))
         return found
 
 
@@ -361,7 +368,7 @@ class _Replay:
         self.many = False
 
     def refuse(self, title: str | None, what: str) -> None:
-        raise HistoryRefused(f"“{title or 'A task'}” {what}: {self.verb} would overwrite that")
+        raise HistoryRefused(f"“{visible(title or 'A task')}” {what}: {self.verb} would overwrite that")
 
     def _load(self, uuids: Sequence[str]) -> dict[str, Task]:
         rows: dict[str, Task] = {}
@@ -385,7 +392,7 @@ class _Replay:
                 if row is not None:
                     self.refuse(row.title, "was made again after this")
             elif row is None:
-                raise HistoryRefused(f"“{change['t'] or 'A task'}” was deleted after this: {self.verb} cannot change it")
+                raise HistoryRefused(f"“{visible(change['t'] or 'A task')}” was deleted after this: {self.verb} cannot change it")
             elif any(current[row.id].get(key) != value for key, value in old.items() if key not in _NOT_COMPARED):
                 self.refuse(row.title, f"was changed after this ({ago(self.now - _aware(row.updated_at))})")
         for change in changes:
@@ -441,7 +448,7 @@ class _Replay:
             if "depends" in state:
                 relations.set_depends(self.session, self.user_id, row.id, [ids[u] for u in state["depends"] if u in ids])
         except ValidationError as exc:
-            raise HistoryRefused(f"“{row.title}”: {self.verb} is refused: {exc.message[0].lower()}{exc.message[1:]}") from None
+            raise HistoryRefused(f"“{visible(row.title)}”: {self.verb} is refused: {exc.message[0].lower()}{exc.message[1:]}") from None
         if "notes" in state:
             self.session.exec(delete(Annotation).where(col(Annotation.task_id) == row.id))
             if state["notes"]:
