@@ -169,10 +169,11 @@ def test_a_huge_limit_is_capped(services, alice, clock, agenda):
     assert len(agenda.agenda(alice, limit_per_section=10**12).section("today").tasks) == 1
 
 
-@pytest.mark.parametrize(("seed", "zone"), [(1, NEW_YORK), (2, TOKYO), (3, "UTC0")])
+@pytest.mark.parametrize(("seed", "zone"), [(1, NEW_YORK), (2, TOKYO), (3, "UTC0"), (4, "<+14>-14"), (5, "<-12>12")])
 def test_counts_and_sections_match_a_count_in_python(services, alice, bob, clock, agenda, local_zone, seed, zone):
     """Random floating and timed dues around two months (a daylight-saving change in New York among
-    them); the month counts, day lists and agenda sections agree with domain.due_day / due_moment."""
+    them), some waiting; the month counts, day lists and agenda sections (their totals too) agree with
+    domain.due_day / due_moment / is_waiting."""
     local_zone(zone)
     rng = random.Random(seed)
     clock.now = at(date(2026, 3, 4), 12)
@@ -181,12 +182,15 @@ def test_counts_and_sections_match_a_count_in_python(services, alice, bob, clock
         day = date(2026, 2, 20) + timedelta(days=rng.randrange(50))
         due = day if rng.random() < 0.5 else at(day, rng.randrange(24), rng.choice((0, 30, 59)))
         user = alice if rng.random() < 0.8 else bob
-        task = add(services, user, f"t{n}", due, priority=Priority(rng.randrange(4)))
+        wait = None if rng.random() < 0.7 else day + timedelta(days=rng.randrange(-20, 5))  # gone by, or not yet
+        if wait is not None and rng.random() < 0.5:
+            wait = at(wait, rng.randrange(24))
+        task = add(services, user, f"t{n}", due, priority=Priority(rng.randrange(4)), wait=wait)
         if rng.random() < 0.15:
             task = services.tasks.toggle(user, task.id)
         if user is alice:
             tasks.append(task)
-    pending = [t for t in tasks if not t.completed]
+    pending = [t for t in tasks if not t.completed and not t.is_waiting(clock())]
     for year, month in ((2026, 2), (2026, 3), (2026, 4)):
         expected: dict[date, int] = {}
         for task in pending:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import ColumnElement, Integer, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Integer, case, cast, func, select
 from sqlmodel import Session, col
 
 from tui_tasks.agenda_model import AgendaSection, AgendaView, agenda_days
@@ -21,8 +21,8 @@ from tui_tasks.db.engine import Database
 from tui_tasks.db.tables import Task
 from tui_tasks.domain import TaskView, UserView, local_date, utcnow
 from tui_tasks.errors import ValidationError
-from tui_tasks.services.relations import floating
-from tui_tasks.services.task_queries import not_waiting, overdue
+from tui_tasks.services.due_span import DueSpan, no_due
+from tui_tasks.services.task_queries import not_waiting
 from tui_tasks.services.tasks import _views
 
 LIMIT_MAX = 1000  # tasks read for one section or day, whatever is asked
@@ -30,34 +30,11 @@ DAY_LIMIT = 500
 SLOT_S = 15 * 60  # every UTC offset in use is a whole number of these
 EPOCH_SHIFT = 62_135_596_800  # seconds from 0001-01-01 to 1970-01-01: keeps slot numbers >= 0 (SQLite's / truncates)
 YEAR_ONE = datetime(1, 1, 1, tzinfo=timezone.utc)
-FOREVER = datetime.max.replace(tzinfo=timezone.utc)
-
-
-def day_start(day: date) -> datetime:
-    """The first instant (UTC) of the local `day`; at the ends of the calendar, the end there is."""
-    try:
-        return datetime.combine(day, time()).astimezone().astimezone(timezone.utc)
-    except (OverflowError, ValueError, OSError):
-        return YEAR_ONE if day.year == 1 else FOREVER
 
 
 def due_on_days(first: date, last: date | None, *, not_before: datetime | None = None) -> ColumnElement[bool]:
-    """Due on a local day from `first` through `last` (None: no end): an instant from the start of
-    `first` up to the start of the day after `last`, or one of those days floating. `not_before`
-    leaves out instants before it (today's section: those are overdue)."""
-    due, timed = col(Task.due), col(Task.due_has_time)
-    after = None if last is None or last == date.max else last + timedelta(days=1)
-    t0, f0 = day_start(first), floating(first)
-    if not_before is not None:
-        t0 = max(t0, not_before)
-    t1 = None if after is None else day_start(after)
-    f1 = None if after is None else floating(after)
-    lower = [due >= min(t0, f0)]
-    if t1 is not None and f1 is not None:
-        lower.append(due < max(t1, f1))
-    timed_part = and_(timed, due >= t0, *([due < t1] if t1 is not None else []))
-    floating_part = and_(~timed, due >= f0, *([due < f1] if f1 is not None else []))
-    return and_(*lower, or_(timed_part, floating_part))
+    """Due on a local day from `first` through `last` (None: no end): see DueSpan.days."""
+    return DueSpan.days(first, last, not_before=not_before).condition()
 
 
 def _order(one_day: bool) -> tuple:
@@ -85,26 +62,25 @@ class Agenda:
         now = self.clock()
         today = local_date(now)
         days = agenda_days(today)
-        plan: list[tuple[str, str, date | None, date | None, ColumnElement[bool]]] = [
-            ("overdue", "Overdue", None, None, overdue(now))
+        plan: list[tuple[str, str, date | None, date | None, DueSpan | None]] = [
+            ("overdue", "Overdue", None, None, DueSpan.before(now, today))
         ]
         for key, title, day in days:
-            plan.append((key, title, day, day, due_on_days(day, day, not_before=now if key == "today" else None)))
-        after = days[-1][2] + timedelta(days=1) if days[-1][2] < date.max else None
-        if after is not None:
-            plan.append(("later", "Later", after, None, due_on_days(after, None)))
-        plan.append(("none", "No date", None, None, col(Task.due).is_(None)))
-        base = self._pending(user, now)
+            plan.append((key, title, day, day, DueSpan.days(day, day, not_before=now if key == "today" else None)))
+        if days[-1][2] < date.max:
+            after = days[-1][2] + timedelta(days=1)
+            plan.append(("later", "Later", after, None, DueSpan.days(after, None)))
+        plan.append(("none", "No date", None, None, None))  # None: no due
         with self.db.session() as session:
-            totals = session.exec(select(*(_count(base, cond) for *_, cond in plan))).one() if plan else ()
+            totals = self._totals(session, user, now, [span for *_, span in plan])
             found: list[list[Task]] = []
-            for (_key, _title, first, last, cond), total in zip(plan, totals):
+            for (_key, _title, first, last, span), total in zip(plan, totals):
+                cond = no_due() if span is None else span.condition()
                 one_day = first is not None and first == last
-                rows = [] if not total or not limit else self._rows(session, [*base, cond], limit, one_day)
-                found.append(rows)
+                found.append(self._rows(session, [*self._pending(user, now), cond], limit, one_day) if total and limit else [])
             views = iter(_views(session, [row for rows in found for row in rows]))
             sections = tuple(
-                AgendaSection(key, title, first, last, tuple(next(views) for _ in rows), int(total))
+                AgendaSection(key, title, first, last, tuple(next(views) for _ in rows), total)
                 for (key, title, first, last, _), rows, total in zip(plan, found, totals)
             )
         return AgendaView(now, today, sections)
@@ -139,6 +115,26 @@ class Agenda:
             rows = self._rows(session, [*self._pending(user, self.clock()), due_on_days(day, day)], limit, True)
             return _views(session, rows)
 
+    def _totals(self, session: Session, user: UserView, now: datetime, spans: list[DueSpan | None]) -> list[int]:
+        """Each span's count of pending tasks that are not waiting: all pending ones, counted from the
+        index (the row read only near a span's edges), less the waiting ones, read row by row (only
+        rows with a wait are tested further)."""
+        mine = [col(Task.user_id) == user.id, col(Task.completed).is_(False)]
+        parts = [[no_due()] if span is None else span.count_parts() for span in spans]
+        flat = [select(func.count()).select_from(Task).where(*mine, part).scalar_subquery() for ps in parts for part in ps]
+        counts = iter(session.exec(select(*flat)).one())
+        totals = [sum(next(counts) for _ in ps) for ps in parts]
+        which = case(*((no_due() if span is None else span.condition(), n) for n, span in enumerate(spans)), else_=-1)
+        waiting = (
+            select(which.label("section"))
+            .where(*mine, col(Task.wait).is_not(None), ~not_waiting(now))
+            .subquery()
+        )
+        for n, held in session.exec(select(waiting.c.section, func.count()).group_by(waiting.c.section)):
+            if n >= 0:
+                totals[n] -= held
+        return totals
+
     def _rows(self, session: Session, conditions: list, limit: int, one_day: bool) -> list[Task]:
         return list(session.exec(select(Task).where(*conditions).order_by(*_order(one_day)).limit(limit)).scalars())
 
@@ -147,10 +143,6 @@ class Agenda:
         if self.db.engine.dialect.name == "sqlite":
             return (cast(func.strftime("%s", column), Integer) + EPOCH_SHIFT) // SLOT_S
         return cast(func.floor(func.extract("epoch", column) / SLOT_S), Integer) + EPOCH_SHIFT // SLOT_S
-
-
-def _count(base: list, condition: ColumnElement[bool]):
-    return select(func.count()).select_from(Task).where(*base, condition).scalar_subquery()
 
 
 def _limit(value: object, name: str) -> int:
