@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,6 +191,8 @@ class Settings:
     log_level: str = "INFO"
     notify: str = "off"  # "terminal": reminders also ask the terminal for a desktop notification
     config_file: Path | None = None
+    keys: tuple[tuple[str, str], ...] = ()  # [keys] in config.toml: (binding id, keys), well formed
+    key_problems: tuple[str, ...] = ()  # one line for each [keys] entry left out (its default key stays)
 
 
 def load_settings(
@@ -221,7 +222,8 @@ def load_settings(
             shown = _safe_repr(raw) if name == "db" else repr(raw)
             raise ConfigError(f"{source} must be {exc}, not {shown}") from None
     values["db"] = values["db"] or parse_database(str(locations.default_database()))
-    return Settings(**values, config_file=config_file)
+    keys, key_problems = parse_keys(file_values[KEYS_TABLE], config_file) if KEYS_TABLE in file_values else ((), ())
+    return Settings(**values, config_file=config_file, keys=keys, key_problems=key_problems)
 
 
 def _safe_repr(raw: Any) -> str:
@@ -231,18 +233,76 @@ def _safe_repr(raw: Any) -> str:
 
 def _read_config_file(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as file:
-            values = tomllib.load(file)
+        data = path.read_bytes()
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    import tomllib  # only when there is a file: 5 ms of every start otherwise
+
+    try:
+        values = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-    unknown = sorted(set(values) - set(SETTINGS))
+    unknown = sorted(set(values) - set(SETTINGS) - {KEYS_TABLE})
     if unknown:
-        raise ConfigError(f"{path}: unknown setting {unknown[0]!r} (known: {', '.join(SETTINGS)})")
+        raise ConfigError(f"{path}: unknown setting {unknown[0]!r} (known: {', '.join([*SETTINGS, KEYS_TABLE])})")
     return values
+
+
+# --- [keys]: binding id -> keys, checked here for form; the app checks the ids and clashes ---------
+KEYS_TABLE = "keys"
+MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+_BINDING_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+_KEY_NAME = re.compile(r"[a-z0-9][a-z0-9_]*")
+
+
+def key_problem(key: str) -> str | None:
+    """Why `key` (one key, e.g. "x", "ctrl+r", "pagedown", "?") is not a key, or None if it is."""
+    if not key:
+        return "an empty key"
+    *modifiers, name = key.split("+") if len(key) > 1 else [key]
+    bad = next((m for m in modifiers if m not in MODIFIERS), None)
+    if bad is not None:
+        return f"{key!r} is not a key ({bad!r} is not one of the modifiers {', '.join(MODIFIERS)})"
+    if len(name) == 1 and name.isprintable() and not name.isspace():
+        return None
+    if not _KEY_NAME.fullmatch(name):
+        return f"{key!r} is not a key (a character, or a name such as space, enter, pagedown, f5, ctrl+r)"
+    return None
+
+
+def parse_keys(table: Any, source: Path | str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """The [keys] entries that are well formed, and one line for each that is not (its default stays).
+
+    `"tasks.toggle" = "x"` or `"x,space"`: a binding id and one key or several, comma-separated."""
+    if not isinstance(table, dict):
+        return (), (f"{source}: [{KEYS_TABLE}] must be a table of binding id = \"key\"; using the default keys",)
+    keys: list[tuple[str, str]] = []
+    problems: list[str] = []
+    for binding_id, value in table.items():
+        what = _keys_problem(binding_id, value)
+        if what is None:
+            keys.append((binding_id, ",".join(k.strip() for k in value.split(","))))
+        else:
+            problems.append(f"{source}: [{KEYS_TABLE}] {binding_id!r}: {what}; using its default key")
+    return tuple(keys), tuple(problems)
+
+
+def _keys_problem(binding_id: str, value: Any) -> str | None:
+    if not _BINDING_ID.fullmatch(binding_id):
+        return "not a binding id (ids look like tasks.toggle; ? in the app lists the keys)"
+    if not isinstance(value, str):
+        return f"must be a key in quotes, such as \"x\" or \"x,space\", not {value!r}"
+    keys = [k.strip() for k in value.split(",")]
+    for key in keys:
+        if (problem := key_problem(key)) is not None:
+            return problem
+    if len(set(keys)) < len(keys):
+        return f"{value!r} names a key twice"
+    return None
 
 
 def save_setting(name: str, value: str, path: Path | None = None) -> None:

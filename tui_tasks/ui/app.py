@@ -22,20 +22,29 @@ from tui_tasks import __version__
 from tui_tasks.config import Settings, save_setting
 from tui_tasks.domain import CheckResult, HealthReport, Status, UserView, utcnow
 from tui_tasks.errors import Conflict, OutcomeUnknown, StorageError, TasksError
-from tui_tasks.ui.commands import ScreenCommands
 from tui_tasks.ui.dispatch import ServiceFailed, WriteQueue
 from tui_tasks.ui.messages import ChangesPolled, DatabaseOpened, HealthChecked, LoggedIn, WritesRefused
-from tui_tasks.ui.screens.snooze import CHECK_EVERY_S, ReminderBell, RemindersFetched
+from tui_tasks.ui.notices import Forgotten, Notices
 from tui_tasks.ui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
     from tui_tasks.services.facade import Services
+    from textual.notifications import SeverityLevel
+
+    from tui_tasks.ui.keymap import KeymapChecked
+    from tui_tasks.ui.screens.snooze import ReminderBell, RemindersFetched
 
 T = TypeVar("T")
 GC_QUIET_S = 0.5  # no key or click for this long: a full garbage collection delays nobody
 FULL_GC_EVERY_S = 60.0  # and at least this often, input or not
 FULL_GC_NEVER = 10**9  # the generation-2 threshold that leaves full collections to the app
 log = logging.getLogger("tui_tasks.ui")
+
+
+def _screen_commands():  # the palette's provider, imported when the palette first opens
+    from tui_tasks.ui.commands import ScreenCommands
+
+    return ScreenCommands
 
 
 class RefusedWhileDown(StorageError):
@@ -47,7 +56,7 @@ class TasksApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "tui-tasks"
-    COMMANDS = App.COMMANDS | {ScreenCommands}
+    COMMANDS = App.COMMANDS | {_screen_commands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
         Binding("ctrl+o", "snooze_reminder", "Snooze reminder", id="app.snooze", show=False),
@@ -76,7 +85,9 @@ class TasksApp(App[None]):
         self._writes = WriteQueue()
         self._last_input = time.monotonic()
         self._last_full_gc = self._last_input
+        self.notices = Notices(self)
         self.type_ahead = TypeAhead(self, super().on_event)  # keys typed in a burst go where the ones before sent them
+        self._reminder_timer_started = False
         self._saved_theme: str | None = None  # None until mounted: setting the first theme saves nothing
         self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
 
@@ -86,6 +97,8 @@ class TasksApp(App[None]):
 
         self._saved_theme = self.theme
         self.push_screen(LoginScreen())
+        if self.settings.keys or self.settings.key_problems:
+            self.call_after_refresh(self.check_keymap)
         if self.services is None:
             # After the first paint: importing the storage stack holds the GIL for a while.
             self.call_after_refresh(self.open_database)
@@ -94,7 +107,6 @@ class TasksApp(App[None]):
         if self.live:
             self.set_interval(self.settings.health_interval_seconds, self.check_health)
             self.set_interval(5, self._check_idle)
-            self.set_interval(CHECK_EVERY_S, self.check_reminders)
             gc.set_threshold(*gc.get_threshold()[:2], FULL_GC_NEVER)  # full collections: when idle (below)
             self.set_interval(GC_QUIET_S, self.collect_garbage_when_quiet)
 
@@ -104,6 +116,43 @@ class TasksApp(App[None]):
         from tui_tasks.services.facade import open_services
 
         self.post_message(DatabaseOpened(open_services(self.settings, self.clock)))
+
+    @work(thread=True, exit_on_error=False, group="keymap")
+    def check_keymap(self) -> None:
+        """Check config.toml's [keys] against every binding (this imports every screen: not before the
+        first paint, and not on the UI thread); `on_keymap_checked` applies what is right."""
+        from tui_tasks.ui.keymap import checked_keymap
+
+        self.post_message(checked_keymap(self.settings, type(self)))
+
+    def on_keymap_checked(self, event: KeymapChecked) -> None:  # by name: keymap.py is imported only if needed
+        for problem in event.problems:
+            log.warning("%s", problem)
+            self.say(problem, key=f"keys:{problem}", title="Keys", severity="warning", timeout=12)
+        self.set_keymap(event.keymap)
+
+    # --- notifications ----------------------------------------------------------------------------
+    def say(
+        self,
+        message: str,
+        *,
+        key: str | None = None,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notify; a notice with the same `key` (default: the same text) replaces the one before it.
+        Thread-safe. Examples: `say("Deleted … press u to undo", key="undo")`, then `forget("undo")`."""
+        self.notices.say(message, key=key, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def forget(self, key: str) -> None:
+        """Remove the notice said with `key`, if it is still shown (what it offered is done or gone)."""
+        self.notices.forget(key)
+
+    def on_forgotten(self, event: Forgotten) -> None:
+        if event.notification in self._notifications:
+            self._unnotify(event.notification)  # Textual has no public way to remove one toast
 
     @on(DatabaseOpened)
     def _database_opened(self, event: DatabaseOpened) -> None:
@@ -200,7 +249,7 @@ class TasksApp(App[None]):
         if event.tag == "reminders":  # read again at the next change or check; the bar says what is wrong
             log.warning("reminders not read: %s", event.error.message)
             return
-        self.notify(event.error.message, title="Could not do that", severity="error", markup=False)
+        self.say(event.error.message, title="Could not do that", severity="error")
 
     def _fatal_error(self) -> None:
         """A bug in a handler ends the app (Textual stops the failing message loop); the user gets one
@@ -231,13 +280,17 @@ class TasksApp(App[None]):
             self.push_screen(ProblemScreen(self.settings.db.display, message))
             return
         log.error("unexpected error in %s", event.worker.name, exc_info=error)
-        self.notify(f"{type(error).__name__}: {error} (details in the log)", title="Unexpected error", severity="error", markup=False)
+        self.say(f"{type(error).__name__}: {error} (details in the log)", title="Unexpected error", severity="error")
 
     # --- session --------------------------------------------------------------------------------
     @on(LoggedIn)
     def _logged_in(self, event: LoggedIn) -> None:
+        from tui_tasks.ui.screens.snooze import CHECK_EVERY_S, ReminderBell
         from tui_tasks.ui.screens.task_list import TaskListScreen
 
+        if self.live and not self._reminder_timer_started:  # the first log-in; snooze.py is not needed before it
+            self._reminder_timer_started = True
+            self.set_interval(CHECK_EVERY_S, self.check_reminders)
         self.user = event.user
         self._last_input = time.monotonic()
         self.reminder_bell = ReminderBell(self)
@@ -259,8 +312,7 @@ class TasksApp(App[None]):
         if self.reminder_bell is not None:
             self.reminder_bell.check()
 
-    @on(RemindersFetched)
-    def _reminders_fetched(self, event: RemindersFetched) -> None:
+    def on_reminders_fetched(self, event: RemindersFetched) -> None:  # by name: snooze.py is imported at log-in
         if self.reminder_bell is not None:
             self.reminder_bell.fetched(event)
 
