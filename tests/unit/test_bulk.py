@@ -172,3 +172,18 @@ def test_an_import_changed_behind_the_log_refuses_undo(services, alice, history,
     with pytest.raises(HistoryRefused, match="“Renamed” was changed after this"):
         history.undo(alice)
     assert services.tasks.count(alice) == 1
+
+
+def test_a_careless_selection_is_taken_as_meant_or_refused_clearly(services, alice, history, monkeypatch):
+    from tui_tasks.services import bulk
+
+    tasks = make(services, alice, 3)
+    ids = [t.id for t in tasks]
+    result = services.tasks.bulk_complete(alice, ids + ids[:2], True)  # a task selected twice counts once
+    assert result.summary == "3 tasks done"
+    monkeypatch.setattr(bulk, "BULK_MAX", 2)
+    with pytest.raises(ValidationError, match=r"At most 2 tasks can be changed at once \(selected: 3\)"):
+        services.tasks.bulk_delete(alice, ids)
+    with pytest.raises(ValidationError, match="Nothing to change"):
+        services.tasks.bulk_edit(alice, ids[:1], BulkEdit(add_tags=()))
+    assert services.tasks.count(alice) == 3 and history.state(alice).undo == "3 tasks done"

@@ -246,3 +246,27 @@ def test_titles_in_messages_are_shown_as_text(services, alice, history, clock):
     with pytest.raises(HistoryRefused) as refused:
         history.undo(alice)
     assert "\x1b" not in refused.value.message and "␛" in refused.value.message
+
+
+def test_a_window_holding_the_task_from_before_an_undo_is_told_it_changed(services, alice, history):
+    from tui_tasks.errors import StaleTask
+
+    task = services.tasks.create(alice, TaskDraft("Pay rent"))
+    edited = services.tasks.update(alice, task.id, TaskDraft("Pay the rent"))
+    history.undo(alice)  # back to "Pay rent", as a write: its version goes on, never back
+    for held in (task, edited):
+        with pytest.raises(StaleTask):
+            services.tasks.update(alice, task.id, TaskDraft("Mine wins?"), expected_version=held.version)
+    assert services.tasks.get(alice, task.id).title == "Pay rent"
+
+
+def test_the_history_of_a_task_is_limited_and_newest_first(services, alice, history, clock):
+    task = services.tasks.create(alice, TaskDraft("T"))
+    for n in range(5):
+        clock.advance(seconds=1)
+        services.tasks.toggle(alice, task.id)
+    entries = history.entries(alice, task.uuid, limit=3)
+    assert [e.lines for e in entries] == [("done",), ("reopened",), ("done",)]
+    history.undo(alice)
+    assert history.entries(alice, task.uuid, limit=1)[0].undone
+    assert history.entries(alice, "no-such-uuid") == []
