@@ -22,6 +22,7 @@ from tui_tasks.db.tables import Task
 from tui_tasks.domain import TaskView, UserView, local_date, utcnow
 from tui_tasks.errors import ValidationError
 from tui_tasks.services.due_span import DueSpan, no_due
+from tui_tasks.services.relations import floating
 from tui_tasks.services.task_queries import not_waiting
 from tui_tasks.services.tasks import _views
 
@@ -41,7 +42,9 @@ def _order(one_day: bool) -> tuple:
     """By due, then priority (highest first), then id: the index gives (due, id), equal dues are sorted.
     Within one day the tasks with a time come first, by time, then the day's floating ones: a day without
     a time is the end of that day (domain.due_moment), wherever UTC puts 23:59:59 in this zone."""
-    by_due = (col(Task.due), col(Task.priority).desc(), col(Task.id))
+    # `+ 0`: no index orders by it. Else SQLite may walk ix_task_user_priority for "No date" to skip
+    # the sort, reading every task of the user when few have no date; the due index reads only those.
+    by_due = (col(Task.due), (col(Task.priority) + 0).desc(), col(Task.id))
     return (col(Task.due_has_time).desc(), *by_due) if one_day else by_due
 
 
@@ -117,8 +120,8 @@ class Agenda:
 
     def _totals(self, session: Session, user: UserView, now: datetime, spans: list[DueSpan | None]) -> list[int]:
         """Each span's count of pending tasks that are not waiting: all pending ones, counted from the
-        index (the row read only near a span's edges), less the waiting ones, read row by row (only
-        rows with a wait are tested further)."""
+        index (the row read only near a span's edges), less the waiting ones: a pass over the pending
+        rows (reading `wait`) unless an index over (user_id, completed, wait) finds the few waits not over."""
         mine = [col(Task.user_id) == user.id, col(Task.completed).is_(False)]
         parts = [[no_due()] if span is None else span.count_parts() for span in spans]
         flat = [select(func.count()).select_from(Task).where(*mine, part).scalar_subquery() for ps in parts for part in ps]
@@ -127,7 +130,7 @@ class Agenda:
         which = case(*((no_due() if span is None else span.condition(), n) for n, span in enumerate(spans)), else_=-1)
         waiting = (
             select(which.label("section"))
-            .where(*mine, col(Task.wait).is_not(None), ~not_waiting(now))
+            .where(*mine, col(Task.wait) > min(now, floating(local_date(now))), ~not_waiting(now))
             .subquery()
         )
         for n, held in session.exec(select(waiting.c.section, func.count()).group_by(waiting.c.section)):
@@ -136,6 +139,7 @@ class Agenda:
         return totals
 
     def _rows(self, session: Session, conditions: list, limit: int, one_day: bool) -> list[Task]:
+        """The first `limit` tasks matching, in agenda order."""
         return list(session.exec(select(Task).where(*conditions).order_by(*_order(one_day)).limit(limit)).scalars())
 
     def _slot(self, column) -> ColumnElement[int]:
