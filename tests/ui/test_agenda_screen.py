@@ -100,3 +100,32 @@ async def test_an_empty_agenda_says_so(ui_settings, ui_services, demo_user, fixe
         await pilot.press("enter")  # nothing to go to: stays
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_past_midnight_the_agenda_reads_its_days_again(ui_settings, ui_services, demo_user, fixed_clock):
+    ui_services.tasks.create(demo_user, TaskDraft("tomorrow's", due=TODAY + timedelta(days=1)))
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_agenda(pilot, [])
+        assert lines(screen)[0].split("  ")[0].strip() == "Tomorrow · 11 Mar"
+        fixed_clock.advance(days=1)
+        screen.poll_changes()
+        await settle(pilot)
+        assert screen.view.today == TODAY + timedelta(days=1)
+        assert lines(screen)[0].split("  ")[0].strip() == "Today · 11 Mar"
+
+
+async def test_a_failed_poll_says_nothing(ui_settings, ui_services, demo_user, fixed_clock):
+    """The account is deleted from another window: the poll fails quietly (the list says so when it is
+    back), and the agenda stays as it was."""
+    ui_services.tasks.create(demo_user, TaskDraft("still shown", due=TODAY))
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await log_in(pilot)
+        screen = await open_agenda(pilot, [])
+        ui_services.accounts.delete_account(demo_user, "demo-password")
+        screen.poll_changes()
+        await settle(pilot)
+        assert list(app._notifications) == []
+        assert any("still shown" in line for line in lines(screen))

@@ -124,3 +124,29 @@ async def test_the_calendar_stops_at_its_last_month(ui_settings, ui_services, de
         await press(pilot, "l", "l", "l", "j", "pagedown", "right_square_bracket")
         assert screen.state.selected == date(9999, 12, 31) and "December 9999" in label(screen, "#month-title")
         assert any(line.rstrip().endswith("31") for line in grid_text(screen).splitlines())  # nothing after it
+
+
+async def test_a_day_longer_than_the_list_says_how_many_more(ui_settings, ui_services, demo_user, fixed_clock, monkeypatch):
+    import tui_tasks.ui.screens.month as month_screen
+
+    monkeypatch.setattr(month_screen, "DAY_LIMIT", 3)
+    for n in range(5):
+        ui_services.tasks.create(demo_user, TaskDraft(f"chore {n}", due=TODAY))
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_month(pilot, [])
+        await press(pilot, "enter")
+        assert label(screen, "#day-title") == "Tue 10 Mar 2026 · 5 tasks"
+        assert len(listed(screen)) == 4 and "and 2 more" in listed(screen)[-1]
+
+
+async def test_past_midnight_today_moves_on(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_month(pilot, [])
+        fixed_clock.advance(days=1)
+        screen.poll_changes()
+        await settle(pilot)
+        assert screen.state.today == TODAY + timedelta(days=1) and screen.state.selected == TODAY

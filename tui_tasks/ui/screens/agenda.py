@@ -16,7 +16,9 @@ from textual.widgets import Footer, Label
 
 from tui_tasks.agenda_model import AgendaView
 from tui_tasks.dates import DAY_ABBR, MONTH_ABBR
+from tui_tasks.domain import local_date
 from tui_tasks.ui.agenda_rows import NARROW
+from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.messages import ChangesPolled
 from tui_tasks.ui.widgets.agenda_list import AgendaList
 from tui_tasks.ui.widgets.status_bar import StatusBar
@@ -87,9 +89,17 @@ class AgendaScreen(Screen[int | None]):
         )  # fmt: skip
 
     def poll_changes(self) -> None:
-        """Ask how many changes the user's tasks have had; when that moved, read the agenda again."""
+        """Ask how many changes the user's tasks have had; when that moved, or the day changed since the
+        agenda was read (past midnight), read the agenda again."""
         user = self.app.user
+        if self.view is not None and local_date(self.app.clock()) != self.view.today:
+            self.action_reload()
         self.app.run_service(self, lambda s: s.tasks.changes(user), ChangesPolled, exclusive=True, group="agenda-poll", tag="poll")
+
+    @on(ServiceFailed)
+    def _failed(self, event: ServiceFailed) -> None:
+        if event.tag == "poll":
+            event.stop()  # as on the list: a failed poll says nothing, the status bar says what is wrong
 
     @on(ChangesPolled)
     def _changes_polled(self, event: ChangesPolled) -> None:

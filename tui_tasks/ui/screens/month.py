@@ -19,6 +19,7 @@ from textual.widgets import Footer, Label
 
 from tui_tasks.domain import TaskView, local_date
 from tui_tasks.ui.agenda_rows import NARROW, day_title
+from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.messages import ChangesPolled
 from tui_tasks.ui.month_state import MonthState, month_label
 from tui_tasks.ui.screens.agenda import POLL_S, agenda_service
@@ -117,8 +118,19 @@ class MonthScreen(Screen[int | None]):
         )  # fmt: skip
 
     def poll_changes(self) -> None:
+        """Ask how many changes the user's tasks have had (counts read again when that moved); past
+        midnight, today's mark moves."""
         user = self.app.user
+        today = local_date(self.app.clock())
+        if today != self.state.today:
+            self.state.today = today
+            self.grid.redraw()
         self.app.run_service(self, lambda s: s.tasks.changes(user), ChangesPolled, exclusive=True, group="month-poll", tag="poll")
+
+    @on(ServiceFailed)
+    def _failed(self, event: ServiceFailed) -> None:
+        if event.tag == "poll":
+            event.stop()  # as on the list: a failed poll says nothing, the status bar says what is wrong
 
     @on(ChangesPolled)
     def _changes_polled(self, event: ChangesPolled) -> None:
@@ -140,7 +152,7 @@ class MonthScreen(Screen[int | None]):
         if count is None or count < len(event.tasks):
             count = len(event.tasks)
         self.query_one("#day-title", Label).update(day_title(event.day, count, self.size.width))
-        self.query_one(AgendaList).show_tasks(event.tasks, self.app.clock())
+        self.query_one(AgendaList).show_tasks(event.tasks, self.app.clock(), total=count)
 
     def _show_title(self) -> None:
         narrow = self.size.width < NARROW

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui_tasks.agenda_model import AgendaView
+from tui_tasks.agenda_model import AgendaSection, AgendaView
 from tui_tasks.domain import TaskView
 from tui_tasks.ui.agenda_rows import ONE_DAY, Piece, heading, more_row, task_row
 
@@ -41,15 +41,18 @@ class AgendaList(OptionList):
         self.empty = empty
         self._showing: tuple[AgendaView | None, tuple[TaskView, ...], datetime | None] = (None, (), None)
         self._built_width = 0
+        self._more = 0  # a day's tasks left out
 
     def show_agenda(self, view: AgendaView) -> None:
         """The agenda's sections that hold tasks, each under its heading."""
         self._showing = (view, (), view.now)
+        self._more = 0
         self._rebuild()
 
-    def show_tasks(self, tasks: tuple[TaskView, ...], now: datetime) -> None:
-        """One day's tasks, without headings."""
+    def show_tasks(self, tasks: tuple[TaskView, ...], now: datetime, total: int | None = None) -> None:
+        """One day's tasks, without headings (`total`: how many there are, if more than those given)."""
         self._showing = (None, tuple(tasks), now)
+        self._more = max(0, (total or 0) - len(tasks))
         self._rebuild()
 
     def on_resize(self) -> None:
@@ -75,6 +78,9 @@ class AgendaList(OptionList):
                     options.append(Option(self._styled(more_row(section, width)), disabled=True))
         elif now is not None:
             options = [self._task_option(task, True, now, width) for task in tasks]
+            if self._more:
+                day = AgendaSection("day", "", None, None, tasks, len(tasks) + self._more)
+                options.append(Option(self._styled(more_row(day, width)), disabled=True))
         if not options and now is not None:
             options = [Option(Text("  " + self.empty, style="dim"), disabled=True)]
         self.set_options(options)
