@@ -216,3 +216,20 @@ def test_counts_and_sections_match_a_count_in_python(services, alice, bob, clock
             else:
                 assert section.first == due_day(task.due) and not overdue
     assert sorted(t.id for s in view.sections for t in s.tasks) == sorted(t.id for t in pending)
+
+
+def test_another_process_sees_the_same_agenda(settings, services, alice, clock, agenda):
+    """A second process on the same database (another window, a team member's client on PostgreSQL):
+    a task it adds or deletes is in or out of the next agenda and month read here."""
+    from tui_tasks.services.facade import open_services
+
+    today = local_date(clock())
+    other = open_services(settings, clock)
+    try:
+        made = other.tasks.create(alice, TaskDraft("from elsewhere", due=today))
+        assert [t.title for t in agenda.agenda(alice).section("today").tasks] == ["from elsewhere"]
+        assert agenda.month(alice, today.year, today.month) == {today: 1}
+        other.tasks.delete(alice, made.id)
+        assert agenda.agenda(alice).total == 0 and agenda.month(alice, today.year, today.month) == {}
+    finally:
+        other.close()
