@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tests.ui.conftest import PASSWORD, add_demo_tasks, make_app, settle
 from tui_tasks.domain import SortField
-from tui_tasks.services.views import views_of
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.screens.views import ViewsScreen
 from tui_tasks.ui.widgets.filter_bar import FilterBar
@@ -112,7 +111,7 @@ async def test_save_rename_move_and_delete_from_the_screen(ui_settings, ui_servi
         await pilot.press("y")
         await settle(pilot)
         assert "Home urgent now" not in listed(app)
-        stored = [v.name for v in views_of(ui_services).list(demo_user)]
+        stored = [v.name for v in ui_services.views.list(demo_user)]
         assert stored == listed(app)
         await pilot.press("escape")
         await settle(pilot)
@@ -139,7 +138,7 @@ async def test_a_view_deleted_elsewhere_is_said_not_found(ui_settings, ui_servic
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await views_screen(pilot)
-        views_of(ui_services).delete(demo_user, app.screen.views[0].id)  # another window
+        ui_services.views.delete(demo_user, app.screen.views[0].id)  # another window
         await pilot.press("r", *"x", "enter")
         await settle(pilot)
         assert str(app.screen.query_one("#views-error").render()) == "View not found (it may have been deleted)"

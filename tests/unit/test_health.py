@@ -315,7 +315,7 @@ def test_back_up_now_on_postgresql_says_how_instead(tmp_path) -> None:
     from tui_tasks.db.engine import Database
     from tui_tasks.errors import TasksError
 
-    services = Services(Database(parse_database("postgresql://kim@localhost/tasks")), None, None, None)
+    services = Services(Database(parse_database("postgresql://kim@localhost/tasks")), *[None] * 6)
     with pytest.raises(TasksError, match="pg_dump"):
         services.back_up()
 

@@ -9,12 +9,12 @@ import pytest
 
 from tui_tasks.domain import SortField, TaskDraft
 from tui_tasks.errors import NotFound, ValidationError
-from tui_tasks.services.views import DEFAULT_VIEWS, Views, views_of
+from tui_tasks.services.views import DEFAULT_VIEWS, Views
 
 
 @pytest.fixture
 def views(services) -> Views:
-    return views_of(services)
+    return services.views
 
 
 def names(views_list) -> list[str]:
@@ -108,7 +108,7 @@ def test_two_windows_listing_at_once_make_the_defaults_once(services, alice):
 
     def read() -> None:
         try:
-            results.append(names(views_of(services).list(alice)))
+            results.append(names(services.views.list(alice)))
         except Exception as error:  # noqa: BLE001 (collected and asserted on)
             errors.append(error)
 
@@ -118,3 +118,12 @@ def test_two_windows_listing_at_once_make_the_defaults_once(services, alice):
     for thread in threads:
         thread.join()
     assert errors == [] and all(r == [name for name, *_ in DEFAULT_VIEWS] for r in results)
+
+
+def test_the_views_screen_allows_the_names_the_service_takes() -> None:
+    """The screen keeps its own copy of the limit (importing the service would load SQLAlchemy before the
+    first paint): they must agree."""
+    from tui_tasks.services import views as service
+    from tui_tasks.ui.screens import views as screen
+
+    assert screen.NAME_MAX == service.NAME_MAX

@@ -15,8 +15,11 @@ from tui_tasks.db.migrate import ensure_schema
 from tui_tasks.domain import utcnow
 from tui_tasks.errors import StorageError, TasksError
 from tui_tasks.services.accounts import Accounts
+from tui_tasks.services.agenda import Agenda
+from tui_tasks.services.history import History
 from tui_tasks.services.stats import Stats
 from tui_tasks.services.tasks import Tasks
+from tui_tasks.services.views import Views
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,9 @@ class Services:
     accounts: Accounts
     tasks: Tasks
     stats: Stats
+    history: History  # undo, redo and each task's history, from the operation log
+    views: Views
+    agenda: Agenda
 
     def back_up(self) -> Path:
         """A consistent copy of the SQLite database next to it (the newest 5 are kept)."""
@@ -50,4 +56,5 @@ def open_services(settings: Settings, clock: Callable[[], datetime] = utcnow) ->
     except BaseException:
         db.close()
         raise
-    return Services(db, Accounts(db, settings.bcrypt_rounds, clock), Tasks(db, clock), Stats(db, clock))
+    return Services(db, Accounts(db, settings.bcrypt_rounds, clock), Tasks(db, clock), Stats(db, clock),
+                    History(db, clock), Views(db, clock), Agenda(db, clock))  # fmt: skip

@@ -143,11 +143,3 @@ def _clean_sort(sort: SortField | str) -> SortField:
         return SortField(sort)
     except ValueError:
         raise ValidationError("sort", "Unknown sort") from None
-
-
-def views_of(services: object) -> Views:
-    """The views service over the services' database (the facade may hold one as `views`)."""
-    held = getattr(services, "views", None)
-    if isinstance(held, Views):
-        return held
-    return Views(services.db, services.tasks.clock)  # type: ignore[attr-defined]

@@ -12,11 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Footer, Input, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from tui_tasks.dates import describe_due
 from tui_tasks.domain import (
-    SortField, TaskCounts, TaskDraft, TaskFilter, TaskQuery, TaskView, search_accepts,
+    SavedViewView, SortField, TaskCounts, TaskDraft, TaskFilter, TaskQuery, TaskView, search_accepts,
 )
 from tui_tasks.errors import NotFound, OutcomeUnknown, StaleTask, TasksError
 from tui_tasks.state import load_state, save_state
@@ -24,15 +24,20 @@ from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.screens.account import AccountScreen
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.screens.help import HelpScreen
+from tui_tasks.ui.screens.list_bulk import SelectionActions
+from tui_tasks.ui.screens.views import ViewsScreen
 from tui_tasks.ui.screens.sort import SortScreen
 from tui_tasks.ui.screens.stats import StatsLoaded, StatsScreen
 from tui_tasks.ui.screens.task_form import TaskFormScreen
 from tui_tasks.ui.screens.transfer import TransferScreen
+from tui_tasks.filter_rule import query_accepts
+from tui_tasks.ui.header_text import header_text
 from tui_tasks.ui.list_model import ListModel
 from tui_tasks.ui.list_tree import flattened
 from tui_tasks.ui.messages import BackedUp, ChangesPolled, CountsLoaded, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
 from tui_tasks.ui.widgets.detail_pane import DetailPane
 from tui_tasks.ui.widgets.filter_bar import FilterBar
+from tui_tasks.ui.widgets.key_footer import KeyFooter
 from tui_tasks.ui.widgets.quick_add import QuickAddBar
 from tui_tasks.ui.widgets.status_bar import StatusBar
 from tui_tasks.ui.widgets.task_table import TaskTable
@@ -97,7 +102,7 @@ class CompleteParentScreen(ModalScreen[str | None]):
         self.dismiss(None if event.button.id == "cancel" else event.button.id)
 
 
-class TaskListScreen(Screen[None]):
+class TaskListScreen(SelectionActions, Screen[None]):
     """The logged-in user's tasks."""
 
     DEFAULT_CSS = """
@@ -120,12 +125,16 @@ class TaskListScreen(Screen[None]):
         Binding("enter,e", "edit", "Edit", id="tasks.edit", show=False),  # enter is what people try first
         Binding("space", "toggle", "Done", id="tasks.toggle", key_display="␣"),
         Binding("d", "delete", "Delete", id="tasks.delete"),
-        Binding("u", "undo", "Undo delete", id="tasks.undo", show=False),
+        Binding("v", "select", "Select", id="tasks.select", show=False),
+        Binding("ctrl+a", "select_all", "Select all shown", id="tasks.select_all", show=False),
+        Binding("u", "undo", "Undo", id="tasks.undo"),
+        Binding("ctrl+r", "redo", "Redo", id="tasks.redo", show=False),
         Binding("i", "details", "Details", id="tasks.details"),
         Binding("n", "note", "Add note", id="tasks.note", show=False),
         Binding("slash", "search", "Search", id="tasks.search"),
-        Binding("escape", "back", "Close details / clear search", id="tasks.clear_search", show=False),
-        Binding("f", "cycle_filter", "Filter", id="tasks.filter"),
+        Binding("escape", "back", "Clear selection / close details / clear search", id="tasks.clear_search", show=False),
+        Binding("w", "views", "Views", id="tasks.views"),
+        Binding("f", "cycle_filter", "Filter", id="tasks.filter", show=False),
         Binding("s", "sort", "Sort", id="tasks.sort"),
         Binding("t", "stats", "Stats", id="tasks.stats"),
         Binding("p", "account", "Account", id="tasks.account", show=False),
@@ -137,8 +146,7 @@ class TaskListScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.model = ListModel(query=remembered_query(self.app.settings.db))
-        self.undo_stack: list[TaskView] = []
-        self._undoing: dict[int, TaskView] = {}  # restores on their way, by the deleted task's id
+        self.view: SavedViewView | None = None  # the saved view last chosen (the header names it while shown)
         self.focus_id: int | None = None
         self.counts: TaskCounts | None = None  # as the header shows them
         self.seen_changes: int | None = None  # the user's change counter when last polled
@@ -159,11 +167,11 @@ class TaskListScreen(Screen[None]):
                 yield QuickAddBar(self.app.clock)
             yield DetailPane(self.app.clock)
         yield StatusBar()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.user = self.app.user  # kept: after log-out the app has none, and late messages may still come
-        self.query_one("#list-header", Static).update(self.user.display_name)
+        self._show_header()
         self.reload()
         self.poll_changes()
         if self.app.live:
@@ -238,6 +246,7 @@ class TaskListScreen(Screen[None]):
         table.now = self.app.clock()
         table.replace_rows(tasks)
         table.has_more, table.has_before = model.next_cursor is not None, model.prev_cursor is not None
+        self._mark_selected()
         self.query_one("#empty", Static).display = table.row_count == 0
         self._show_detail()
 
@@ -280,6 +289,7 @@ class TaskListScreen(Screen[None]):
         table.has_more, table.has_before = model.next_cursor is not None, model.prev_cursor is not None  # after: the
         # cursor moves while the rows go in, and must not ask for pages on the way
         self.focus_id = None
+        self._mark_selected()
         self._show_empty()
         self._show_detail()
         if event.reset:  # a task quick-added is in the rows, the cursor on it (or a later load superseded that)
@@ -301,13 +311,16 @@ class TaskListScreen(Screen[None]):
 
     def _show_counts(self, c: TaskCounts, matching: int) -> None:
         self.counts = c
-        parts = [f"{c.pending} pending", f"{c.done} done"]
-        if c.overdue:
-            parts.append(f"{c.overdue} overdue")
-        if c.due_today:
-            parts.append(f"{c.due_today} due today")
-        self.query_one("#list-header", Static).update(f"{self.user.display_name}  ·  " + " · ".join(parts), layout=False)  # one line, full width
         self.query_one(FilterBar).matching = matching
+        self._show_header()
+
+    def _show_header(self) -> None:
+        """Who, the counts, the view and the selection, in whole parts that fit the width."""
+        header = self.query_one("#list-header", Static)
+        selected = (self.selected_count() or 0) if self.model.selection else 0
+        width = header.content_region.width or self.size.width
+        view = self.view.name if self.view is not None and self.view.query() == self.model.query else None
+        header.update(header_text(self.user.display_name, self.counts, width, view, selected), layout=False)
 
     # --- search, filter, sort -------------------------------------------------------------------
     def set_query(self, **changes) -> None:
@@ -348,13 +361,36 @@ class TaskListScreen(Screen[None]):
         self.table.focus()
 
     def action_back(self) -> None:
-        """Escape: close the detail pane if it is open, else clear the search."""
+        """Escape: clear the selection if there is one, else close the detail pane if it is open, else
+        clear the search."""
+        if self.model.clear_selection():
+            self._show_selection()
+            return
         if self.has_class("-detail"):
             self.action_details()
             return
         search = self.query_one("#search", Input)
         if search.value:
             search.value = ""  # Input.Changed reloads the list
+
+    def action_views(self) -> None:
+        """`w`: the saved views; Enter shows one (its filter in the search box, its order)."""
+        q = self.model.query
+        self.app.push_screen(ViewsScreen(self.user, q.search, q.sort, q.descending, current=self.view.id if self.view else None),
+                             self._view_chosen)  # fmt: skip
+
+    def _view_chosen(self, view: SavedViewView | None) -> None:
+        if view is None:
+            return
+        self.view = view
+        search = self.query_one("#search", Input)
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        with self.prevent(Input.Changed):
+            search.value = view.filter
+        query = view.query()
+        self.set_query(filter=query.filter, search=query.search, sort=query.sort, descending=query.descending)
+        self._show_header()
 
     def action_cycle_filter(self) -> None:
         current = FILTERS.index(self.query_options.filter)
@@ -484,8 +520,12 @@ class TaskListScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < BESIDE_MIN, "-narrow")
+        self.call_after_refresh(self._show_header)  # once the header has its new width
 
     def action_edit(self) -> None:
+        if self.model.selection:
+            self.bulk_edit()
+            return
         if (task := self._current()) is None:
             return
         if self.model.writing(task.id):  # the form would open on a version about to change
@@ -526,7 +566,11 @@ class TaskListScreen(Screen[None]):
 
     def action_toggle(self) -> None:
         """One write and nothing else: the row is redrawn and the counts follow from the change itself.
-        Completing a task with open subtasks asks first: all of them too, only this one, or not at all."""
+        Completing a task with open subtasks asks first: all of them too, only this one, or not at all.
+        With a selection: every selected task, in one write."""
+        if self.model.selection:
+            self.bulk_toggle()
+            return
         if (task := self._current()) is None:
             return
         if not task.completed and task.children[0] < task.children[1]:
@@ -626,13 +670,16 @@ class TaskListScreen(Screen[None]):
         before, counts, matching = event.before, self.counts, self.query_one(FilterBar).matching
         if before is not None and counts is not None and matching is not None and event.task.version == before.version + 1:
             now = self.app.clock()
-            in_list = self.query_options.filter.accepts
-            matching += in_list(event.task, now) - in_list(before, now)
+            query = self.model.query
+            matching += query_accepts(query, event.task, now) - query_accepts(query, before, now)
             self._show_counts(counts.after_toggle(before, now), matching)
         else:  # the counts are not known yet, or the task also changed elsewhere: count again
             self.refresh_counts()
 
     def action_delete(self) -> None:
+        if self.model.selection:
+            self.bulk_delete()
+            return
         if (task := self._current()) is None:
             return
         user = self.user
@@ -647,22 +694,10 @@ class TaskListScreen(Screen[None]):
 
     @on(TaskDeleted)
     def _task_deleted(self, event: TaskDeleted) -> None:
-        self.undo_stack.append(event.task)
         self.model.forget(event.task.id)
         self.table.remove_task(event.task.id)
         self.refresh_counts()
         self.notify(f"Deleted “{event.task.title}” — press u to undo", timeout=4, markup=False)
-
-    def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.notify("Nothing to undo", severity="warning")
-            return
-        task, user = self.undo_stack.pop(), self.user
-        self._undoing[task.id] = task
-        self.app.run_service(
-            self, lambda s: s.tasks.restore(user, task), lambda restored: TaskChanged(restored, created=True),
-            write=True, tag=f"undo:{task.id}",
-        )  # fmt: skip
 
     @on(ServiceFailed)
     def _failed(self, event: ServiceFailed) -> None:
@@ -680,14 +715,14 @@ class TaskListScreen(Screen[None]):
             self._drop_stats()  # the app says why; no screen of dashes
         elif event.tag == "more":
             self.model.more_failed()
-        elif event.tag.startswith("undo:"):
-            undone = self._undoing.pop(int(event.tag[5:]))
+        elif event.tag in ("history", "bulk"):
             if isinstance(event.error, OutcomeUnknown):
-                self._outcome_unknown(event)  # not offered again: it may be back already, and twice is worse
+                self._outcome_unknown(event)  # not offered again: it may be done already, and twice is worse
                 return
-            self.undo_stack.append(undone)  # not saved for sure: keep it for another try
-            self.notify(event.error.message, title="Could not undo", severity="error", markup=False)
+            title = "Not changed" if event.tag == "bulk" else "Could not undo or redo"
+            self.notify(event.error.message, title=title, severity="warning", timeout=8, markup=False)
             event.stop()
+            self.reload_window()
 
     def _outcome_unknown(self, event: ServiceFailed) -> None:
         """A change whose saving failed half-way, when even reading it back failed: no "try again",

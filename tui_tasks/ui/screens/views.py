@@ -12,10 +12,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_tasks.domain import SavedViewView, SortField, UserView, visible
-from tui_tasks.services.views import NAME_MAX, views_of
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.widgets.filter_bar import sort_name
+
+NAME_MAX = 40  # the service's limit (tests check they agree); importing it would load SQLAlchemy
 
 HINT = "enter open · s save current as… · r rename · d delete · shift+↑↓ move · esc close"
 NARROW = 60  # below this width a view is its name alone (its filter shows in the search box once chosen)
@@ -81,7 +82,7 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
         """Run a views service call in a worker; the views it leaves come back as Loaded."""
 
         def run(services):
-            views = views_of(services)
+            views = services.views
             result = action(views)
             listed = result if isinstance(result, list) else views.list(self.user)
             return listed, result.id if isinstance(result, SavedViewView) else highlight

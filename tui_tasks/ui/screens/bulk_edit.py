@@ -1,0 +1,86 @@
+"""One change to every selected task: set or clear priority, due, wait, project; add or remove tags; move
+under a parent. Dismissed with the `BulkEdit` (the list applies it in one transaction, one undo step), or
+None."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from tui_tasks.changes import BulkEdit
+from tui_tasks.ui.bulk_fields import PRIORITY_CHOICES, BulkText, read_bulk
+from tui_tasks.ui.form_fields import FieldError
+
+FIELDS = (  # id, label, placeholder
+    ("due", "Due", "keep · fri, 2026-12-24, tomorrow 17:00 · - clears"),
+    ("wait", "Wait until", "keep · mon, in 2 weeks · - clears"),
+    ("project", "Project", "keep · a name · - clears"),
+    ("add_tags", "Add tags", "work errand"),
+    ("remove_tags", "Remove tags", "someday"),
+    ("parent", "Move under", "keep · a task number · - to the top"),
+)
+
+
+class BulkEditScreen(ModalScreen[BulkEdit | None]):
+    """The bulk-edit dialog for `count` selected tasks."""
+
+    DEFAULT_CSS = """
+    BulkEditScreen { align: center middle; }
+    BulkEditScreen > Vertical { width: 64; max-width: 100%; height: auto; max-height: 100%; border: round $accent;
+        background: $surface; padding: 0 1; }
+    BulkEditScreen VerticalScroll { height: auto; max-height: 1fr; }
+    BulkEditScreen Label { margin-top: 1; }
+    BulkEditScreen #bulk-error { color: $error; height: auto; }
+    BulkEditScreen Horizontal { height: auto; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply", id="bulk.apply"),
+        Binding("escape", "cancel", "Cancel", id="bulk.cancel"),
+    ]
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"Change {self.count} task{'s' if self.count != 1 else ''}", classes="dialog-title", markup=False)
+            with VerticalScroll():
+                yield Label("Priority")
+                yield Select([(name, name) for name, _ in PRIORITY_CHOICES], value="keep", allow_blank=False, id="priority", compact=True)
+                for field_id, label, placeholder in FIELDS:
+                    yield Label(label)
+                    yield Input(placeholder=placeholder, id=field_id, compact=True)
+            yield Static("", id="bulk-error", markup=False)
+            with Horizontal():
+                yield Button("Apply (ctrl+s)", id="apply", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#priority", Select).focus()
+
+    def action_apply(self) -> None:
+        values = {field_id: self.query_one(f"#{field_id}", Input).value for field_id, _, _ in FIELDS}
+        text = BulkText(priority=str(self.query_one("#priority", Select).value), **values)
+        try:
+            edit = read_bulk(text, self.app.clock())
+        except FieldError as error:
+            self.query_one("#bulk-error", Static).update(error.message)
+            self.query_one(f"#{error.field}").focus()
+            return
+        self.dismiss(edit)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_apply() if event.button.id == "apply" else self.action_cancel()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_apply()

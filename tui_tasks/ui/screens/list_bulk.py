@@ -1,0 +1,136 @@
+"""The task list's selection, bulk actions, and undo/redo from the operation log (issue 11): a part of
+`TaskListScreen`, kept in its own module. The state is the screen's `ListModel`; every write goes to
+the services in a worker, as one transaction and one undo step.
+
+With a selection, `space` marks the selected tasks done (or not done, when all of them already are),
+`d` deletes them after asking, and `e`/Enter opens the bulk-edit dialog."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from tui_tasks.changes import BulkEdit, BulkResult, Replayed
+from tui_tasks.ui.screens.bulk_edit import BulkEditScreen
+from tui_tasks.ui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from tui_tasks.services.facade import Services
+
+
+class BulkDone(Message):
+    """A bulk write went through."""
+
+    def __init__(self, result: BulkResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class HistoryReplayed(Message):
+    """An undo or redo went through."""
+
+    def __init__(self, replayed: Replayed) -> None:
+        super().__init__()
+        self.replayed = replayed
+
+
+def _selected_ids(services: Services, user, query, selection) -> list[int]:
+    """The ids a selection means, read in the worker: `everything` is every task the query matches now
+    (less those picked out again)."""
+    if not selection.everything:
+        return sorted(selection.ids)
+    from tui_tasks.services.selection import matching_ids
+
+    return [task_id for task_id in matching_ids(services.tasks, user, query) if task_id not in selection.ids]
+
+
+class SelectionActions:
+    """Mixed into TaskListScreen (which has `model`, `table`, `user`, `app`)."""
+
+    def _show_selection(self) -> None:
+        """Mark the selected rows and say how many are selected in the header."""
+        self.table.set_selected(self.model.selection.shown_ids(self.table.tasks))
+        self._show_header()
+
+    def _mark_selected(self) -> None:
+        """Rows that came in (a page, a re-read) are marked as the selection says."""
+        if self.model.selection or self.table.selected:
+            self.table.set_selected(self.model.selection.shown_ids(self.table.tasks))
+
+    def selected_count(self) -> int | None:
+        from tui_tasks.ui.widgets.filter_bar import FilterBar
+
+        return self.model.selection.count(self.query_one(FilterBar).matching)
+
+    def action_select(self) -> None:
+        """`v`: select or unselect the row under the cursor, and go down a row."""
+        task = self.table.current_task()
+        if task is None:
+            return
+        self.model.toggle_selected(task.id)
+        self._show_selection()
+        self.table.action_cursor_down()
+
+    def action_select_all(self) -> None:
+        """`ctrl+a`: every task the list shows, also those not loaded yet."""
+        self.model.select_everything()
+        self._show_selection()
+
+    def _bulk(self, write, what: str) -> None:
+        user, query, selection = self.user, self.model.held_query, self.model.selection
+        self.model.clear_selection()
+        self._show_selection()
+        self.app.run_service(self, lambda s: write(s, _selected_ids(s, user, query, selection)), BulkDone,
+                             write=True, tag="bulk")  # fmt: skip
+        self.notify(f"{what}…", timeout=2, markup=False)
+
+    def bulk_toggle(self) -> None:
+        """All selected tasks done; or not done, when every selected task held is done already."""
+        held = [task for task in self.table.tasks.values() if self.model.selection.has(task.id)]
+        done = not (held and all(task.completed for task in held) and not self.model.selection.everything)
+        user, count = self.user, self.selected_count()
+        words = f"{count} task{'s' if count != 1 else ''}" if count is not None else "the selected tasks"
+        self._bulk(lambda s, ids: s.tasks.bulk_complete(user, ids, done), f"Marking {words} {'done' if done else 'not done'}")
+
+    def bulk_delete(self) -> None:
+        user, count = self.user, self.selected_count()
+        words = f"{count} task{'s' if count != 1 else ''}" if count is not None else "every selected task"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._bulk(lambda s, ids: s.tasks.bulk_delete(user, ids), f"Deleting {words}")
+
+        self.app.push_screen(ConfirmScreen(f"Delete {words}?", "u undoes it.", "Delete"), confirmed)
+
+    def bulk_edit(self) -> None:
+        user, count = self.user, self.selected_count()
+
+        def chosen(edit: BulkEdit | None) -> None:
+            if edit is not None:
+                self._bulk(lambda s, ids: s.tasks.bulk_edit(user, ids, edit), f"Changing {count or 'the selected'} tasks")
+
+        self.app.push_screen(BulkEditScreen(count or 0), chosen)
+
+    def on_bulk_done(self, event: BulkDone) -> None:  # (by name: @on in a mixin is not seen by Textual)
+        self.notify(f"{event.result.summary} — u undoes it", timeout=4, markup=False)
+        self.reload_window()
+
+    # --- undo and redo ----------------------------------------------------------------------------------
+    def action_undo(self) -> None:
+        user = self.user
+        self.app.run_service(self, lambda s: s.history.undo(user), HistoryReplayed, write=True, tag="history")
+
+    def action_redo(self) -> None:
+        user = self.user
+        self.app.run_service(self, lambda s: s.history.redo(user), HistoryReplayed, write=True, tag="history")
+
+    def on_history_replayed(self, event: HistoryReplayed) -> None:
+        replayed = event.replayed
+        self.notify(f"{'Redone' if replayed.redo else 'Undone'}: {replayed.summary}", timeout=4, markup=False)
+        for task_id in (*replayed.changed, *replayed.removed):
+            self.model.forget(task_id)
+        if replayed.many:
+            self.reload()
+        else:
+            self.reload_window()
