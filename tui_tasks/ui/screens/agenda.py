@@ -5,6 +5,8 @@ Enter on a task closes the screen with its id (the list selects it); escape clos
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,15 +18,12 @@ from textual.widgets import Footer, Label
 
 from tui_tasks.agenda_model import AgendaView
 from tui_tasks.dates import DAY_ABBR, MONTH_ABBR
-from tui_tasks.domain import local_date
 from tui_tasks.ui.agenda_rows import NARROW
-from tui_tasks.ui.dispatch import ServiceFailed
-from tui_tasks.ui.messages import ChangesPolled
+from tui_tasks.ui.screens.following import FollowsChanges
 from tui_tasks.ui.widgets.agenda_list import AgendaList
 from tui_tasks.ui.widgets.status_bar import StatusBar
 
 SCREEN_LIMIT = 50  # tasks shown per section: a screen holds fewer; the heading counts them all
-POLL_S = 2.0  # how often to ask whether the tasks changed elsewhere (as the list does)
 
 
 def agenda_service(services):
@@ -45,7 +44,7 @@ class AgendaLoaded(Message):
         self.view = view
 
 
-class AgendaScreen(Screen[int | None]):
+class AgendaScreen(FollowsChanges, Screen[int | None]):
     """The logged-in user's agenda, read in a worker; read again when the tasks change elsewhere."""
 
     DEFAULT_CSS = """
@@ -61,10 +60,11 @@ class AgendaScreen(Screen[int | None]):
         Binding("question_mark", "help", "Keys", id="agenda.help"),
     ]
 
+    POLL_GROUP = "agenda-poll"
+
     def __init__(self) -> None:
         super().__init__()
         self.view: AgendaView | None = None
-        self.seen_changes: int | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="agenda-header"):
@@ -77,9 +77,7 @@ class AgendaScreen(Screen[int | None]):
     def on_mount(self) -> None:
         self.query_one(AgendaList).focus()
         self.action_reload()
-        self.poll_changes()
-        if self.app.live:
-            self.set_interval(POLL_S, self.poll_changes)
+        self.follow_changes()
 
     def action_reload(self) -> None:
         user = self.app.user
@@ -88,24 +86,9 @@ class AgendaScreen(Screen[int | None]):
             exclusive=True, group="agenda",
         )  # fmt: skip
 
-    def poll_changes(self) -> None:
-        """Ask how many changes the user's tasks have had; when that moved, or the day changed since the
-        agenda was read (past midnight), read the agenda again."""
-        user = self.app.user
-        if self.view is not None and local_date(self.app.clock()) != self.view.today:
-            self.action_reload()
-        self.app.run_service(self, lambda s: s.tasks.changes(user), ChangesPolled, exclusive=True, group="agenda-poll", tag="poll")
-
-    @on(ServiceFailed)
-    def _failed(self, event: ServiceFailed) -> None:
-        if event.tag == "poll":
-            event.stop()  # as on the list: a failed poll says nothing, the status bar says what is wrong
-
-    @on(ChangesPolled)
-    def _changes_polled(self, event: ChangesPolled) -> None:
-        seen, self.seen_changes = self.seen_changes, event.changes
-        if seen is not None and event.changes != seen:
-            self.action_reload()
+    def day_passed(self, today: date) -> None:
+        if self.view is not None and today != self.view.today:
+            self.action_reload()  # past midnight: the agenda's days are others
 
     @on(AgendaLoaded)
     def _loaded(self, event: AgendaLoaded) -> None:

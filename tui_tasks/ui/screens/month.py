@@ -19,10 +19,9 @@ from textual.widgets import Footer, Label
 
 from tui_tasks.domain import TaskView, local_date
 from tui_tasks.ui.agenda_rows import NARROW, day_title
-from tui_tasks.ui.dispatch import ServiceFailed
-from tui_tasks.ui.messages import ChangesPolled
 from tui_tasks.ui.month_state import MonthState, month_label
-from tui_tasks.ui.screens.agenda import POLL_S, agenda_service
+from tui_tasks.ui.screens.agenda import agenda_service
+from tui_tasks.ui.screens.following import FollowsChanges
 from tui_tasks.ui.widgets.agenda_list import AgendaList
 from tui_tasks.ui.widgets.month_grid import MonthGrid
 from tui_tasks.ui.widgets.status_bar import StatusBar
@@ -43,7 +42,7 @@ class DayLoaded(Message):
         self.day, self.tasks = day, tuple(tasks)
 
 
-class MonthScreen(Screen[int | None]):
+class MonthScreen(FollowsChanges, Screen[int | None]):
     """The logged-in user's month, read in workers; the counts are read again when the tasks change."""
 
     DEFAULT_CSS = """
@@ -65,11 +64,12 @@ class MonthScreen(Screen[int | None]):
         Binding("question_mark", "help", "Keys", id="month.help"),
     ]
 
+    POLL_GROUP = "month-poll"
+
     def __init__(self) -> None:
         super().__init__()
         self.state: MonthState | None = None
         self.day_shown: date | None = None  # the day whose tasks are listed (None: no list open)
-        self.seen_changes: int | None = None
 
     def compose(self) -> ComposeResult:
         self.state = MonthState.at(local_date(self.app.clock()))
@@ -90,9 +90,7 @@ class MonthScreen(Screen[int | None]):
         self.grid.focus()
         self._show_title()
         self.action_reload()
-        self.poll_changes()
-        if self.app.live:
-            self.set_interval(POLL_S, self.poll_changes)
+        self.follow_changes()
 
     def on_resize(self) -> None:
         self.grid.max_lines = max(7, self.size.height - CHROME_LINES - (4 if self.day_shown else 0))
@@ -117,26 +115,10 @@ class MonthScreen(Screen[int | None]):
             exclusive=True, group="month-day",
         )  # fmt: skip
 
-    def poll_changes(self) -> None:
-        """Ask how many changes the user's tasks have had (counts read again when that moved); past
-        midnight, today's mark moves."""
-        user = self.app.user
-        today = local_date(self.app.clock())
+    def day_passed(self, today: date) -> None:
         if today != self.state.today:
-            self.state.today = today
+            self.state.today = today  # past midnight: today's mark moves
             self.grid.redraw()
-        self.app.run_service(self, lambda s: s.tasks.changes(user), ChangesPolled, exclusive=True, group="month-poll", tag="poll")
-
-    @on(ServiceFailed)
-    def _failed(self, event: ServiceFailed) -> None:
-        if event.tag == "poll":
-            event.stop()  # as on the list: a failed poll says nothing, the status bar says what is wrong
-
-    @on(ChangesPolled)
-    def _changes_polled(self, event: ChangesPolled) -> None:
-        seen, self.seen_changes = self.seen_changes, event.changes
-        if seen is not None and event.changes != seen:
-            self.action_reload()
 
     @on(MonthLoaded)
     def _month_loaded(self, event: MonthLoaded) -> None:
