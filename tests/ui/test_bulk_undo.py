@@ -104,3 +104,19 @@ async def test_undo_of_a_change_an_unlogged_writer_touched_since_says_why_and_ch
         now = ui_services.tasks.get(demo_user, milk.id)
         assert (now.completed, now.priority, now.title) == (False, Priority.HIGH, "Buy oat milk")  # nothing overwritten
         assert any("changed after" in m for m in messages(app)), messages(app)
+
+
+async def test_the_detail_pane_shows_the_tasks_history_from_the_log(ui_settings, ui_services, demo_user, fixed_clock):
+    from tui_tasks.ui.widgets.detail_pane import LOAD_DELAY_S, DetailPane
+
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause(LOAD_DELAY_S + 0.1)
+        await settle(pilot)
+        pane = app.screen.query_one(DetailPane)
+        assert len(pane.history) == 2, pane.history  # made (by the demo), then done
+        text = pane.describe().plain
+        assert "History" in text and pane.history[0] in text and "done" in pane.history[0].lower(), text

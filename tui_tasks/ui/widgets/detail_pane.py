@@ -22,6 +22,7 @@ from tui_tasks.recurrence import describe_recurrence
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.messages import TaskChanged
 
+HISTORY_SHOWN = 8  # the task's latest changes, from the operation log
 LOAD_DELAY_S = 0.12  # the cursor rests this long before the pane reads the task's notes and relations:
 # j held down reads nothing until it stops
 
@@ -58,9 +59,10 @@ class DetailPane(VerticalScroll, can_focus=True):
     """
 
     class Loaded(Message):
-        def __init__(self, details: Details) -> None:
+        def __init__(self, details: Details, history: list[str]) -> None:
             super().__init__()
             self.details = details
+            self.history = history
 
     class NoteClosed(Message):
         """The note line was left (escape, or a note saved)."""
@@ -100,12 +102,15 @@ class DetailPane(VerticalScroll, can_focus=True):
         if task is None or user is None:
             return
 
+        now = self.app.clock()
+
         def read(services) -> DetailPane.Loaded:
             tasks = services.tasks
             notes = tuple(tasks.annotations(user, task.id))
             children = tuple(tasks.children(user, task.id)) if task.children[1] else ()
             blockers = tuple(tasks.related(user, task.depends)) if task.depends else ()
-            return DetailPane.Loaded(Details(task.id, notes, children, blockers))
+            changes = services.history.entries(user, task.uuid, limit=HISTORY_SHOWN) if task.uuid else []
+            return DetailPane.Loaded(Details(task.id, notes, children, blockers), [entry.text(now) for entry in changes])
 
         self.app.run_service(self, read, lambda message: message, exclusive=True, group="detail", tag="detail")
 
@@ -114,7 +119,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         event.stop()
         if self.task_view is not None and event.details.task_id == self.task_view.id:
             self.details = event.details
-            self._render_body()
+            self.show_history(event.history)  # (draws the body)
 
     def show_history(self, lines: list[str]) -> None:
         """The shown task's changes, newest first ("priority medium → high · 2 h ago"); an empty list
