@@ -4,7 +4,8 @@
 
 Builds one database per size through the real import (run.py's Taskwarrior file), timing the import
 with its log entry, then times: 1,000 selected pending tasks marked done (`bulk_complete`, target
-≤ 300 ms at 100k), its undo, and the undo of a single toggle (target ≤ 50 ms at 100k). Medians of
+≤ 300 ms at 100k), its undo, the undo of a single toggle (target ≤ 50 ms at 100k), and a delete of
+1,000 tasks and its undo (which makes them again, the slowest kind). Medians of
 `--repeat` runs (each bulk is undone before the next, so every run writes the same 1,000 tasks).
 """
 
@@ -22,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from benchmarks.run import taskwarrior_file  # noqa: E402
 from tui_tasks.config import Settings, parse_database  # noqa: E402
-from tui_tasks.domain import TaskFilter, TaskQuery  # noqa: E402
+from tui_tasks.domain import SortField, TaskFilter, TaskQuery  # noqa: E402
 from tui_tasks.services.facade import open_services  # noqa: E402
 from tui_tasks.services.history import History  # noqa: E402
 from tui_tasks.services.transfer import import_tasks  # noqa: E402
@@ -64,6 +65,19 @@ def run(size: int, repeat: int, root: Path) -> dict[str, float]:
             one_undo.append(time.perf_counter() - started)
         result |= {"selected": len(ids), "bulk_done_1000_ms": ms(statistics.median(bulk)),
                    "undo_bulk_1000_ms": ms(statistics.median(bulk_undo)), "undo_one_ms": ms(statistics.median(one_undo))}  # fmt: skip
+        deleted, undeleted = [], []
+        for _ in range(max(1, repeat // 2)):  # the undo that makes tasks again is the slowest kind
+            started = time.perf_counter()
+            services.tasks.bulk_delete(user, ids)
+            deleted.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            history.undo(user)
+            undeleted.append(time.perf_counter() - started)
+            ids = [t.id for t in services.tasks.page(user, TaskQuery(filter=TaskFilter.PENDING), limit=500).tasks]
+            ids += [t.id for t in services.tasks.page(user, TaskQuery(filter=TaskFilter.PENDING, sort=SortField.DUE), limit=500).tasks]
+            ids = list(dict.fromkeys(ids))[:1000]
+        result["delete_1000_ms"] = ms(statistics.median(deleted))
+        result["undo_delete_1000_ms"] = ms(statistics.median(undeleted))
         return result
     finally:
         services.close()

@@ -363,6 +363,8 @@ class _Replay:
         self.old, self.new = ("b", "a") if redo else ("a", "b")
         self.verb = "redo" if redo else "undo"
         self.changed: list[int] = []
+        self.tags: list[dict[str, Any]] = []  # rows to insert, all at once
+        self.notes: list[dict[str, Any]] = []
         self.removed: list[int] = []
         self.created: list[int] = []
         self.many = False
@@ -401,25 +403,28 @@ class _Replay:
                 self.removed.append(row.id)
                 self.session.delete(row)
         self.session.flush()
-        inserted = []
+        inserted = set()
         for change in changes:
             state = change[self.new]
             if state is not None and change["u"] not in rows:
-                row = self._insert(change["u"], state)
-                rows[change["u"]] = row
-                inserted.append(change)
+                rows[change["u"]] = self._insert(change["u"], state)
+                inserted.add(change["u"])
             elif state is not None:
                 row = rows[change["u"]]
                 row.updated_at = self.now
                 self._own(row, state)
                 row.version += 1
                 self.changed.append(row.id)
-        self.session.flush()
+        self.session.flush()  # one INSERT of every task made again (their ids: the links below need them)
+        self.created += [rows[u].id for u in inserted]
         ids = _ids_of(self.session, self.user_id, [u for c in changes if c[self.new] for u in _linked(c[self.new])])
         ids.update((u, row.id) for u, row in rows.items())
         for change in changes:
             if change[self.new] is not None:
-                self._links(rows[change["u"]], change[self.new], ids)
+                self._links(rows[change["u"]], change[self.new], ids, new=change["u"] in inserted)
+        for table, values in ((TaskTag, self.tags), (Annotation, self.notes)):
+            if values:
+                self.session.connection().execute(insert(table), values)
         self.session.flush()
 
     def _insert(self, uuid: str, state: dict[str, Any]) -> Task:
@@ -427,8 +432,6 @@ class _Replay:
                    uuid=uuid, version=state.get("version", 0) + 1)  # fmt: skip
         self._own(row, state)
         self.session.add(row)
-        self.session.flush()
-        self.created.append(row.id)
         return row
 
     def _own(self, row: Task, state: dict[str, Any]) -> None:
@@ -438,37 +441,37 @@ class _Replay:
         if state.get("series_id") is not None and state["series_id"] not in self.series_ids:
             row.series_id = row.occurrence = None  # its series is gone (a deleted account's: kept for safety)
 
-    def _links(self, row: Task, state: dict[str, Any], ids: dict[str, int]) -> None:
+    def _links(self, row: Task, state: dict[str, Any], ids: dict[str, int], *, new: bool) -> None:
+        """Parent, dependencies, tags, notes and the tasks under or blocked by it, as `state` says (a task
+        `new`ly made has none yet: nothing to take away, and its tags and notes go in with the others')."""
         try:
             if "parent" in state:
                 parent = ids.get(state["parent"]) if state["parent"] else None
                 if parent != row.parent_id:
                     relations.check_parent(self.session, self.user_id, row.id, parent)
                     row.parent_id = parent
-            if "depends" in state:
+            if "depends" in state and (state["depends"] or not new):
                 relations.set_depends(self.session, self.user_id, row.id, [ids[u] for u in state["depends"] if u in ids])
         except ValidationError as exc:
             raise HistoryRefused(f"“{visible(row.title)}”: {self.verb} is refused: {exc.message[0].lower()}{exc.message[1:]}") from None
         if "notes" in state:
-            self.session.exec(delete(Annotation).where(col(Annotation.task_id) == row.id))
-            if state["notes"]:
-                self.session.exec(insert(Annotation), params=[
-                    {"task_id": row.id, "user_id": self.user_id, "entry": _moment(at), "text": text} for at, text in state["notes"]
-                ])  # fmt: skip
+            if not new:
+                self.session.connection().execute(delete(Annotation).where(col(Annotation.task_id) == row.id))
+            self.notes += [{"task_id": row.id, "user_id": self.user_id, "entry": _moment(at), "text": text} for at, text in state["notes"]]
         if "tags" in state:
-            self.session.exec(delete(TaskTag).where(col(TaskTag.task_id) == row.id))
-            if state["tags"]:
-                self.session.exec(insert(TaskTag), params=[{"task_id": row.id, "tag": t, "user_id": self.user_id} for t in state["tags"]])
+            if not new:
+                self.session.connection().execute(delete(TaskTag).where(col(TaskTag.task_id) == row.id))
+            self.tags += [{"task_id": row.id, "tag": tag, "user_id": self.user_id} for tag in state["tags"]]
         children = [ids[u] for u in state.get("children", ()) if u in ids]
         if children:
-            self.session.exec(update(Task).where(Task.user_id == self.user_id, col(Task.id).in_(children),
+            self.session.connection().execute(update(Task).where(Task.user_id == self.user_id, col(Task.id).in_(children),
                                                  col(Task.parent_id).is_(None)).values(parent_id=row.id))  # fmt: skip
         blocks = [ids[u] for u in state.get("blocks", ()) if u in ids]
         if blocks:
             held = set(self.session.exec(select(TaskDependency.task_id).where(TaskDependency.blocker_id == row.id)).all())
             rows = [{"task_id": t, "blocker_id": row.id, "user_id": self.user_id} for t in blocks if t not in held]
             if rows:
-                self.session.exec(insert(TaskDependency), params=rows)
+                self.session.connection().execute(insert(TaskDependency), rows)
 
     def series(self, changes: list[dict[str, Any]]) -> None:
         """Series as they were, where that is safe: only if each is still as this operation left it (a
@@ -524,7 +527,7 @@ class _Replay:
 
     def _series_active(self, ids: Sequence[int], active: bool) -> None:
         if ids:
-            self.session.exec(update(TaskSeries).where(TaskSeries.user_id == self.user_id, col(TaskSeries.id).in_(list(ids)))
+            self.session.connection().execute(update(TaskSeries).where(TaskSeries.user_id == self.user_id, col(TaskSeries.id).in_(list(ids)))
                               .values(active=active, updated_at=self.now))  # fmt: skip
 
     def result(self, kind: str, summary: str) -> Replayed:

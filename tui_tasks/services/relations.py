@@ -130,9 +130,12 @@ def set_depends(session: Session, user_id: int, task_id: int, depends: Sequence[
         raise ValidationError("depends", "A task cannot depend on itself")
     if wanted and _blockers_reach(session, wanted, task_id):
         raise ValidationError("depends", "That would make a cycle: a task it depends on already depends on it")
-    session.exec(delete(TaskDependency).where(col(TaskDependency.task_id) == task_id))
+    # On the connection: no dependency is ever an object in the session, and an ORM statement would look
+    # through every object the session holds (an undo of thousands of tasks calls this for each).
+    session.flush()
+    session.connection().execute(delete(TaskDependency).where(col(TaskDependency.task_id) == task_id))
     if wanted:
-        session.exec(insert(TaskDependency), params=[{"task_id": task_id, "blocker_id": b, "user_id": user_id} for b in wanted])
+        session.connection().execute(insert(TaskDependency), [{"task_id": task_id, "blocker_id": b, "user_id": user_id} for b in wanted])
 
 
 def relations_of(session: Session, rows: Sequence[Task]) -> dict[int, dict[str, Any]]:
