@@ -13,7 +13,8 @@ from tui_tasks.domain import TaskDraft
 from tui_tasks.ui.screens.stats import LOADING_DELAY_S, StatsScreen
 from tui_tasks.errors import StorageError
 from tui_tasks.ui.screens.help import HelpScreen
-from tui_tasks.ui.screens.task_list import STATS_WAIT_S, TaskListScreen
+from tui_tasks.ui.screens.list_screens import STATS_WAIT_S
+from tui_tasks.ui.screens.task_list import TaskListScreen
 from tui_tasks.ui.widgets.stats_panel import ActivityChart, CompletionBar, RankedBars, StatsPanel
 
 
@@ -146,7 +147,7 @@ async def test_slow_stats_show_a_loading_indicator_until_they_arrive(ui_settings
 async def test_the_stats_screen_opens_with_its_numbers_already_in(ui_settings, ui_services, demo_user, fixed_clock,
                                                                   monkeypatch):
     """Read first, then shown: the first frame of the screen has the numbers, from one read."""
-    from tui_tasks.ui.screens import task_list
+    from tui_tasks.ui.screens import list_screens as task_list
 
     monkeypatch.setattr(task_list, "STATS_WAIT_S", 10)  # however slow the machine: never the screen's own read
     add_demo_tasks(ui_services, demo_user, fixed_clock)
@@ -214,7 +215,7 @@ async def test_a_slow_stats_read_asked_for_twice_or_escaped_from_opens_one_scree
 async def test_stats_asked_for_then_left_for_another_screen_do_not_pop_up_on_return(
     ui_settings, ui_services, demo_user, fixed_clock, monkeypatch, release
 ):
-    from tui_tasks.ui.screens import task_list
+    from tui_tasks.ui.screens import list_screens as task_list
 
     monkeypatch.setattr(task_list, "STATS_WAIT_S", 10)  # the read is still "on its way" throughout
     app = make_app(ui_settings, ui_services, fixed_clock)

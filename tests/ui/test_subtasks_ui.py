@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from tests.ui.conftest import TODAY, log_in, make_app, settle
 from tui_tasks.domain import Priority, Recurrence, SortField, TaskDraft, TaskQuery
-from tui_tasks.ui.screens.task_list import CompleteParentScreen, TaskListScreen
+from tui_tasks.ui.screens.complete_parent import CompleteParentScreen
+from tui_tasks.ui.screens.task_list import TaskListScreen
 from tui_tasks.ui.widgets.task_table import TaskTable
 
 

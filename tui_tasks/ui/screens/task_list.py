@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from tui_tasks.dates import describe_due
 from tui_tasks.domain import (
@@ -21,20 +21,18 @@ from tui_tasks.domain import (
 from tui_tasks.errors import NotFound, OutcomeUnknown, StaleTask, TasksError
 from tui_tasks.state import load_state, save_state
 from tui_tasks.ui.dispatch import ServiceFailed
-from tui_tasks.ui.screens.account import AccountScreen
 from tui_tasks.ui.screens.confirm import ConfirmScreen
-from tui_tasks.ui.screens.help import HelpScreen
+from tui_tasks.ui.screens.complete_parent import CompleteParentScreen
 from tui_tasks.ui.screens.list_bulk import SelectionActions
+from tui_tasks.ui.screens.list_screens import OtherScreens
 from tui_tasks.ui.screens.views import ViewsScreen
 from tui_tasks.ui.screens.sort import SortScreen
-from tui_tasks.ui.screens.stats import StatsLoaded, StatsScreen
 from tui_tasks.ui.screens.task_form import TaskFormScreen
-from tui_tasks.ui.screens.transfer import TransferScreen
 from tui_tasks.filter_rule import query_accepts
 from tui_tasks.ui.header_text import header_text
 from tui_tasks.ui.list_model import ListModel
 from tui_tasks.ui.list_tree import flattened
-from tui_tasks.ui.messages import BackedUp, ChangesPolled, CountsLoaded, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
+from tui_tasks.ui.messages import ChangesPolled, CountsLoaded, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
 from tui_tasks.ui.widgets.detail_pane import DetailPane
 from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.key_footer import KeyFooter
@@ -51,7 +49,6 @@ PAGE_SIZE = 100
 POLL_S = 2.0  # how often to ask whether the tasks changed elsewhere: one primary-key read
 SEARCH_DELAY_S = 0.04  # a burst of keys (a paste, a run of letters) is one query; slower typing queries per key,
 # which the indexes keep cheap (a page: 5-17 ms at 100k tasks). At 0.08 the wait alone was most of a first search.
-STATS_WAIT_S = 0.15  # stats not read by then: their screen opens at once, with its loading indicator
 FILTERS = list(TaskFilter)
 BESIDE_MIN = 120  # columns from which the detail pane sits beside the list; narrower, it takes its place
 
@@ -67,42 +64,7 @@ def remembered_query(database: DatabaseTarget) -> TaskQuery:
         return TaskQuery()
 
 
-class CompleteParentScreen(ModalScreen[str | None]):
-    """Completing a task with open subtasks: dismissed with "all", "this", or None (cancel)."""
-
-    BINDINGS = [
-        Binding("a", "answer('all')", "Complete all", id="complete.all"),
-        Binding("o", "answer('this')", "Only this one", id="complete.this"),
-        Binding("escape,n", "answer(None)", "Cancel", id="complete.cancel"),
-    ]
-
-    def __init__(self, task: TaskView) -> None:
-        super().__init__()
-        self.task_view = task
-
-    def compose(self) -> ComposeResult:
-        done, total = self.task_view.children
-        with Vertical(classes="dialog"):
-            yield Static("Complete a task with open subtasks?", classes="dialog-title")
-            yield Static(f"“{self.task_view.title}” has {total - done} of {total} subtasks still open.",
-                         classes="dialog-detail", markup=False)  # fmt: skip
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Complete all (a)", id="all", variant="primary", compact=True)
-                yield Button("Only this one (o)", id="this", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#all", Button).focus()
-
-    def action_answer(self, choice: str | None) -> None:
-        self.dismiss(choice)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(None if event.button.id == "cancel" else event.button.id)
-
-
-class TaskListScreen(SelectionActions, Screen[None]):
+class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
     """The logged-in user's tasks."""
 
     DEFAULT_CSS = """
@@ -134,6 +96,8 @@ class TaskListScreen(SelectionActions, Screen[None]):
         Binding("slash", "search", "Search", id="tasks.search"),
         Binding("escape", "back", "Clear selection / close details / clear search", id="tasks.clear_search", show=False),
         Binding("w", "views", "Views", id="tasks.views"),
+        Binding("c", "agenda", "Agenda", id="tasks.agenda"),  # "coming up" (g is the first task)
+        Binding("m", "month", "Month", id="tasks.month", show=False),
         Binding("f", "cycle_filter", "Filter", id="tasks.filter", show=False),
         Binding("s", "sort", "Sort", id="tasks.sort"),
         Binding("t", "stats", "Stats", id="tasks.stats"),
@@ -750,58 +714,3 @@ class TaskListScreen(SelectionActions, Screen[None]):
             self.table.remove_task(task_id)
             self.refresh_counts()
             self.notify(f"{title} was deleted elsewhere.", title="Deleted elsewhere", severity="warning", timeout=6, markup=False)
-
-    def action_transfer(self, exporting: bool) -> None:
-        def finished(summary: str | None) -> None:
-            if summary is not None:
-                self.notify(summary, title="Export" if exporting else "Import", markup=False)
-                if not exporting:
-                    self.reload()
-
-        self.app.push_screen(TransferScreen(exporting), finished)
-
-    def action_back_up(self) -> None:
-        """A consistent copy of the database next to it, now (one is also made before every upgrade)."""
-        self.app.run_service(self, lambda s: s.back_up(), BackedUp)
-
-    @on(BackedUp)
-    def _backed_up(self, event: BackedUp) -> None:
-        self.notify(f"Saved {event.path.name} next to the database (the newest 5 are kept)", title="Backed up", markup=False)
-
-    # --- other screens --------------------------------------------------------------------------
-    def action_stats(self) -> None:
-        """Read the stats first, then open the screen already filled in: read while the screen mounts,
-        the query shared the GIL with the mounting and took 3-6 times as long (~0.3 s instead of
-        ~0.1 s from key to numbers at 100k tasks). A slow read opens the screen with its own loading."""
-        self._drop_stats()
-        user = self.app.user
-        self._stats_wait = self.set_timer(STATS_WAIT_S, self._open_stats_unread)
-        self.app.run_service(self, lambda s: s.stats.summary(user), StatsLoaded, exclusive=True, group="stats", tag="stats")
-
-    def _drop_stats(self) -> None:
-        """Forget a stats read on its way (its answer will open nothing)."""
-        if self._stats_wait is not None:
-            self._stats_wait.stop()
-            self._stats_wait = None
-            self.workers.cancel_group(self, "stats")
-
-    def _open_stats_unread(self) -> None:
-        """Not read by now: the screen opens and reads them itself."""
-        self._drop_stats()
-        if self.app.screen is self:
-            self.app.push_screen(StatsScreen())
-
-    @on(StatsLoaded)
-    def _stats_read(self, event: StatsLoaded) -> None:
-        if self._stats_wait is not None and self.app.screen is self:
-            self._drop_stats()
-            self.app.push_screen(StatsScreen(event.stats))
-
-    def on_screen_suspend(self) -> None:
-        self._drop_stats()  # the user went elsewhere: coming back must not open stats by surprise
-
-    def action_account(self) -> None:
-        self.app.push_screen(AccountScreen())
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self))
