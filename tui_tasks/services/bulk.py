@@ -6,7 +6,6 @@ bulk_* methods call these."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert
@@ -17,7 +16,7 @@ from tui_tasks.db.tables import Task, TaskSeries, TaskTag
 from tui_tasks.domain import Priority, UserView
 from tui_tasks.errors import NotFound, ValidationError
 from tui_tasks.services import relations
-from tui_tasks.services.history import CHUNK, Recording, count_words
+from tui_tasks.services.oplog import CHUNK, Recording, count_words
 from tui_tasks.services.validation import PROJECT_MAX, TAGS_MAX, clean_line, clean_tags, clean_when
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ from tui_tasks.domain import (
 from tui_tasks.errors import Conflict, NotFound, OutcomeUnknown, StaleTask, StorageError, ValidationError
 from tui_tasks.changes import BulkEdit, BulkResult
 from tui_tasks.services import bulk, relations, series, tree
-from tui_tasks.services.history import Recording, count_words
+from tui_tasks.services.oplog import Recording, count_words
 from tui_tasks.services.relations import loaded, stored_due, stored_wait
 from tui_tasks.services.task_queries import SORT_COLUMNS, rarest_word, task_conditions, urgency_now, urgency_sql
 from tui_tasks.services.validation import clean_draft, clean_query

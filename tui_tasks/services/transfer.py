@@ -33,7 +33,8 @@ from tui_tasks.services.facade import Services
 from tui_tasks.services.formats import FORMATS, Bad, Ignored, SeriesRecord, TaskRecord, TransferError, extras_text, reader
 from tui_tasks.services.relations import MAX_DEPTH, lock_user, stored_due, stored_wait
 from tui_tasks.services.targets import is_database_file, shown_path
-from tui_tasks.services.history import REDO_IMPORT_MAX, Recording
+from tui_tasks.services.history import REDO_IMPORT_MAX
+from tui_tasks.services.oplog import Recording
 from tui_tasks.services.tasks import note_change
 from tui_tasks.services.validation import (DEPENDS_MAX, clean_description, clean_draft, clean_fields, clean_recurrence,
                                            clean_when)
