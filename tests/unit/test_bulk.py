@@ -187,3 +187,23 @@ def test_a_careless_selection_is_taken_as_meant_or_refused_clearly(services, ali
     with pytest.raises(ValidationError, match="Nothing to change"):
         services.tasks.bulk_edit(alice, ids[:1], BulkEdit(add_tags=()))
     assert services.tasks.count(alice) == 3 and history.state(alice).undo == "3 tasks done"
+
+
+def test_moving_many_under_a_parent_keeps_the_depth_limit(services, alice, monkeypatch):
+    from tui_tasks.services import relations
+
+    monkeypatch.setattr(relations, "MAX_DEPTH", 4)
+    chain = [services.tasks.create(alice, TaskDraft("level 0"))]
+    for level in range(1, 3):
+        chain.append(services.tasks.create(alice, TaskDraft(f"level {level}", parent_id=chain[-1].id)))
+    loose = services.tasks.create(alice, TaskDraft("loose"))
+    deep = services.tasks.create(alice, TaskDraft("deep"))
+    services.tasks.create(alice, TaskDraft("under deep", parent_id=deep.id))
+    start = world(services, alice)
+    with pytest.raises(ValidationError, match="at most 4 levels deep"):  # 'deep' brings its subtask along
+        services.tasks.bulk_edit(alice, [loose.id, deep.id], BulkEdit(parent_id=chain[-1].id))
+    assert world(services, alice) == start
+    services.tasks.bulk_edit(alice, [loose.id], BulkEdit(parent_id=chain[-1].id))
+    assert services.tasks.get(alice, loose.id).parent_id == chain[-1].id
+    with pytest.raises(ValidationError, match="There is no task 999999 to be the parent"):
+        services.tasks.bulk_edit(alice, [deep.id], BulkEdit(parent_id=999999))

@@ -138,9 +138,7 @@ def edit_many(tasks: Tasks, user: UserView, task_ids: Sequence[int], edit: BulkE
         log = Recording(session, user.id, at=tasks.clock(), own=not (edit.add_tags or edit.remove_tags or edit.parent_id is not KEEP))
         log.watch(ids)
         if edit.parent_id is not KEEP and edit.parent_id is not None:
-            for row in rows:
-                if row.parent_id != edit.parent_id:
-                    relations.check_parent(session, user.id, row.id, edit.parent_id)
+            relations.check_parent_of_many(session, user.id, [row.id for row in rows], edit.parent_id)
         tags = _tags(session, ids) if edit.add_tags or edit.remove_tags else {}
         new_tags: list[dict[str, Any]] = []
         for row in rows:

@@ -97,15 +97,31 @@ def check_parent(session: Session, user_id: int, task_id: int | None, parent_id:
         raise ValidationError("parent_id", f"Subtasks can be at most {MAX_DEPTH} levels deep")
 
 
-def _levels_below(session: Session, user_id: int, task_id: int, limit: int) -> int:
-    """How many levels of subtasks `task_id` has (0: none), counted up to `limit`: one query a level."""
-    levels, frontier = 0, [task_id]
+def _levels_below(session: Session, user_id: int, task_id: int | Sequence[int], limit: int) -> int:
+    """How many levels of subtasks `task_id` has (0: none; of several tasks: the most any has), counted up
+    to `limit`: one query a level."""
+    levels, frontier = 0, [task_id] if isinstance(task_id, int) else list(task_id)
     while frontier and levels < limit:
-        frontier = list(session.exec(
-            select(Task.id).where(col(Task.user_id) == user_id, col(Task.parent_id).in_(frontier)).limit(SUBTREE_MAX)
-        ).scalars())  # fmt: skip
+        found: list[int] = []
+        for start in range(0, len(frontier), 500):
+            found += session.exec(
+                select(Task.id).where(col(Task.user_id) == user_id, col(Task.parent_id).in_(frontier[start : start + 500]))
+                .limit(SUBTREE_MAX)
+            ).scalars()  # fmt: skip
+        frontier = found[:SUBTREE_MAX]
         levels += bool(frontier)
     return levels
+
+
+def check_parent_of_many(session: Session, user_id: int, task_ids: Sequence[int], parent_id: int) -> None:
+    """`check_parent` for moving all of `task_ids` under `parent_id` at once: a few queries, not a few a task."""
+    if not owned_ids(session, user_id, [parent_id]):
+        raise ValidationError("parent_id", f"There is no task {parent_id} to be the parent")
+    above = [parent_id, *ancestors(session, parent_id)]
+    if set(above) & set(task_ids):
+        raise ValidationError("parent_id", "A task cannot be under itself or one of its subtasks")
+    if len(above) + _levels_below(session, user_id, task_ids, MAX_DEPTH - len(above)) >= MAX_DEPTH:
+        raise ValidationError("parent_id", f"Subtasks can be at most {MAX_DEPTH} levels deep")
 
 
 def _blockers_reach(session: Session, start: Sequence[int], target: int) -> bool:
