@@ -270,3 +270,17 @@ def test_the_history_of_a_task_is_limited_and_newest_first(services, alice, hist
     history.undo(alice)
     assert history.entries(alice, task.uuid, limit=1)[0].undone
     assert history.entries(alice, "no-such-uuid") == []
+
+
+def test_the_log_keeps_the_newest_steps_and_undo_stops_there(services, alice, history, monkeypatch):
+    from tui_tasks.services import oplog
+
+    monkeypatch.setattr(oplog, "KEPT", 3)
+    task = services.tasks.create(alice, TaskDraft("T"))
+    for _ in range(4):
+        services.tasks.toggle(alice, task.id)
+    for _ in range(3):
+        history.undo(alice)
+    with pytest.raises(NothingToUndo):
+        history.undo(alice)
+    assert services.tasks.get(alice, task.id).completed  # the step before the kept three stays done

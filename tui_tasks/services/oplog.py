@@ -21,6 +21,7 @@ from tui_tasks.domain import utcnow
 
 CHUNK = 500  # ids or uuids in one IN (...)
 SUMMARY_MAX = 200
+KEPT = 10_000  # operations kept per user: undo goes this many steps back
 
 _T = Task.__table__
 _OWN = ("title", "description", "completed", "completed_at", "priority", "due", "due_has_time", "project", "wait",
@@ -247,8 +248,10 @@ def record(
 ) -> int:
     """Log one change, inside the transaction that makes it (so both commit or neither): one operation
     and a row per task it touched (`changes`: `entry(...)`s). The user's undone operations go: a new
-    change ends the redo branch. The operation's id."""
-    session.exec(delete(Operation).where(col(Operation.user_id) == user_id, col(Operation.undone).is_(True)))
+    change ends the redo branch, and beyond the newest KEPT the oldest (undo goes back that far). The
+    operation's id."""
+    connection = session.connection()
+    connection.execute(delete(Operation).where(col(Operation.user_id) == user_id, col(Operation.undone).is_(True)))
     data: dict[str, Any] = {"tasks": list(changes)}
     if series:
         data["series"] = list(series)
@@ -263,6 +266,10 @@ def record(
         session.connection().execute(
             insert(OperationTask), [{"operation_id": op.id, "task_uuid": uuid, "user_id": user_id} for uuid in chunk]
         )
+    oldest_kept = connection.execute(select(Operation.id).where(Operation.user_id == user_id)
+                                     .order_by(col(Operation.id).desc()).offset(KEPT - 1).limit(1)).scalar()  # fmt: skip
+    if oldest_kept is not None:
+        connection.execute(delete(Operation).where(col(Operation.user_id) == user_id, col(Operation.id) < oldest_kept))
     return op.id
 
 
