@@ -207,3 +207,17 @@ def test_moving_many_under_a_parent_keeps_the_depth_limit(services, alice, monke
     assert services.tasks.get(alice, loose.id).parent_id == chain[-1].id
     with pytest.raises(ValidationError, match="There is no task 999999 to be the parent"):
         services.tasks.bulk_edit(alice, [deep.id], BulkEdit(parent_id=999999))
+
+
+def test_an_import_replacing_too_many_tasks_to_keep_says_it_cannot_be_undone(services, alice, history, tmp_path, clock, monkeypatch):
+    import tui_tasks.services.transfer as transfer
+
+    monkeypatch.setattr(transfer, "UNDO_UPDATES_MAX", 2)
+    held = [services.tasks.create(alice, TaskDraft(f"T{i}")) for i in range(3)]
+    later = (clock() + timedelta(hours=1)).isoformat()
+    import_tasks(services, alice, _write_json(tmp_path / "in.json", [
+        {"uuid": t.uuid, "title": f"{t.title}, renamed", "updated_at": later} for t in held] + [{"title": "new"}]))  # fmt: skip
+    assert history.state(alice).undo == "import: 1 added, 3 updated (cannot be undone)"
+    with pytest.raises(HistoryRefused, match=r"An import that updated 3 tasks cannot be undone \(over 20000\)"):
+        history.undo(alice)
+    assert services.tasks.count(alice) == 4 and services.tasks.get(alice, held[0].id).title == "T0, renamed"

@@ -35,6 +35,7 @@ from tui_tasks.services.oplog import (_NOT_COMPARED, _OWN, _T, _TIMES, _aware, _
                                       _uuids_of, count_words, entry, snapshot)
 
 REDO_IMPORT_MAX = 5000  # an undone import of more added tasks cannot be redone (their fields are not kept)
+UNDO_UPDATES_MAX = 20_000  # an import replacing more tasks is logged as one that cannot be undone
 MANY = 200  # a replay touching more tasks asks the list to reload rather than naming them
 
 
@@ -241,6 +242,9 @@ class _Replay:
         """An import: undo deletes the tasks it added (an id range) and deactivates the series it made;
         redo makes them again from their states kept at the undo (up to REDO_IMPORT_MAX)."""
         info = data["import"]
+        if info.get("irreversible"):  # its replaced tasks were not kept (over UNDO_UPDATES_MAX)
+            raise HistoryRefused(f"An import that updated {count_words(info['irreversible'])} cannot be undone "
+                                 f"(over {UNDO_UPDATES_MAX}): their earlier fields were not kept")  # fmt: skip
         if self.redo:
             if info.get("dropped"):
                 raise HistoryRefused(f"An import of {count_words(info['count'])} cannot be redone (over {REDO_IMPORT_MAX}): "

@@ -161,14 +161,21 @@ class Recording:
         """`own`: only the tasks' own fields change (no tags or links); `fields`: only these of them."""
         self.session, self.user_id, self.own, self.notes, self.at = session, user_id, own, notes, at
         self.fields = fields
+        self.limit: int | None = None
+        self.overflow = 0
         self.before: dict[int, dict[str, Any] | None] = {}  # None: made by this write
         self.gone: dict[int, tuple[str, dict[str, Any]]] = {}  # deleted: uuid, whole state before
         self.series: dict[int, dict[str, Any] | None] = {}
         self.extra: dict[str, Any] = {}
 
     def watch(self, ids: Iterable[int]) -> None:
-        """Tasks about to change (their state now is their "before")."""
+        """Tasks about to change (their state now is their "before"). Past `limit` tasks it stops and
+        forgets them (`overflow` counts them): the write is then logged as one that cannot be undone."""
         new = [i for i in dict.fromkeys(ids) if i not in self.before and i not in self.gone]
+        if self.overflow or self.limit is not None and len(self.before) + len(new) > self.limit:
+            self.overflow += len(new) + len(self.before)
+            self.before.clear()
+            return
         if new:
             self.before.update(snapshot(self.session, self.user_id, new, own=self.own, notes=self.notes, fields=self.fields))
 

@@ -33,7 +33,7 @@ from tui_tasks.services.facade import Services
 from tui_tasks.services.formats import FORMATS, Bad, Ignored, SeriesRecord, TaskRecord, TransferError, extras_text, reader
 from tui_tasks.services.relations import MAX_DEPTH, lock_user, stored_due, stored_wait
 from tui_tasks.services.targets import is_database_file, shown_path
-from tui_tasks.services.history import REDO_IMPORT_MAX
+from tui_tasks.services.history import REDO_IMPORT_MAX, UNDO_UPDATES_MAX
 from tui_tasks.services.oplog import Recording
 from tui_tasks.services.tasks import note_change
 from tui_tasks.services.validation import (DEPENDS_MAX, clean_description, clean_draft, clean_fields, clean_recurrence,
@@ -364,6 +364,7 @@ def _write_all(services: Services, user: UserView, spool: Spool, series: Spool, 
             raise NotFound("This account no longer exists")
         lock_user(session, user.id)  # no one else links this user's tasks meanwhile (cycle checks)
         log = Recording(session, user.id, notes=True, at=services.tasks.clock())
+        log.limit = UNDO_UPDATES_MAX
         merge = Merge(session, user.id, log)
         deferred = _defer_indexes(session, spool.rows, merge.had_tasks) if services.db.target.kind == "sqlite" else []
         text_index = _TextIndexAfter(session) if services.db.text_index else None
@@ -398,10 +399,10 @@ def _log_import(log: Recording, merge: Merge) -> None:
     added = list(merge.new_tasks.values())
     series = sorted({*merge.new_series.values(), *merge.made_series.values()})
     log.extra["imported"] = {"first": min(added, default=0), "last": max(added, default=0), "count": len(added),
-                             "series": series}  # fmt: skip
+                             "series": series, "irreversible": log.overflow}  # fmt: skip
     parts = [f"{len(added)} added"] if added else []
-    parts += [f"{len(log.before)} updated"] if log.before else []
-    undo_only = " (undo only)" if len(added) > REDO_IMPORT_MAX else ""
+    parts += [f"{len(log.before) or log.overflow} updated"] if log.before or log.overflow else []
+    undo_only = " (cannot be undone)" if log.overflow else " (undo only)" if len(added) > REDO_IMPORT_MAX else ""
     log.save("import", f"import: {', '.join(parts) or 'series'}{undo_only}")
 
 
