@@ -23,7 +23,7 @@ from tui_tasks.ui.screens.following import FollowsChanges
 from tui_tasks.ui.widgets.agenda_list import AgendaList
 from tui_tasks.ui.widgets.status_bar import StatusBar
 
-SCREEN_LIMIT = 50  # tasks shown per section: a screen holds fewer; the heading counts them all
+SCREEN_LIMIT = 30  # tasks shown per section (a tall screen holds about 60 lines); the heading counts them all
 
 
 def agenda_service(services):
