@@ -17,7 +17,7 @@ import pytest
 import tui_tasks
 
 PACKAGE = Path(tui_tasks.__file__).parent
-SHARED = ("config", "locations", "errors", "domain", "logs")
+SHARED = ("config", "locations", "errors", "domain", "logs", "changes", "filter_language", "filter_rule")
 MIGRATIONS = PACKAGE / "db" / "migrations"
 
 
