@@ -139,3 +139,19 @@ async def test_a_failed_poll_says_nothing(ui_settings, ui_services, demo_user, f
         await settle(pilot)
         assert list(app._notifications) == []
         assert any("still shown" in line for line in lines(screen))
+
+
+async def test_question_mark_lists_the_agenda_keys(ui_settings, ui_services, demo_user, fixed_clock):
+    from tui_tasks.ui.screens.help import HelpScreen
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_agenda(pilot, [])
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert {"Back", "Open", "Refresh", "Keys"} <= {action for _keys, action in app.screen.rows}
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen

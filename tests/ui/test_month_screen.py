@@ -159,3 +159,18 @@ async def test_past_midnight_today_moves_on(ui_settings, ui_services, demo_user,
         screen.poll_changes()
         await settle_until(pilot, lambda: screen.state.today != TODAY)
         assert screen.state.today == TODAY + timedelta(days=1) and screen.state.selected == TODAY
+
+
+async def test_question_mark_lists_the_month_keys(ui_settings, ui_services, demo_user, fixed_clock):
+    from tui_tasks.ui.screens.help import HelpScreen
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_month(pilot, [])
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        actions = {action for _keys, action in app.screen.rows}
+        assert {"Back", "Month", "Next month", "Today", "Day", "Day before", "Week after"} <= actions
+        await press(pilot, "escape")
+        assert app.screen is screen
