@@ -174,3 +174,22 @@ async def test_question_mark_lists_the_month_keys(ui_settings, ui_services, demo
         assert {"Back", "Month", "Next month", "Today", "Day", "Day before", "Week after"} <= actions
         await press(pilot, "escape")
         assert app.screen is screen
+
+
+async def test_a_click_selects_a_day_and_a_second_click_lists_it(ui_settings, ui_services, demo_user, fixed_clock):
+    ui_services.tasks.create(demo_user, TaskDraft("on the 12th", due=date(2026, 3, 12)))
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_month(pilot, [])
+        grid = screen.query_one(MonthGrid)
+        # One line a week at this height, 11 columns a day: Thu 12 Mar is the third week, fourth day.
+        await pilot.click(MonthGrid, offset=(3 * 11 + 2, 1 + 2))
+        await settle(pilot)
+        assert screen.state.selected == date(2026, 3, 12) and screen.day_shown is None
+        await pilot.click(MonthGrid, offset=(3 * 11 + 2, 1 + 2))
+        await settle(pilot)
+        assert screen.day_shown == date(2026, 3, 12) and "on the 12th" in listed(screen)[0]
+        await pilot.click(MonthGrid, offset=(3, 0))  # the weekday names: nothing
+        await settle(pilot)
+        assert screen.state.selected == date(2026, 3, 12) and grid.region.height == 7

@@ -25,8 +25,8 @@ class AgendaList(OptionList):
     AgendaList:focus { border: none; }
     """
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="agenda_list.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="agenda_list.up"),
+        Binding("j", "cursor_down", "Down", show=False, id="agenda.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="agenda.up"),
     ]
 
     class TaskChosen(Message):
