@@ -70,6 +70,7 @@ class MonthScreen(FollowsChanges, Screen[int | None]):
         super().__init__()
         self.state: MonthState | None = None
         self.day_shown: date | None = None  # the day whose tasks are listed (None: no list open)
+        self.day_tasks: tuple[TaskView, ...] = ()  # as last read
 
     def compose(self) -> ComposeResult:
         self.state = MonthState.at(local_date(self.app.clock()))
@@ -125,16 +126,22 @@ class MonthScreen(FollowsChanges, Screen[int | None]):
         if self.state.counts_loaded(event.year, event.month, event.counts):
             self.grid.redraw()
             self._show_title()
+            if self.day_shown is not None and len(self.day_tasks) >= DAY_LIMIT:
+                self._show_day()  # the list was cut: its count comes from the month
 
     @on(DayLoaded)
     def _day_loaded(self, event: DayLoaded) -> None:
         if event.day != self.day_shown:
             return  # the selection moved on meanwhile
-        count = self.state.counts.get(event.day) if self.state.loaded else None
-        if count is None or count < len(event.tasks):
-            count = len(event.tasks)
-        self.query_one("#day-title", Label).update(day_title(event.day, count, self.size.width))
-        self.query_one(AgendaList).show_tasks(event.tasks, self.app.clock(), total=count)
+        self.day_tasks = event.tasks
+        self._show_day()
+
+    def _show_day(self) -> None:
+        count = len(self.day_tasks)
+        if count >= DAY_LIMIT:  # cut at the limit: the month's count says how many (once read)
+            count = max(count, self.state.counts.get(self.day_shown, 0) if self.state.loaded else 0)
+        self.query_one("#day-title", Label).update(day_title(self.day_shown, count, self.size.width))
+        self.query_one(AgendaList).show_tasks(self.day_tasks, self.app.clock(), total=count)
 
     def _show_title(self) -> None:
         narrow = self.size.width < NARROW
@@ -159,7 +166,7 @@ class MonthScreen(FollowsChanges, Screen[int | None]):
         self._open_day(focus=True)
 
     def _open_day(self, *, focus: bool) -> None:
-        self.day_shown = self.state.selected
+        self.day_shown, self.day_tasks = self.state.selected, ()
         self.add_class("-day-open")
         self.on_resize()
         self.query_one("#day-title", Label).update(day_title(self.day_shown, None, self.size.width))
