@@ -142,3 +142,28 @@ async def test_a_view_deleted_elsewhere_is_said_not_found(ui_settings, ui_servic
         await pilot.press("r", *"x", "enter")
         await settle(pilot)
         assert str(app.screen.query_one("#views-error").render()) == "View not found (it may have been deleted)"
+
+
+async def test_the_filter_state_is_said_whole_or_in_short_never_cut():
+    """At 80 columns "35 shown · filter all · sort created ↓" did not fit its half of the bar and was cut
+    ("sort created…"): the short form is used whenever the long one would not fit whole."""
+    from textual.app import App
+
+    from tui_tasks.domain import TaskQuery
+    from tui_tasks.ui.widgets.filter_bar import FilterBar
+
+    class Bar(App):
+        live = False
+
+        def compose(self):
+            yield FilterBar(TaskQuery())
+
+    for width in (40, 60, 80, 100, 140):
+        app = Bar()
+        async with app.run_test(size=(width, 5)) as pilot:
+            bar = app.query_one(FilterBar)
+            bar.matching = 12345
+            await pilot.pause()
+            label = app.query_one("#filter-state")
+            shown = str(label.render())
+            assert len(shown) <= label.content_region.width and shown.endswith(("↓", "↑")), (width, shown, label.content_region)

@@ -118,10 +118,16 @@ class FilterBar(Horizontal):
             return
         options = self.query_options
         arrow = "↓" if options.descending else "↑"
-        if self.size.width and self.size.width < NARROW:  # the search box keeps room to type in
-            count = "" if self.matching is None else f"{self.matching} · "
-            text = f"{count}[b]{options.filter.value}[/] · [b]{sort_name(options.sort)}{arrow}[/]"
-        else:
-            count = "" if self.matching is None else f"{self.matching} shown · "
-            text = f"{count}filter [b]{options.filter.value}[/] · sort [b]{sort_name(options.sort)} {arrow}[/]"
+        filter_name, sort = options.filter.value, sort_name(options.sort)
+        shown = "" if self.matching is None else f"{self.matching}"
+        forms = [  # the first that fits whole in its half of the bar (the search box keeps room to type in)
+            f"{shown} shown · " * bool(shown) + f"filter [b]{filter_name}[/] · sort [b]{sort} {arrow}[/]",
+            f"{shown} · " * bool(shown) + f"[b]{filter_name}[/] · [b]{sort}{arrow}[/]",
+            f"[b]{filter_name}[/] · [b]{sort}{arrow}[/]",
+            f"[b]{sort}{arrow}[/]",
+        ]
+        room = self.size.width // 2 - 2 if self.size.width else 1 << 16
+        if self.size.width and self.size.width < NARROW:
+            forms = forms[1:]
+        text = next((form for form in forms if Text.from_markup(form).cell_len <= room), forms[-1])
         label.update(text)
