@@ -26,16 +26,6 @@ from tui_tasks.ui.widgets.status_bar import StatusBar
 SCREEN_LIMIT = 30  # tasks shown per section (a tall screen holds about 60 lines); the heading counts them all
 
 
-def agenda_service(services):
-    """The services' agenda (the facade's, once it has one), imported only when first used."""
-    found = getattr(services, "agenda", None)
-    if found is not None:
-        return found
-    from tui_tasks.services.agenda import Agenda
-
-    return Agenda(services.db, services.tasks.clock)
-
-
 class AgendaLoaded(Message):
     """The agenda arrived from the service layer."""
 
@@ -82,7 +72,7 @@ class AgendaScreen(FollowsChanges, Screen[int | None]):
     def action_reload(self) -> None:
         user = self.app.user
         self.app.run_service(
-            self, lambda s: agenda_service(s).agenda(user, limit_per_section=SCREEN_LIMIT), AgendaLoaded,
+            self, lambda s: s.agenda.agenda(user, limit_per_section=SCREEN_LIMIT), AgendaLoaded,
             exclusive=True, group="agenda",
         )  # fmt: skip
 

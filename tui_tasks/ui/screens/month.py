@@ -20,7 +20,6 @@ from textual.widgets import Footer, Label
 from tui_tasks.domain import TaskView, local_date
 from tui_tasks.ui.agenda_rows import NARROW, day_title
 from tui_tasks.ui.month_state import MonthState, month_label
-from tui_tasks.ui.screens.agenda import agenda_service
 from tui_tasks.ui.screens.following import FollowsChanges
 from tui_tasks.ui.widgets.agenda_list import AgendaList
 from tui_tasks.ui.widgets.month_grid import MonthGrid
@@ -103,7 +102,7 @@ class MonthScreen(FollowsChanges, Screen[int | None]):
         """Read the month's counts (and the listed day's tasks) again."""
         user, (year, month) = self.app.user, self.state.month
         self.app.run_service(
-            self, lambda s: agenda_service(s).month(user, year, month), lambda counts: MonthLoaded(year, month, counts),
+            self, lambda s: s.agenda.month(user, year, month), lambda counts: MonthLoaded(year, month, counts),
             exclusive=True, group="month",
         )  # fmt: skip
         if self.day_shown is not None:
@@ -112,7 +111,7 @@ class MonthScreen(FollowsChanges, Screen[int | None]):
     def _read_day(self, day: date) -> None:
         user = self.app.user
         self.app.run_service(
-            self, lambda s: agenda_service(s).day(user, day, limit=DAY_LIMIT), lambda tasks: DayLoaded(day, tasks),
+            self, lambda s: s.agenda.day(user, day, limit=DAY_LIMIT), lambda tasks: DayLoaded(day, tasks),
             exclusive=True, group="month-day",
         )  # fmt: skip
 
