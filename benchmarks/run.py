@@ -1,10 +1,13 @@
 """Benchmarks of the targets in issue 4, on the real `tui-tasks` in a real terminal (tmux).
 
-    python benchmarks/run.py [--sizes 1000 10000 100000] [--repeat 5]
+    python benchmarks/run.py [--sizes 1000 10000 100000] [--repeat 5] [--only startup keys]
 
 Builds one database per size through the real import path (Taskwarrior JSON, `tui-tasks import`),
 then drives the installed app in tmux and times, from the key press to the screen showing the
 result (screen polled every few milliseconds): start-up, log-in, toggle, search, End, PgDn, stats.
+Start-up and every navigation key (j, k, PgDn, PgUp, Home, End, f) are measured side by side with a
+minimal Textual app in the same run (for the keys: a DataTable of the same number of rows), and the
+ratios printed (issue 11: start-up <= 1.15x, key p95 <= 2x).
 Also: import/export time and peak memory, the app's peak RSS, and `--check` against
 `python -c "import sqlmodel"`. Prints a table of medians and writes benchmarks/out/results.json.
 Needs tmux. Timings are wall-clock on a shared machine: read medians, not single runs.
@@ -97,7 +100,9 @@ TAGS = ["urgent", "errand", "phone", "reading", "waiting", "someday"]
 
 
 def environment(root: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TUI_TASKS_")}
+    # Without bytecode (PYTHONDONTWRITEBYTECODE, set in some sandboxes) every start compiles tui_tasks'
+    # modules again (~25 ms here) while Textual's come compiled from its wheel: not a start a user has.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TUI_TASKS_") and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(
         XDG_DATA_HOME=str(root / "data"), XDG_CONFIG_HOME=str(root / "config"), XDG_STATE_HOME=str(root / "state"),
         TUI_TASKS_BCRYPT_ROUNDS=str(ROUNDS), TUI_TASKS_PASSWORD=PASSWORD, TERM="xterm-256color",
@@ -143,8 +148,18 @@ class Terminal:
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
                         f"env -u COLUMNS -u LINES {exports} {command}; sleep 600"], check=True)  # fmt: skip
 
-    def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+    def screen(self, colours: bool = False) -> str:
+        command = ["tmux", "capture-pane", "-p", *(["-e"] if colours else []), "-t", self.name]
+        return subprocess.run(command, capture_output=True, text=True).stdout
+
+    def until_all(self, texts: tuple[str, ...], since: float, timeout: float = 60) -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            screen = self.screen()
+            if all(text in screen for text in texts):
+                return time.perf_counter() - since
+            time.sleep(POLL_S)
+        raise TimeoutError(f"{texts!r} never all appeared:\n{self.screen()}")
 
     def until(self, text: str, since: float, timeout: float = 60, absent: bool = False) -> float:
         deadline = time.perf_counter() + timeout
@@ -180,18 +195,124 @@ class Minimal(App):
 Minimal().run()
 """
 
+# The floor for key-to-paint: a bare DataTable of the same rows, its keys as near to the app's as Textual's
+# own (j/k move the cursor, Home/End jump to the first/last row, `f` names another view in a header line and
+# moves to the top: the least a view switch can paint, since the app's first change is its header too).
+MINIMAL_TABLE_APP = """
+import sys
+from textual.app import App
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+COUNT = int(sys.argv[1])
+class MinimalTable(App):
+    CSS = "DataTable { height: 1fr; }"
+    BINDINGS = [Binding("j", "down"), Binding("k", "up"), Binding("f", "switch"),
+                Binding("end", "last", priority=True), Binding("home", "first", priority=True)]
+    views = 0
+    def compose(self):
+        yield Static("All tasks", id="header")
+        yield DataTable(cursor_type="row")
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("", "Title", "Due", "Project")
+        table.add_rows((" ", f"Task {n:06} report milk", "tomorrow", "work") for n in range(COUNT))
+        table.focus()
+        self.query_one("#header", Static).update("Minimal table ready")
+    def action_down(self):
+        self.query_one(DataTable).action_cursor_down()
+    def action_up(self):
+        self.query_one(DataTable).action_cursor_up()
+    def action_last(self):
+        self.query_one(DataTable).move_cursor(row=COUNT - 1)
+    def action_first(self):
+        self.query_one(DataTable).move_cursor(row=0)
+    def action_switch(self):
+        self.views += 1
+        self.query_one("#header", Static).update(f"View {self.views}")
+        self.query_one(DataTable).move_cursor(row=0)
+MinimalTable().run()
+"""
+
 
 def startup(root: Path, env: dict[str, str]) -> dict[str, float]:
-    """Process start -> log-in screen painted, against a one-line Textual app (the floor)."""
+    """Process start -> log-in screen painted, against a one-line Textual app (the floor).
+
+    Two marks: the first text of the screen ("Password"), and the screen complete (the password
+    field's placeholder and the footer's last key: Textual paints the fields and border a frame later)."""
     minimal = root / "minimal.py"
     minimal.write_text(MINIMAL_APP)
     floor = Terminal(f"{sys.executable} {minimal}", env)
     floor_s = floor.until("Minimal app ready", floor.started)
     floor.close()
     app = Terminal(str(SCRIPT), env)
-    app_s = app.until("Password", app.started)
+    first_s = app.until("Password", app.started)
+    complete_s = app.until_all(("8 to 72 bytes", "palette"), app.started)
     app.close()
-    return {"startup_s": app_s, "minimal_app_s": floor_s}
+    return {"startup_s": first_s, "startup_complete_s": complete_s, "minimal_app_s": floor_s,
+            "startup_ratio": complete_s / floor_s}  # fmt: skip
+
+
+NAV_KEYS = (("j", "j"), ("k", "k"), ("PgDn", "PageDown"), ("PgUp", "PageUp"), ("End", "End"), ("Home", "Home"),
+            ("f", "f"))  # fmt: skip
+
+
+def key_latencies(app: Terminal, presses: int) -> dict[str, float]:
+    """p95 of key -> the screen changed (colours included: j/k move only the highlight), per key.
+
+    j then k, PgDn then PgUp, End/Home in turn, f cycling: every press changes the screen."""
+    results: dict[str, float] = {}
+    for name, key in NAV_KEYS:
+        if name == "Home":
+            continue  # measured with End, in turn
+        times: dict[str, list[float]] = {}
+        for n in range(presses):
+            pair = (("End", "End"), ("Home", "Home"))[n % 2] if name == "End" else (name, key)
+            time.sleep(0.15)  # the previous key's work is done: one key at a time, as a person presses them
+            before = app.screen(colours=True)
+            sent = app.keys(pair[1])
+            times.setdefault(pair[0], []).append(_changed(app, before, sent, colours=True))
+        for label, values in times.items():
+            results[f"key_{label}_p95_s"] = _p95(values)
+    return results
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def keys_side_by_side(root: Path, env: dict[str, str], count: int, presses: int) -> dict[str, float]:
+    """The app's key p95s (logged in, the whole list) and a minimal DataTable app's, in the same run."""
+    minimal = root / "minimal_table.py"
+    minimal.write_text(MINIMAL_TABLE_APP)
+    floor = Terminal(f"{sys.executable} {minimal} {count}", env)
+    floor.until("Minimal table ready", floor.started, timeout=300)
+    time.sleep(0.5)
+    floor_keys = key_latencies(floor, presses)
+    floor.close()
+    app = Terminal(str(SCRIPT), env)
+    app.until("Password", app.started)
+    time.sleep(1.0)
+    if EMAIL not in app.screen():
+        app.keys(EMAIL, literal=True)
+        time.sleep(0.1)
+        app.keys("Tab")
+        time.sleep(0.2)
+    app.keys(PASSWORD, literal=True)
+    app.until(" shown", app.keys("Enter"))  # whichever filter the last run left (the app remembers it)
+    time.sleep(0.5)
+    app_keys = key_latencies(app, presses)
+    for _ in range(10):  # back to the whole list, which the next run (and `session`) expects
+        if f"{count} shown" in app.screen():
+            break
+        app.keys("f")
+        time.sleep(0.5)
+    app.keys("q")
+    app.close()
+    out = {f"app_{k}": v for k, v in app_keys.items()} | {f"minimal_{k}": v for k, v in floor_keys.items()}
+    for key in app_keys:
+        out[f"ratio_{key}"] = app_keys[key] / floor_keys[key]
+    return out
 
 
 def session(root: Path, env: dict[str, str], count: int, last_title: str) -> dict[str, float]:
@@ -260,10 +381,10 @@ def session(root: Path, env: dict[str, str], count: int, last_title: str) -> dic
     return results
 
 
-def _changed(app: Terminal, before: str, sent: float) -> float:
+def _changed(app: Terminal, before: str, sent: float, colours: bool = False) -> float:
     deadline = sent + 10
     while time.perf_counter() < deadline:
-        if app.screen() != before:
+        if app.screen(colours) != before:
             return time.perf_counter() - sent
         time.sleep(POLL_S)
     return float("nan")
@@ -275,7 +396,7 @@ def check_vs_sqlmodel(env: dict[str, str], repeat: int) -> dict[str, float]:
     return {"check_s": statistics.median(check), "import_sqlmodel_s": statistics.median(floor)}
 
 
-def run_sizes(sizes: list[int], repeat: int, report: dict) -> None:
+def run_sizes(sizes: list[int], repeat: int, report: dict, only: set[str], presses: int) -> None:
     for count in sizes:
         with tempfile.TemporaryDirectory(prefix=f"tui-tasks-bench-{count}-") as scratch:
             root = Path(scratch)
@@ -286,18 +407,31 @@ def run_sizes(sizes: list[int], repeat: int, report: dict) -> None:
             for key, value in built.items():
                 row.setdefault(key, []).append(value)
             for _ in range(repeat):
-                for key, value in {**startup(root, env), **session(root, env, count, last_title)}.items():
+                measures = {}
+                if "startup" in only:
+                    measures |= startup(root, env)
+                if "session" in only:
+                    measures |= session(root, env, count, last_title)
+                if "keys" in only:
+                    measures |= keys_side_by_side(root, env, count, presses)
+                for key, value in measures.items():
                     row.setdefault(key, []).append(value)
-            for key, value in check_vs_sqlmodel(env, repeat).items():
-                row.setdefault(key, []).append(value)
+            if "check" in only:
+                for key, value in check_vs_sqlmodel(env, repeat).items():
+                    row.setdefault(key, []).append(value)
             report["sizes"][count] = {key: statistics.median(values) for key, values in row.items()}
             print(json.dumps({count: report["sizes"][count]}, indent=1), file=sys.stderr)
+
+
+PARTS = ("startup", "session", "keys", "check")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), help="which measures (default: all)")
+    parser.add_argument("--presses", type=int, default=20, help="presses of each navigation key per run (p95 of them)")
     args = parser.parse_args()
     if shutil.which("tmux") is None or not SCRIPT.exists():
         sys.exit("benchmarks need tmux and the installed tui-tasks script next to this python")
@@ -305,19 +439,21 @@ def main() -> None:
               "sizes": {}}  # fmt: skip
     # One session lives throughout: when the last one closes, the tmux server exits, and a session
     # started in that moment fails with "server exited unexpectedly".
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__import__("tui_tasks").__file__).parent)],
+                   check=True, stdout=subprocess.DEVNULL)  # as an installed package has it  # fmt: skip
     keeper = f"bench-keeper-{os.getpid()}"
     subprocess.run(["tmux", "new-session", "-d", "-s", keeper, "sleep 86400"], check=True)
     try:
-        run_sizes(args.sizes, args.repeat, report)
+        run_sizes(args.sizes, args.repeat, report, set(args.only), args.presses)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", keeper], check=False)
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(report, indent=2))
     keys = list(next(iter(report["sizes"].values())))
-    print(f"{'measure (median)':<22}" + "".join(f"{size:>12}" for size in report["sizes"]))
+    print(f"{'measure (median)':<30}" + "".join(f"{size:>12}" for size in report["sizes"]))
     for key in keys:
-        print(f"{key:<22}" + "".join(f"{report['sizes'][size][key]:>12.3f}" for size in report["sizes"]))
+        print(f"{key:<30}" + "".join(f"{report['sizes'][size][key]:>12.3f}" for size in report["sizes"]))
 
 
 if __name__ == "__main__":

@@ -98,3 +98,42 @@ async def test_a_notice_said_from_a_worker_thread_replaces_too(ui_settings, ui_s
         app.run_worker(shout, thread=True)
         await settle(pilot)
         assert [n.message for n in app._notifications] == ["step 19"]
+
+
+async def test_many_keys_over_a_long_session_do_not_pile_up(ui_settings, ui_services, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        for n in range(500):
+            app.say(f"Task {n} was changed elsewhere", key=f"changed:{n}", timeout=0)  # expired at once
+        app.say("still here", key="changed:last")
+        await pilot.pause()
+        assert len(app.notices._shown) < 70 and app.notices.shown("changed:last") is not None
+
+
+async def test_a_key_taken_by_the_app_everywhere_is_refused(ui_settings, ui_services, fixed_clock, tmp_path):
+    settings = _settings(ui_settings, tmp_path, '[keys]\n"tasks.toggle" = "ctrl+q"\n"login.switch_mode" = "f2"\n')
+    app = make_app(settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert app._keymap == {"login.switch_mode": "f2"}
+        assert [n.message for n in app._notifications] == [
+            f"{tmp_path / 'config.toml'}: [keys] 'tasks.toggle': 'ctrl+q' is already 'app.quit' on TaskListScreen; "
+            "using its default key"]
+        await pilot.press("f2")  # the log-in screen's rebound key, in force before anyone logs in
+        await pilot.pause()
+        assert app.screen.creating
+
+
+async def test_keys_that_cannot_be_checked_leave_the_defaults_and_say_so(ui_settings, ui_services, fixed_clock, tmp_path, monkeypatch):
+    import tui_tasks.ui.keymap
+
+    def broken():
+        raise ImportError("a screen that does not import")
+
+    monkeypatch.setattr(tui_tasks.ui.keymap, "our_classes", broken)
+    app = make_app(_settings(ui_settings, tmp_path, '[keys]\n"tasks.toggle" = "x"\n'), ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert app._keymap == {}
+        assert [n.message for n in app._notifications] == [
+            f"{tmp_path / 'config.toml'}: [keys] could not be checked (ImportError, details in the log); using the default keys"]

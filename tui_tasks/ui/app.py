@@ -121,9 +121,15 @@ class TasksApp(App[None]):
     def check_keymap(self) -> None:
         """Check config.toml's [keys] against every binding (this imports every screen: not before the
         first paint, and not on the UI thread); `on_keymap_checked` applies what is right."""
-        from tui_tasks.ui.keymap import checked_keymap
+        from tui_tasks.ui.keymap import KeymapChecked, checked_keymap
 
-        self.post_message(checked_keymap(self.settings, type(self)))
+        try:
+            checked = checked_keymap(self.settings, type(self))
+        except Exception as error:  # a screen that fails to import: the default keys, and one line why
+            log.error("the [keys] table could not be checked", exc_info=error)
+            checked = KeymapChecked({}, [f"{self.settings.config_file}: [keys] could not be checked "
+                                         f"({type(error).__name__}, details in the log); using the default keys"])  # fmt: skip
+        self.post_message(checked)
 
     def on_keymap_checked(self, event: KeymapChecked) -> None:  # by name: keymap.py is imported only if needed
         for problem in event.problems:

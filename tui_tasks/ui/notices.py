@@ -17,6 +17,8 @@ from textual.notifications import Notification, Notify, SeverityLevel
 if TYPE_CHECKING:
     from textual.app import App
 
+PRUNE_AT = 64  # keyed notices remembered before the expired ones are let go
+
 
 class Notices:
     """The app's keyed notifications (thread-safe, as `App.notify` is)."""
@@ -40,6 +42,8 @@ class Notices:
         timeout = self.app.NOTIFICATION_TIMEOUT if timeout is None else timeout
         notification = Notification(message, title, severity, timeout, markup=markup)
         with self._lock:
+            if len(self._shown) >= PRUNE_AT:  # keys such as "changed:<task id>" pile up over a long session
+                self._shown = {k: n for k, n in self._shown.items() if not n.has_expired}
             before = self._shown.get(key or message)
             self._shown[key or message] = notification
         self._post(before, notification)
