@@ -68,6 +68,7 @@ class Task(SQLModel, table=True):
         Index("ix_task_user_uuid", "user_id", "uuid", unique=True),  # import merges by it
         Index("ix_task_parent", "parent_id", "user_id", "completed"),  # subtask counts; ON DELETE SET NULL
         Index("ix_task_series_occurrence", "series_id", "occurrence", unique=True),  # the next instance: exactly once
+        Index("ix_task_user_completed_wait", "user_id", "completed", "wait"),  # the agenda leaves waiting tasks out
         {"sqlite_autoincrement": True},  # ids are never reused: a stale reference never hits a newer task
     )
 
