@@ -120,3 +120,17 @@ async def test_the_detail_pane_shows_the_tasks_history_from_the_log(ui_settings,
         assert len(pane.history) == 2, pane.history  # made (by the demo), then done
         text = pane.describe().plain
         assert "History" in text and pane.history[0] in text and "done" in pane.history[0].lower(), text
+
+
+async def test_the_undo_offer_goes_once_the_undo_is_done(ui_settings, ui_services, demo_user, fixed_clock):
+    """One notice replaces the one it supersedes: after u, "press u to undo" is no longer on screen."""
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
+        await select(pilot, "Buy milk")
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert any("press u to undo" in m for m in messages(app))
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.pause()
+        shown = messages(app)
+        assert not any("press u to undo" in m for m in shown) and any(m.startswith("Undone: ") for m in shown), shown

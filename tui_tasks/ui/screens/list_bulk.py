@@ -83,7 +83,7 @@ class SelectionActions:
         self._show_selection()
         self.app.run_service(self, lambda s: write(s, _selected_ids(s, user, query, selection)), BulkDone,
                              write=True, tag="bulk")  # fmt: skip
-        self.notify(f"{what}…", timeout=2, markup=False)
+        self.app.say(f"{what}…", key="undo", timeout=4)
 
     def bulk_toggle(self) -> None:
         """All selected tasks done; or not done, when every selected task held is done already."""
@@ -113,7 +113,7 @@ class SelectionActions:
         self.app.push_screen(BulkEditScreen(count or 0), chosen)
 
     def on_bulk_done(self, event: BulkDone) -> None:  # (by name: @on in a mixin is not seen by Textual)
-        self.notify(f"{event.result.summary} — u undoes it", timeout=4, markup=False)
+        self.app.say(f"{event.result.summary} — u undoes it", key="undo", timeout=4)
         self.reload_window()
 
     # --- undo and redo ----------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ class SelectionActions:
 
     def on_history_replayed(self, event: HistoryReplayed) -> None:
         replayed = event.replayed
-        self.notify(f"{'Redone' if replayed.redo else 'Undone'}: {replayed.summary}", timeout=4, markup=False)
+        self.app.say(f"{'Redone' if replayed.redo else 'Undone'}: {replayed.summary}", key="undo", timeout=4)
         for task_id in (*replayed.changed, *replayed.removed):
             self.model.forget(task_id)
         if replayed.many:

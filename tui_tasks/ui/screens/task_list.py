@@ -661,7 +661,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
         self.model.forget(event.task.id)
         self.table.remove_task(event.task.id)
         self.refresh_counts()
-        self.notify(f"Deleted “{event.task.title}” — press u to undo", timeout=4, markup=False)
+        self.app.say(f"Deleted “{event.task.title}” — press u to undo", key="undo", timeout=4)
 
     @on(ServiceFailed)
     def _failed(self, event: ServiceFailed) -> None:
@@ -684,7 +684,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
                 self._outcome_unknown(event)  # not offered again: it may be done already, and twice is worse
                 return
             title = "Not changed" if event.tag == "bulk" else "Could not undo or redo"
-            self.notify(event.error.message, title=title, severity="warning", timeout=8, markup=False)
+            self.app.say(event.error.message, key="undo", title=title, severity="warning", timeout=8)
             event.stop()
             self.reload_window()
 
@@ -704,7 +704,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
         title = f"“{task.title}”" if task else "This task"
         if isinstance(event.error, StaleTask):
             event.stop()
-            self.notify(f"{title} was changed elsewhere; it now shows the latest. Nothing was changed here.",
+            self.app.say(f"{title} was changed elsewhere; it now shows the latest. Nothing was changed here.", key=f"task:{task_id}",
                         title="Changed elsewhere", severity="warning", timeout=6, markup=False)  # fmt: skip
             self.app.run_service(self, lambda s: s.tasks.get(user, task_id), TaskChanged)
         elif isinstance(event.error, OutcomeUnknown):
@@ -713,4 +713,4 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
             event.stop()
             self.table.remove_task(task_id)
             self.refresh_counts()
-            self.notify(f"{title} was deleted elsewhere.", title="Deleted elsewhere", severity="warning", timeout=6, markup=False)
+            self.app.say(f"{title} was deleted elsewhere.", key=f"task:{task_id}", title="Deleted elsewhere", severity="warning", timeout=6)
