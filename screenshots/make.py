@@ -28,6 +28,11 @@ SHOTS = [  # (file name, keys pressed after logging in; None: the log-in screen)
     ("stats", ["t"]),
     ("account", ["p"]),
     ("help", ["question_mark"]),
+    ("selection", ["down", "v", "v", "v"]),
+    ("filter-language", ["slash", *"is:pending due<=fri", "enter"]),
+    ("views", ["w"]),
+    ("agenda", ["c"]),
+    ("month", ["m"]),
 ]
 
 
@@ -52,6 +57,8 @@ async def shoot(name: str, keys: list[str] | None, folder: Path) -> None:
             for key in keys:
                 await pilot.press(key)
                 await settle(pilot)
+            await pilot.pause(0.1)  # a search's debounce
+            await settle(pilot)
         await pilot.pause(0.3)
         app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
     services.close()
