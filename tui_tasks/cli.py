@@ -201,6 +201,8 @@ def run_check(settings: Settings, as_json: bool) -> ExitCode:
     from tui_tasks.services.health import check_health
 
     report = check_health(settings)
+    for problem in settings.key_problems:  # (ids and clashes need the screens: the app checks those)
+        print(f"tui-tasks: warning: {problem}", file=sys.stderr)
     if as_json:
         print(json.dumps(report.to_json()))
     else:

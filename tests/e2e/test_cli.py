@@ -777,3 +777,22 @@ def test_the_real_program_exits_1_after_the_database_cannot_be_used(cli: Cli) ->
         assert code_file.read_text().strip() == "1"
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
+
+
+def test_check_warns_of_a_malformed_keys_entry_on_stderr_and_still_reports(tmp_path):
+    """`--check` says what is wrong in the [keys] table (one line), and its report and exit code are the
+    database's as always (the app keeps the default key for that entry)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    config = tmp_path / "config" / "tui-tasks"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text('[keys]\n"tasks.toggle" = ""\n"tasks.delete" = 5\n')
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "PATH": "/usr/bin:/bin"}  # fmt: skip
+    done = subprocess.run([str(Path(sys.executable).with_name("tui-tasks")), "--check"], env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("tui-tasks: warning:")]
+    assert len(warnings) == 2 and all("tasks.toggle" in w or "tasks.delete" in w for w in warnings), done.stderr
+    assert "Traceback" not in done.stderr and "status:" in done.stdout
