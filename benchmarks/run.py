@@ -373,6 +373,24 @@ def session(root: Path, env: dict[str, str], count: int, last_title: str) -> dic
     sent = app.keys("t")
     results["stats_s"] = app.until("% ", sent)  # the completion rate: the numbers have arrived
     app.keys("Escape")
+    app.until("Task ", time.perf_counter())
+    time.sleep(0.3)
+    sent = app.keys("c")  # the agenda: its sections have arrived (at today's clock most tasks are overdue)
+    results["agenda_s"] = app.until("Overdue", sent)
+    app.keys("Escape")
+    app.until("Task ", time.perf_counter())
+    time.sleep(0.3)
+    sent = app.keys("m")  # the month: its counts have arrived
+    results["month_s"] = app.until("tasks due", sent)
+    app.keys("Escape")
+    app.until("Task ", time.perf_counter())
+    time.sleep(0.3)
+    app.keys("w")  # the saved views (made for the user the first time), then the first one: Inbox
+    app.until("Upcoming", time.perf_counter())
+    time.sleep(0.3)
+    sent = app.keys("Enter")
+    results["view_s"] = app.until("Inbox ·", sent)  # the header names the view once its rows are in
+    app.until("shown", sent)
     with open(f"/proc/{app.pid()}/status") as status:
         peak = next(line for line in status if line.startswith("VmHWM"))
     results["app_peak_rss_mib"] = int(peak.split()[1]) / 1024
