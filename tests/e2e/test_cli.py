@@ -208,7 +208,7 @@ BAD_SETTINGS = {
         {},
         "colour = 'blue'\n",
         "tui-tasks: {config}: unknown setting 'colour' "
-        "(known: db, bcrypt_rounds, idle_lock_minutes, health_interval_seconds, theme, log_level, notify)",
+        "(known: db, bcrypt_rounds, idle_lock_minutes, health_interval_seconds, theme, log_level, notify, keys)",
     ),
     "config.toml syntax": ({}, "theme = \n", "tui-tasks: {config} is not valid TOML: "),
 }

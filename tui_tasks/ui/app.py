@@ -58,7 +58,7 @@ class TasksApp(App[None]):
     TITLE = "tui-tasks"
     COMMANDS = App.COMMANDS | {_screen_commands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),  # over any dialog too
         Binding("ctrl+o", "snooze_reminder", "Snooze reminder", id="app.snooze", show=False),
     ]
 
@@ -134,8 +134,21 @@ class TasksApp(App[None]):
     def on_keymap_checked(self, event: KeymapChecked) -> None:  # by name: keymap.py is imported only if needed
         for problem in event.problems:
             log.warning("%s", problem)
-            self.say(problem, key=f"keys:{problem}", title="Keys", severity="warning", timeout=12)
+        if event.problems:  # one notice, a short line per entry (each in full in the log)
+            lines = [problem.split("[keys] ", 1)[-1].split("; using ", 1)[0] for problem in event.problems]
+            count = len(lines)
+            title = f"{count} [keys] entr{'ies' if count != 1 else 'y'} left out: default keys kept"
+            self.say("\n".join(lines), key="keys", title=title, severity="warning", timeout=20)
         self.set_keymap(event.keymap)
+
+    async def action_quit(self) -> None:
+        """ctrl+q, over any screen or dialog: a screen that ends the app its own way (the problem screen
+        exits 1: the database could not be used) is asked first."""
+        leave = getattr(self.screen, "action_leave", None)
+        if leave is not None and getattr(self.screen, "LEAVES_THE_APP", False):
+            leave()
+            return
+        await super().action_quit()
 
     # --- notifications ----------------------------------------------------------------------------
     def say(

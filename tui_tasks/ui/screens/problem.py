@@ -20,6 +20,7 @@ class ProblemScreen(Screen[None]):
     exit code 1."""
 
     BINDINGS = [Binding("q,escape,ctrl+q", "leave", "Quit", id="problem.quit")]
+    LEAVES_THE_APP = True  # the app's ctrl+q (a priority binding) leaves through `action_leave`: exit code 1
 
     def __init__(self, place: str, reason: str) -> None:
         super().__init__()
