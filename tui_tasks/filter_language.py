@@ -233,4 +233,13 @@ def highlights(text: str, now: datetime) -> Highlights:
     parsed = parse_filter(text, now)
     spans = tuple((t.start, t.end, "negated" if t.negated and t.kind == "text" else t.kind)
                   for t in parsed.terms if t.kind != "text" or t.negated or t.quoted)  # fmt: skip
+    if too_long(text):  # the list cannot search it at all: said first
+        return Highlights(spans, FilterError(SEARCH_MAX, len(text), f"A search can be at most {SEARCH_MAX} characters (it has {len(text.strip())})"))
     return Highlights(spans, parsed.first_error)
+
+
+SEARCH_MAX = 200  # the services' limit of a search (validation.TITLE_MAX; a test checks they agree)
+
+
+def too_long(text: str) -> bool:
+    return len(text.strip()) > SEARCH_MAX

@@ -127,9 +127,13 @@ async def test_a_refused_save_is_said_in_the_screen(ui_settings, ui_services, de
         await settle(pilot)
         error = str(app.screen.query_one("#views-error").render())
         assert error.startswith("The filter has a mistake: unknown field 'prio'")
-        await pilot.press("s", "enter")  # an empty name
+        box = app.screen.query_one("#view-name")
+        assert box.value == "Broken" and app.screen.focused is box  # the box stays open with the name
+        box.value = ""
+        await pilot.press("enter")  # an empty name
         await settle(pilot)
         assert str(app.screen.query_one("#views-error").render()) == "View name is required"
+        assert app.screen.focused is box
         assert isinstance(app.screen, ViewsScreen) and "Broken" not in listed(app)
 
 

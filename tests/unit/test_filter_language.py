@@ -121,3 +121,10 @@ def test_any_text_gives_a_filter_or_errors_never_an_exception(text):
         assert any(t.start == error.start for t in parsed.terms)  # searched as text meanwhile
     shown = highlights(text, NOW)
     assert shown.error == parsed.first_error
+
+
+def test_the_search_box_limit_is_the_services() -> None:
+    from tui_tasks.filter_language import SEARCH_MAX
+    from tui_tasks.services.validation import TITLE_MAX
+
+    assert SEARCH_MAX == TITLE_MAX

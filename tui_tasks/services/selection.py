@@ -20,3 +20,18 @@ def matching_ids(tasks: Tasks, user: UserView, query: TaskQuery) -> list[int]:
     with tasks.db.session() as session:
         conditions = tasks._conditions(session, user, clean_query(query))
         return list(session.exec(select(col(Task.id)).where(*conditions).order_by(col(Task.id))).all())
+
+
+def all_done(tasks: Tasks, user: UserView, ids: list[int]) -> bool:
+    """Whether every one of these tasks of `user` is done (a bulk "done" then means "not done")."""
+    if not ids:
+        return False
+    with tasks.db.session() as session:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            open_one = session.exec(
+                select(col(Task.id)).where(col(Task.id).in_(chunk), Task.user_id == user.id, col(Task.completed).is_(False)).limit(1)
+            ).first()
+            if open_one is not None:
+                return False
+    return True

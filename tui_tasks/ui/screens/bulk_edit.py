@@ -25,8 +25,9 @@ FIELDS = (  # id, label, placeholder
 )
 
 
-class BulkEditScreen(ModalScreen[BulkEdit | None]):
-    """The bulk-edit dialog for `count` selected tasks."""
+class BulkEditScreen(ModalScreen[tuple[BulkEdit, BulkText] | None]):
+    """The bulk-edit dialog for `count` selected tasks, dismissed with the edit and what was typed (so that
+    a refused edit can open the dialog again as it was, with `error` under its fields), or None."""
 
     DEFAULT_CSS = """
     BulkEditScreen { align: center middle; }
@@ -42,20 +43,23 @@ class BulkEditScreen(ModalScreen[BulkEdit | None]):
         Binding("escape", "cancel", "Cancel", id="bulk.cancel"),
     ]
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, text: BulkText | None = None, error: str = "") -> None:
         super().__init__()
         self.count = count
+        self.text = text or BulkText()
+        self.error = error
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"Change {self.count} task{'s' if self.count != 1 else ''}", classes="dialog-title", markup=False)
             with VerticalScroll():
                 yield Label("Priority")
-                yield Select([(name, name) for name, _ in PRIORITY_CHOICES], value="keep", allow_blank=False, id="priority", compact=True)
+                yield Select([(name, name) for name, _ in PRIORITY_CHOICES], value=self.text.priority, allow_blank=False,
+                             id="priority", compact=True)  # fmt: skip
                 for field_id, label, placeholder in FIELDS:
                     yield Label(label)
-                    yield Input(placeholder=placeholder, id=field_id, compact=True)
-            yield Static("", id="bulk-error", markup=False)
+                    yield Input(getattr(self.text, field_id), placeholder=placeholder, id=field_id, compact=True)
+            yield Static(self.error, id="bulk-error", markup=False)
             with Horizontal():
                 yield Button("Apply (ctrl+s)", id="apply", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
@@ -72,7 +76,7 @@ class BulkEditScreen(ModalScreen[BulkEdit | None]):
             self.query_one("#bulk-error", Static).update(error.message)
             self.query_one(f"#{error.field}").focus()
             return
-        self.dismiss(edit)
+        self.dismiss((edit, text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui_tasks.changes import BulkEdit, BulkResult, Replayed
+from tui_tasks.changes import BulkResult, Replayed
 from tui_tasks.ui.screens.bulk_edit import BulkEditScreen
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 
@@ -77,43 +77,76 @@ class SelectionActions:
         self.model.select_everything()
         self._show_selection()
 
-    def _bulk(self, write, what: str) -> None:
-        user, query, selection = self.user, self.model.held_query, self.model.selection
+    def _taken(self):
+        """The selection and the query it was made in, as a bulk key is pressed (a dialog may follow, and
+        the selection may change or go meanwhile: the action is on what was selected at the key)."""
+        return self.model.selection, self.model.held_query
+
+    def _bulk(self, write, what: str, taken, retry=None) -> None:
+        """Send one bulk write of the selection `taken`; the selection goes once it went through (a
+        refused write gives it back, and `retry(message)` opens its dialog again)."""
+        user, (selection, query) = self.user, taken
+        self._bulk_pending = (taken, retry)
         self.model.clear_selection()
         self._show_selection()
         self.app.run_service(self, lambda s: write(s, _selected_ids(s, user, query, selection)), BulkDone,
                              write=True, tag="bulk")  # fmt: skip
         self.app.say(f"{what}…", key="undo", timeout=4)
 
+    def bulk_failed(self, message: str) -> bool:
+        """A bulk write was refused: the selection comes back (if the list still shows that query and no
+        other selection was made), and a dialog that led to it opens again with what was typed."""
+        (selection, query), retry = getattr(self, "_bulk_pending", ((None, None), None))
+        self._bulk_pending = ((None, None), None)
+        if selection is not None and query == self.model.held_query and not self.model.selection:
+            self.model.selection = selection
+            self._show_selection()
+        if retry is not None:
+            retry(message)
+            return True
+        return False
+
     def bulk_toggle(self) -> None:
-        """All selected tasks done; or not done, when every selected task held is done already."""
-        held = [task for task in self.table.tasks.values() if self.model.selection.has(task.id)]
-        done = not (held and all(task.completed for task in held) and not self.model.selection.everything)
-        user, count = self.user, self.selected_count()
+        """All selected tasks done; or not done, when every one of them already is (decided in the worker
+        for a selection of everything, whose tasks are not all loaded)."""
+        taken, user, count = self._taken(), self.user, self.selected_count()
         words = f"{count} task{'s' if count != 1 else ''}" if count is not None else "the selected tasks"
-        self._bulk(lambda s, ids: s.tasks.bulk_complete(user, ids, done), f"Marking {words} {'done' if done else 'not done'}")
+
+        def write(s, ids):
+            from tui_tasks.services.selection import all_done
+
+            return s.tasks.bulk_complete(user, ids, not all_done(s.tasks, user, ids))
+
+        self._bulk(write, f"Marking {words}", taken)
 
     def bulk_delete(self) -> None:
-        user, count = self.user, self.selected_count()
+        taken, user, count = self._taken(), self.user, self.selected_count()
         words = f"{count} task{'s' if count != 1 else ''}" if count is not None else "every selected task"
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._bulk(lambda s, ids: s.tasks.bulk_delete(user, ids), f"Deleting {words}")
+                self._bulk(lambda s, ids: s.tasks.bulk_delete(user, ids), f"Deleting {words}", taken)
 
         self.app.push_screen(ConfirmScreen(f"Delete {words}?", "u undoes it.", "Delete"), confirmed)
 
-    def bulk_edit(self) -> None:
-        user, count = self.user, self.selected_count()
+    def bulk_edit(self, text=None, error: str = "") -> None:
+        taken, user, count = self._taken(), self.user, self.selected_count()
 
-        def chosen(edit: BulkEdit | None) -> None:
-            if edit is not None:
-                self._bulk(lambda s, ids: s.tasks.bulk_edit(user, ids, edit), f"Changing {count or 'the selected'} tasks")
+        def chosen(result) -> None:
+            if result is not None:
+                edit, typed = result
+                retry = lambda message: self.bulk_edit(typed, message)  # noqa: E731
+                self._bulk(lambda s, ids: s.tasks.bulk_edit(user, ids, edit), f"Changing {count or 'the selected'} tasks", taken, retry)
 
-        self.app.push_screen(BulkEditScreen(count or 0), chosen)
+        self.app.push_screen(BulkEditScreen(count or 0, text, error), chosen)
 
     def on_bulk_done(self, event: BulkDone) -> None:  # (by name: @on in a mixin is not seen by Textual)
-        self.app.say(f"{event.result.summary} — u undoes it", key="undo", timeout=4)
+        self._bulk_pending = ((None, None), None)
+        result = event.result
+        if result.changed or result.removed or result.created:
+            self.app.say(f"{result.summary} — u undoes it", key="undo", timeout=4)
+        else:
+            self.app.say("Nothing to change: every selected task already was so", key="undo", timeout=4)
         self.reload_window()
 
     # --- undo and redo ----------------------------------------------------------------------------------

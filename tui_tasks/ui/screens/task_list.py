@@ -28,6 +28,7 @@ from tui_tasks.ui.screens.list_screens import OtherScreens
 from tui_tasks.ui.screens.views import ViewsScreen
 from tui_tasks.ui.screens.sort import SortScreen
 from tui_tasks.ui.screens.task_form import TaskFormScreen
+from tui_tasks.filter_language import too_long
 from tui_tasks.filter_rule import query_accepts
 from tui_tasks.ui.header_text import header_text
 from tui_tasks.ui.list_model import ListModel
@@ -46,11 +47,16 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 PAGE_SIZE = 100
+MESSAGE_MAX = 160  # a service's message quotes what was typed: a 500-character tag must not fill the screen
 POLL_S = 2.0  # how often to ask whether the tasks changed elsewhere: one primary-key read
 SEARCH_DELAY_S = 0.04  # a burst of keys (a paste, a run of letters) is one query; slower typing queries per key,
 # which the indexes keep cheap (a page: 5-17 ms at 100k tasks). At 0.08 the wait alone was most of a first search.
 FILTERS = list(TaskFilter)
 BESIDE_MIN = 120  # columns from which the detail pane sits beside the list; narrower, it takes its place
+
+
+def shortened(message: str) -> str:
+    return message if len(message) <= MESSAGE_MAX else message[: MESSAGE_MAX - 1] + "…"
 
 
 def remembered_query(database: DatabaseTarget) -> TaskQuery:
@@ -305,6 +311,13 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
         if self._search_timer is not None:
             self._search_timer.stop()
         value = event.value
+        if too_long(value):  # the search box says why; no query, and no rows of the search before
+            self.model.narrow(value)
+            self.workers.cancel_group(self, "counts")
+            self.table.replace_rows(())
+            self.query_one(FilterBar).matching = 0
+            self._show_empty()
+            return
         if self.model.can_narrow(value):
             self._narrow(value)
         self._search_timer = self.set_timer(SEARCH_DELAY_S, lambda: self.set_query(search=value))
@@ -345,6 +358,10 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
 
     def _view_chosen(self, view: SavedViewView | None) -> None:
         if view is None:
+            if self.view is not None:  # it may have been renamed or deleted in there: the header follows
+                user, shown = self.user, self.view.id
+                self.app.run_service(self, lambda s: next((v for v in s.views.list(user) if v.id == shown), None),
+                                     self.ViewRead)  # fmt: skip
             return
         self.view = view
         search = self.query_one("#search", Input)
@@ -354,6 +371,21 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
             search.value = view.filter
         query = view.query()
         self.set_query(filter=query.filter, search=query.search, sort=query.sort, descending=query.descending)
+        self._show_header()
+
+    class ViewRead(Message):
+        """The view the list shows, read again (None: deleted)."""
+
+        def __init__(self, view: SavedViewView | None) -> None:
+            super().__init__()
+            self.view = view
+
+    @on(ViewRead)
+    def _view_read(self, event: ViewRead) -> None:
+        if event.view is None or event.view.query() != self.model.query:
+            self.view = None
+        else:
+            self.view = event.view
         self._show_header()
 
     def action_cycle_filter(self) -> None:
@@ -683,9 +715,13 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
             if isinstance(event.error, OutcomeUnknown):
                 self._outcome_unknown(event)  # not offered again: it may be done already, and twice is worse
                 return
-            title = "Not changed" if event.tag == "bulk" else "Could not undo or redo"
-            self.app.say(event.error.message, key="undo", title=title, severity="warning", timeout=8)
             event.stop()
+            message = shortened(event.error.message)
+            if event.tag == "bulk" and self.bulk_failed(message):
+                self.app.forget("undo")  # its dialog is back, with the reason under its fields
+            else:
+                title = "Not changed" if event.tag == "bulk" else "Could not undo or redo"
+                self.app.say(message, key="undo", title=title, severity="warning", timeout=8)
             self.reload_window()
 
     def _outcome_unknown(self, event: ServiceFailed) -> None:

@@ -93,6 +93,8 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
     def _loaded(self, event: Loaded) -> None:
         self.views = event.views
         self._show(event.highlight)
+        if self.naming is not None and self.query_one("#view-name", Input).disabled:  # the name was taken
+            self._close_name()
 
     def _show(self, highlight: int | None) -> None:
         options = self.query_one(OptionList)
@@ -116,6 +118,10 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
             return
         event.stop()
         self.query_one("#views-error", Static).update(event.error.message)
+        box = self.query_one("#view-name", Input)
+        if self.naming is not None:  # a refused name: the box stays open with it, for another try
+            box.disabled = False
+            box.focus()
 
     def _highlighted(self) -> SavedViewView | None:
         index = self.query_one(OptionList).highlighted
@@ -143,7 +149,10 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
     def _named(self, event: Input.Submitted) -> None:
         event.stop()
         name, purpose, view = event.value, self.naming, self._highlighted()
-        self._close_name()
+        if not name.strip():  # said at once, and the box stays open: letters must not reach the list
+            self.query_one("#views-error", Static).update("View name is required")
+            return
+        event.input.disabled = True  # until the service answers: the box closes once the name is taken
         if purpose == "save":
             text, sort, descending = self.current
             self._call(lambda views: views.save(self.user, name, text, sort, descending), write=True)
@@ -152,6 +161,7 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
 
     def _close_name(self) -> None:
         self.naming = None
+        self.query_one("#view-name", Input).disabled = False
         self.set_class(False, "-naming")
         self.query_one(OptionList).focus()
 
