@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from tui_tasks.state import load_state, save_state
 from tui_tasks.domain import TaskCounts, UserView, local_date
@@ -19,6 +19,7 @@ from tui_tasks.errors import ValidationError
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.widgets.error_label import ErrorLabel
 from tui_tasks.ui.widgets.status_bar import StatusBar
+from tui_tasks.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from tui_tasks.services.facade import Services
@@ -82,7 +83,7 @@ class AccountScreen(Screen[None]):
                     yield Button("Delete account", id="delete-account", variant="error", compact=True)
                 yield ErrorLabel(id="delete_password-error")
         yield StatusBar()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_resize(self) -> None:
         self._fit(self.size.width < NARROW)

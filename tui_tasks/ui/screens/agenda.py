@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from tui_tasks.agenda_model import AgendaView
 from tui_tasks.dates import DAY_ABBR, MONTH_ABBR
@@ -22,6 +22,7 @@ from tui_tasks.ui.agenda_rows import NARROW
 from tui_tasks.ui.screens.following import FollowsChanges
 from tui_tasks.ui.widgets.agenda_list import AgendaList
 from tui_tasks.ui.widgets.status_bar import StatusBar
+from tui_tasks.ui.widgets.key_footer import KeyFooter
 
 SCREEN_LIMIT = 30  # tasks shown per section (a tall screen holds about 60 lines); the heading counts them all
 
@@ -62,7 +63,7 @@ class AgendaScreen(FollowsChanges, Screen[int | None]):
             yield Label(id="agenda-date")
         yield AgendaList(empty="Nothing pending: no task is due or waiting to be done", id="agenda-list")
         yield StatusBar()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(AgendaList).focus()

@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from tui_tasks.domain import TaskView, local_date
 from tui_tasks.ui.agenda_rows import NARROW, day_title
@@ -24,6 +24,7 @@ from tui_tasks.ui.screens.following import FollowsChanges
 from tui_tasks.ui.widgets.agenda_list import AgendaList
 from tui_tasks.ui.widgets.month_grid import MonthGrid
 from tui_tasks.ui.widgets.status_bar import StatusBar
+from tui_tasks.ui.widgets.key_footer import KeyFooter
 
 DAY_LIMIT = 200  # a day's tasks listed (the heading counts them all)
 CHROME_LINES = 3  # header, status bar, footer
@@ -80,7 +81,7 @@ class MonthScreen(FollowsChanges, Screen[int | None]):
         yield Label(id="day-title")
         yield AgendaList(empty="No pending task is due that day", id="day-list")
         yield StatusBar()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @property
     def grid(self) -> MonthGrid:

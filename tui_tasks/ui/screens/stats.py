@@ -9,12 +9,13 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from tui_tasks.domain import TaskStats, local_date
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.widgets.stats_panel import StatsPanel
 from tui_tasks.ui.widgets.status_bar import StatusBar
+from tui_tasks.ui.widgets.key_footer import KeyFooter
 
 
 LOADING_DELAY_S = 0.25
@@ -52,7 +53,7 @@ class StatsScreen(Screen[None]):
             yield Label(id="stats-date")
         yield StatsPanel(id="stats")
         yield StatusBar()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stats-title", Label).update(Content(f"Stats  ·  {self.app.user.display_name}"))  # not markup
