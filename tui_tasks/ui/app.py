@@ -134,10 +134,10 @@ class TasksApp(App[None]):
     def on_keymap_checked(self, event: KeymapChecked) -> None:  # by name: keymap.py is imported only if needed
         for problem in event.problems:
             log.warning("%s", problem)
-        if event.problems:  # one notice, a short line per entry (each in full in the log)
-            lines = [problem.split("[keys] ", 1)[-1].split("; using ", 1)[0] for problem in event.problems]
-            count = len(lines)
-            title = f"{count} [keys] entr{'ies' if count != 1 else 'y'} left out: default keys kept"
+        if event.problems:  # one notice, a short line per problem (each in full, with the file, in the log)
+            lines = [problem.split("[keys] ", 1)[-1].removesuffix("; using its default key") for problem in event.problems]
+            where = self.settings.config_file.name if self.settings.config_file else "config.toml"
+            title = f"{where} [keys]: {len(lines)} problem{'s' if len(lines) != 1 else ''} (their default keys stay)"
             self.say("\n".join(lines), key="keys", title=title, severity="warning", timeout=20)
         self.set_keymap(event.keymap)
 
