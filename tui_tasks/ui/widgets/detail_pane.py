@@ -181,6 +181,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         out.append(visible(task.title) + "\n", style="bold")
         fields: list[tuple[str, str]] = []
         fields.append(("status", "done" if task.completed else "blocked" if task.blocked else "waiting" if task.is_waiting(now) else "open"))
+        fields.append(("number", str(task.id)))  # what parent:, depends: and "Move under" ask for
         if task.due is not None:
             fields.append(("due", describe_exact(task.due)))
         if task.wait is not None:
