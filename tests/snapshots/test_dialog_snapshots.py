@@ -54,11 +54,12 @@ class TestDialogs:
         assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=size)
 
     def test_delete_confirmation(self, snap_compare, snapshot_app, size):
-        """'Delete task?' with the task's title, 'Delete (y)' and 'Cancel (n)' (focused)."""
+        """'Delete task?' with the task's title, 'Delete (y)' and 'Cancel (n)' (focused). The footer under
+        it says the dialog's keys, 'y Yes n No', never the list's."""
         assert snap_compare(snapshot_app(), run_before=pressing("d"), terminal_size=size)
 
     def test_sort_choices(self, snap_compare, snapshot_app, size):
-        """'Sort tasks by' with ten choices, 'created newest first' highlighted."""
+        """'Sort tasks by' with ten choices, 'created newest first' highlighted; the footer 'esc Cancel'."""
         assert snap_compare(snapshot_app(), run_before=pressing("s"), terminal_size=size)
 
     def test_help_lists_every_key(self, snap_compare, snapshot_app, size):

@@ -26,7 +26,8 @@ async def session(pilot) -> None:
 class TestViews:
     def test_views_screen(self, snap_compare, snapshot_app, size):
         """'Views' dialog over the list: Inbox (highlighted), Today, Upcoming, Overdue, Waiting, Done, each
-        with its filter and order dimmed, and the hint of the keys under them."""
+        with its filter and order dimmed, and the hint of the keys under them. The footer says the dialog's
+        keys (esc Close, s Save current as…, r Rename, d Delete…), not the list's."""
         from tui_tasks.ui.screens.views import ViewsScreen
 
         async def run_before(pilot) -> None:

@@ -65,3 +65,46 @@ async def test_a_narrower_terminal_drops_hints_and_a_wider_one_brings_them_back(
         await pilot.pause()
         await pilot.pause()
         assert narrow < wide == len(app.query(FooterKey))
+
+
+def footer_hints(app) -> list[str]:
+    """What the footer in sight says (the one of the topmost screen that has one), palette key aside."""
+    footer = next(s.query_one(KeyFooter) for s in reversed(app.screen_stack) if s.query(KeyFooter))
+    return [key.description for key in footer.query(FooterKey) if not key.has_class("-command-palette")]
+
+
+async def test_a_dialog_over_the_list_has_its_own_keys_in_the_footer_and_the_list_gets_them_back():
+    from tui_tasks.ui.screens.confirm import ConfirmScreen
+
+    app = Keys()
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        assert footer_hints(app)[:3] == ["Add", "Done", "Delete"]
+        answers = []
+        app.push_screen(ConfirmScreen("Delete task?", "Buy milk", "Delete"), answers.append)
+        await pilot.pause()
+        await pilot.pause()
+        assert footer_hints(app) == ["Yes", "No"]  # the list's keys are not in force under the dialog
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.pause()
+        assert answers == [False] and footer_hints(app)[:3] == ["Add", "Done", "Delete"]
+
+
+async def test_the_footer_under_a_dialog_follows_the_dialogs_keys_as_they_change(ui_settings, ui_services, demo_user, fixed_clock):
+    """The views dialog: its keys, then none of s/r/d while the name box takes letters."""
+    from tests.ui.conftest import log_in, make_app, settle
+    from tui_tasks.ui.screens.views import ViewsScreen
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await log_in(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, ViewsScreen)
+        assert footer_hints(app)[:4] == ["Close", "Save current as…", "Rename", "Delete"]
+        await pilot.press("s")
+        await settle(pilot)
+        shown = footer_hints(app)
+        assert "Close" in shown and not {"Save current as…", "Rename", "Delete"} & set(shown)
+        assert "Add" not in shown

@@ -1,6 +1,9 @@
 """A compact footer that shows only whole key hints: as many as fit, in the order the bindings are
 declared (the first is the most wanted), the rest left out, so a narrow terminal never shows a cut word
-such as "palettel". The command palette's key keeps its place at the right while anything fits."""
+such as "palettel". The command palette's key keeps its place at the right while anything fits.
+
+Under a dialog (a modal screen over the footer's own screen, which stays visible around it) the footer
+shows the dialog's keys: the keys of the screen below are not in force while the dialog is open."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -38,13 +42,49 @@ class KeyFooter(Footer):
         kwargs.setdefault("compact", True)
         super().__init__(**kwargs)
         self._fitted_width = -1
+        self._dialog: Screen | None = None  # the dialog whose keys changes are followed
+
+    @property
+    def keys_screen(self) -> Screen:
+        """The screen whose keys are in force: a dialog open over the footer's screen, else that screen."""
+        top = self.app.screen
+        if top is not self.screen and top.is_modal and self.screen in self.app.screen_stack:
+            return top
+        return self.screen
+
+    def on_mount(self) -> None:  # Footer's own on_mount runs too (Textual calls each class's handler)
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+
+    def on_unmount(self) -> None:
+        self.app.screen_change_signal.unsubscribe(self)
+        if self._dialog is not None:
+            self._dialog.bindings_updated_signal.unsubscribe(self)
+
+    def _screen_changed(self, _top: Screen) -> None:
+        """A dialog opened or closed over the footer's screen: follow the keys of the one in front."""
+        dialog = self.keys_screen if self.keys_screen is not self.screen else None
+        if dialog is self._dialog:
+            return
+        if self._dialog is not None:
+            self._dialog.bindings_updated_signal.unsubscribe(self)
+        self._dialog = dialog
+        if dialog is not None:
+            dialog.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        if self._bindings_ready and self.is_attached:
+            self.call_after_refresh(self.recompose)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """The keys of the footer's screen or of the dialog over it changed: shown again."""
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.keys_screen:
+            self.call_after_refresh(self.recompose)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
         width = self.size.width
         self._fitted_width = width
-        active = self.screen.active_bindings
+        active = self.keys_screen.active_bindings
         hints, actions = [], set()
         for _node, binding, enabled, tooltip in active.values():
             if binding.show and binding.action not in actions:  # one hint per action, as Footer shows it
