@@ -126,11 +126,64 @@ def test_a_delete_is_undone_with_tags_notes_parent_children_and_links(services, 
     assert len(world(services, alice)) == 4
     undone = history.undo(alice)
     assert world(services, alice) == start
-    assert undone.created and undone.created[0] > task.id  # a new id: ids are never reused
+    assert undone.created == (task.id,)  # its own id back: a list, a `parent:` or an import's range still finds it
     history.redo(alice)
     assert len(world(services, alice)) == 4
     history.undo(alice)
     assert world(services, alice) == start
+    assert by_uuid(services, alice, task.uuid).id == task.id
+
+
+def test_a_task_made_again_takes_its_own_id_and_the_next_new_task_the_next_free_one(services, alice, history, clock):
+    """Neither the SQLite AUTOINCREMENT counter nor the PostgreSQL sequence is moved back or disturbed."""
+    tasks = [services.tasks.create(alice, TaskDraft(f"t{n}")) for n in range(3)]
+    services.tasks.delete(alice, tasks[-1].id)  # the highest id: the one a plain rowid would hand out again
+    clock.advance(minutes=1)
+    history.undo(alice)
+    assert services.tasks.get(alice, tasks[-1].id).uuid == tasks[-1].uuid
+    later = [services.tasks.create(alice, TaskDraft(f"later{n}")) for n in range(3)]
+    assert [t.id for t in later] == [tasks[-1].id + 1, tasks[-1].id + 2, tasks[-1].id + 3]
+    history.undo(alice)  # the last "later" undone, then redone: its own id again
+    assert history.redo(alice).created == (later[-1].id,)
+    assert services.tasks.create(alice, TaskDraft("newest")).id == later[-1].id + 1
+
+
+def test_undo_of_a_bulk_delete_gives_every_task_its_own_id_and_links_back(services, alice, history, clock):
+    parent = services.tasks.create(alice, TaskDraft("Parent", tags=("p",)))
+    child = services.tasks.create(alice, TaskDraft("Child", parent_id=parent.id))
+    blocked = services.tasks.create(alice, TaskDraft("Blocked", depends=(child.id,)))
+    series = services.tasks.create(alice, TaskDraft("Standup", due=date(2030, 1, 1), recurrence=Recurrence("FREQ=DAILY")))
+    services.tasks.annotate(alice, child.id, "a note")
+    kept = services.tasks.create(alice, TaskDraft("Kept", parent_id=child.id, depends=(blocked.id,)))
+    ids = {t.uuid: t.id for t in services.tasks.page(alice, limit=500).tasks}
+    start = world(services, alice)
+    services.tasks.bulk_delete(alice, [parent.id, child.id, blocked.id, series.id])
+    clock.advance(minutes=1)
+    assert sorted(history.undo(alice).created) == sorted([parent.id, child.id, blocked.id, series.id])
+    assert world(services, alice) == start and {t.uuid: t.id for t in services.tasks.page(alice, limit=500).tasks} == ids
+    back = services.tasks.get(alice, kept.id)
+    assert (back.parent_id, back.depends) == (child.id, (blocked.id,))
+    assert services.tasks.get(alice, blocked.id).depends == (child.id,)
+    assert [text for _, text in services.tasks.annotations(alice, child.id)] == ["a note"]
+    assert services.tasks.get(alice, series.id).recurrence == Recurrence("FREQ=DAILY")
+    history.redo(alice)
+    history.undo(alice)
+    assert world(services, alice) == start and {t.uuid: t.id for t in services.tasks.page(alice, limit=500).tasks} == ids
+
+
+def test_a_task_whose_id_was_taken_meanwhile_comes_back_under_a_new_one(services, alice, bob, history):
+    task = services.tasks.create(alice, TaskDraft("Pay rent", tags=("home",)))
+    services.tasks.delete(alice, task.id)
+    with services.db.session(write=True) as session:  # another program puts a task in under that id
+        session.exec(text("INSERT INTO task (id, user_id, uuid, title, description, completed, priority, due_has_time,"
+                          " wait_has_time, created_at, updated_at, version)"
+                          " VALUES (:id, :user, 'outsider', 'Outsider', '', false, 0, false, false, :at, :at, 1)"),
+                     params={"id": task.id, "user": bob.id, "at": datetime(2030, 1, 1)})  # fmt: skip
+    undone = history.undo(alice)
+    assert len(undone.created) == 1 and undone.created[0] != task.id
+    back = services.tasks.get(alice, undone.created[0])
+    assert (back.uuid, back.title, back.tags) == (task.uuid, "Pay rent", ("home",))
+    assert [t.title for t in services.tasks.page(bob, limit=500).tasks] == ["Outsider"]
 
 
 def test_an_annotation_and_a_skip_are_undone(services, alice, history):

@@ -2,8 +2,9 @@
 
 Every write service records what it changed INSIDE its own transaction (`Recording` then `record`): one
 `operation` row (the step of undo and redo) and one `operation_task` row per task it touched (the task's
-history). Tasks are named by uuid, which survives a delete and its undo (the task comes back under a new
-id: ids are never reused). For each task the log keeps the fields that changed, before and after (a whole
+history). Tasks are named by uuid, which survives a delete and its undo. A task made again comes back under
+its own id (ids are never given out twice, so it is free; were it taken, under a new one): a list, a
+`parent:` or an import's id range that named it still finds it. For each task the log keeps the fields that changed, before and after (a whole
 state for a task made or deleted); `updated_at` is one of them, so a task undone looks untouched. Undo
 applies the "before" side of the newest applied operation; redo the "after" side of the oldest undone
 one. Either refuses, changing nothing, when a task it would write no longer holds what the operation
@@ -157,11 +158,12 @@ class _Replay:
                 self.removed.append(row.id)
                 self.session.delete(row)
         self.session.flush()
+        free = self._free([c[self.new].get("id") for c in changes if c[self.new] is not None and c["u"] not in rows])
         inserted = set()
         for change in changes:
             state = change[self.new]
             if state is not None and change["u"] not in rows:
-                rows[change["u"]] = self._insert(change["u"], state)
+                rows[change["u"]] = self._insert(change["u"], state, free)
                 inserted.add(change["u"])
             elif state is not None:
                 row = rows[change["u"]]
@@ -181,9 +183,25 @@ class _Replay:
                 self.session.connection().execute(insert(table), values)
         self.session.flush()
 
-    def _insert(self, uuid: str, state: dict[str, Any]) -> Task:
-        row = Task(user_id=self.user_id, title=state["title"], created_at=_moment(state["created_at"]), updated_at=self.now,
-                   uuid=uuid, version=state.get("version", 0) + 1)  # fmt: skip
+    def _free(self, ids: Sequence[int | None]) -> set[int]:
+        """Those of `ids` that no task holds (any user's): a task made again takes its own id back."""
+        wanted = sorted({i for i in ids if i is not None})
+        taken: set[int] = set()
+        for chunk in _chunks(wanted):
+            taken.update(self.session.connection().execute(select(_T.c.id).where(_T.c.id.in_(chunk))).scalars())
+        return set(wanted) - taken
+
+    def _insert(self, uuid: str, state: dict[str, Any], free: set[int]) -> Task:
+        """The task made again, under its own id if that is `free` (a log written before ids were kept, or
+        an id taken by a task put in from outside: a new one). On PostgreSQL an explicit id leaves the
+        sequence alone: the id came from it, so it is already past it."""
+        own_id = state.get("id")
+        if own_id in free:
+            free.discard(own_id)
+        else:
+            own_id = None
+        row = Task(id=own_id, user_id=self.user_id, title=state["title"], created_at=_moment(state["created_at"]),
+                   updated_at=self.now, uuid=uuid, version=state.get("version", 0) + 1)  # fmt: skip
         self._own(row, state)
         self.session.add(row)
         return row

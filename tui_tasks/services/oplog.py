@@ -2,8 +2,8 @@
 see services.history for what the log holds and how undo and redo read it. No Textual here.
 
 A task's state in the log is a dict of JSON values: its own fields (times as ISO text), its parent and
-dependencies by uuid, its tags; a whole state (a task made or deleted) also its notes and the tasks
-under it or blocked by it, to make it again.
+dependencies by uuid, its tags; a whole state (a task made or deleted) also its id, its notes and the
+tasks under it or blocked by it, to make it again (under that id: see services.history).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _T = Task.__table__
 _OWN = ("title", "description", "completed", "completed_at", "priority", "due", "due_has_time", "project", "wait",
         "wait_has_time", "series_id", "occurrence", "extras", "updated_at")  # fmt: skip
 _TIMES = {"completed_at", "due", "wait", "created_at", "updated_at"}
-_NOT_COMPARED = {"version", "uuid", "created_at", "children", "blocks"}  # not what a change writes
+_NOT_COMPARED = {"id", "version", "uuid", "created_at", "children", "blocks"}  # not what a change writes
 _SERIES = ("rule", "after_completion", "first_due", "first_due_has_time", "first_occurrence", "last_occurrence",
            "active", "title", "description", "priority", "project", "tags")  # fmt: skip
 
@@ -67,7 +67,7 @@ def snapshot(
     """The states of the user's tasks `ids` as the log keeps them, by id: own fields (times as ISO text;
     only `fields` of them when given: a bulk write knows which it changes), uuid and version, and unless
     `own`: parent and dependencies (by uuid) and tags. `whole`: everything to make the task again
-    (created_at, notes, and the tasks under it or blocked by it)."""
+    (its id, created_at, notes, and the tasks under it or blocked by it)."""
     names = _OWN if whole or not fields else tuple(dict.fromkeys((*fields, "title", "updated_at")))
     rows = _rows(session, user_id, ids, None if names is _OWN else [n for n in names if n != "title"])
     states: dict[int, dict[str, Any]] = {}
@@ -75,7 +75,7 @@ def snapshot(
         state = {name: _text(getattr(row, name)) if name in _TIMES else getattr(row, name) for name in names}
         state["version"], state["uuid"] = row.version, row.uuid
         if whole:
-            state["created_at"] = _text(row.created_at)
+            state["created_at"], state["id"] = _text(row.created_at), row.id
         states[row.id] = state
     if notes or whole:
         for task_id in states:
