@@ -108,3 +108,8 @@ async def test_the_footer_under_a_dialog_follows_the_dialogs_keys_as_they_change
         shown = footer_hints(app)
         assert "Close" in shown and not {"Save current as…", "Rename", "Delete"} & set(shown)
         assert "Add" not in shown
+        await pilot.press("escape", "d")  # a question over the dialog: the footer two screens down says its keys
+        await settle(pilot)
+        assert footer_hints(app) == ["Yes", "No"]
+        drawn = app.export_screenshot()
+        assert "Yes" in drawn and "Save current as" not in drawn, "the footer is drawn as it was under the first dialog"

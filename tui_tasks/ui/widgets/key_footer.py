@@ -110,6 +110,19 @@ class KeyFooter(Footer):
                 classes="-command-palette", disabled=not enabled, tooltip=binding.tooltip or binding.description,
             )  # fmt: skip
 
+    async def recompose(self) -> None:
+        await super().recompose()
+        if self.screen is not self.app.screen:
+            self.screen.call_after_refresh(self._repaint_dialogs)
+
+    def _repaint_dialogs(self) -> None:
+        """Each dialog draws the screen under it as its background, and Textual caches that drawing: a
+        second dialog (views, then its question) would show the footer as it was without this."""
+        stack = self.app.screen_stack
+        if self.screen in stack:
+            for screen in stack[stack.index(self.screen) + 1 :]:
+                screen.refresh()
+
     def on_resize(self) -> None:
         """The hints that fit depend on the width: chosen again when it changes."""
         if self._bindings_ready and self.size.width != self._fitted_width:
