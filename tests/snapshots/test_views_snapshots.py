@@ -37,6 +37,22 @@ class TestViews:
 
         assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=size)
 
+    def test_saving_under_a_name_in_use_asks_first(self, snap_compare, snapshot_app, size):
+        """Over the views dialog (its name box holding 'today'), a question titled 'A view named “Today”
+        exists — replace it?' with 'It shows  is:pending due<=today · due↑' and 'It would show
+        project:home !high · due↑' on their own lines, 'Replace (y)' and 'Cancel (n)' (focused); the footer
+        'y Yes n No'. At 40 columns the title wraps whole words, nothing cut."""
+        from tui_tasks.ui.screens.views import ViewsScreen
+
+        async def run_before(pilot) -> None:
+            await session(pilot)
+            pilot.app.push_screen(ViewsScreen(pilot.app.user, "project:home !high", SortField.DUE, False))
+            await settle(pilot)
+            await pilot.press("s", *"today", "enter")
+            await settle(pilot)
+
+        assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=size)
+
     def test_search_with_a_mistake(self, snap_compare, snapshot_app, size):
         """The search box holds 'project:home prio:hi': 'project:home' coloured, 'prio:hi' underlined in red,
         and in place of the counts '✗ unknown field 'prio'' (at 80 columns with its hint, cut to fit)."""

@@ -171,3 +171,65 @@ async def test_the_filter_state_is_said_whole_or_in_short_never_cut():
             label = app.query_one("#filter-state")
             shown = str(label.render())
             assert len(shown) <= label.content_region.width and shown.endswith(("↓", "↑")), (width, shown, label.content_region)
+
+
+async def test_saving_under_a_name_in_use_asks_and_no_keeps_the_old_view_and_what_was_typed(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await views_screen(pilot)
+        before = ui_services.views.list(demo_user)
+        await pilot.press("s", *"today", "enter")  # names are one whatever their case
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.title_text == "A view named “Today” exists — replace it?"
+        assert app.screen.detail == "It shows  is:pending due<=today · due↑\nIt would show  project:home !high · due↑"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ViewsScreen) and ui_services.views.list(demo_user) == before
+        box = app.screen.query_one("#view-name")
+        assert box.value == "today" and box.has_focus and not box.disabled
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert ui_services.views.list(demo_user) == before and app.screen.query_one("#view-name").value == "today"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        after = ui_services.views.list(demo_user)
+        assert len(after) == len(before) and after[1].id == before[1].id
+        assert (after[1].name, after[1].filter) == ("today", "project:home !high")
+        assert not app.screen.has_class("-naming") and app.screen.query_one("#views").highlighted == 1
+
+
+async def test_a_name_taken_in_another_window_meanwhile_is_refused_then_asked(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await views_screen(pilot)
+        theirs = ui_services.views.save(demo_user, "Work", "project:work", SortField.CREATED, True)  # another window
+        await pilot.press("s", *"Work", "enter")
+        await settle(pilot)
+        assert str(app.screen.query_one("#views-error").render()) == "A view named “Work” exists already: choose another name"
+        assert ui_services.views.list(demo_user)[-1] == theirs and app.screen.query_one("#view-name").value == "Work"
+        await pilot.press("enter")  # the list was read again: now it asks
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+
+
+async def test_renaming_onto_a_name_in_use_is_refused_in_one_line(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await views_screen(pilot)
+        before = ui_services.views.list(demo_user)
+        await pilot.press("r", *["backspace"] * 5, *"TODAY", "enter")  # Inbox → TODAY
+        await settle(pilot)
+        assert str(app.screen.query_one("#views-error").render()) == "A view named “Today” exists already: choose another name"
+        box = app.screen.query_one("#view-name")
+        assert box.value == "TODAY" and box.has_focus and ui_services.views.list(demo_user) == before
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.screen.has_class("-naming") and listed(app) == [v.name for v in before]

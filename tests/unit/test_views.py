@@ -76,7 +76,7 @@ def test_a_bad_name_filter_or_sort_is_refused_clearly(views, alice, name, text, 
 def test_rename_delete_and_move(views, alice):
     inbox, today, *_ = views.list(alice)
     assert views.rename(alice, today.id, "Now").name == "Now"
-    with pytest.raises(ValidationError, match="already a view named inbox"):
+    with pytest.raises(ValidationError, match="A view named “Inbox” exists already: choose another name"):
         views.rename(alice, today.id, "inbox")
     assert names(views.move(alice, inbox.id, 2)) == ["Now", "Upcoming", "Inbox", "Overdue", "Waiting", "Done"]
     assert names(views.move(alice, inbox.id, -99)) == ["Inbox", "Now", "Upcoming", "Overdue", "Waiting", "Done"]
@@ -127,3 +127,15 @@ def test_the_views_screen_allows_the_names_the_service_takes() -> None:
     from tui_tasks.ui.screens import views as screen
 
     assert screen.NAME_MAX == service.NAME_MAX
+    for a, b in (("Work", "work"), (" Work ", "WORK"), ("Straße", "STRASSE"), ("Work", "Works")):
+        assert screen.same_name(a, b) == service.same_name(a, b), (a, b)
+
+
+def test_a_save_told_not_to_replace_keeps_the_view_of_that_name(views, alice):
+    """The screen asks before replacing; a view named so in another window meanwhile must not be lost."""
+    inbox = views.list(alice)[0]
+    with pytest.raises(ValidationError, match="A view named “Inbox” exists already"):
+        views.save(alice, " INBOX ", "project:work", SortField.DUE, False, replace=False)
+    assert views.list(alice)[0] == inbox
+    fresh = views.save(alice, "Work", "project:work", SortField.DUE, False, replace=False)
+    assert fresh.name == "Work" and len(views.list(alice)) == len(DEFAULT_VIEWS) + 1

@@ -72,14 +72,20 @@ class Views:
                 session.flush()
             return [_view(row) for row in rows]
 
-    def save(self, user: UserView, name: str, filter_text: str, sort: SortField | str, descending: bool) -> SavedViewView:
+    def save(
+        self, user: UserView, name: str, filter_text: str, sort: SortField | str, descending: bool, *, replace: bool = True
+    ) -> SavedViewView:
         """Save the filter and order under `name` (1-40 characters, one line): a new view at the end, or
-        the view of that name (ignoring case) replaced. A filter with a mistake is refused, with it."""
+        the view of that name (ignoring case) replaced; with `replace=False` that view is kept and the save
+        refused (the screen asks first, and a view named so in another window meanwhile must not be lost).
+        A filter with a mistake is refused, with it."""
         name, text, sort = _clean_name(name), self._clean_filter(filter_text), _clean_sort(sort)
         with self.db.session(write=True) as session:
             lock_user(session, user.id)
             rows = self._rows(session, user)
-            row = next((r for r in rows if r.name.casefold() == name.casefold()), None)
+            row = next((r for r in rows if same_name(r.name, name)), None)
+            if row is not None and not replace:
+                raise _taken(row)
             if row is None:
                 row = SavedView(user_id=user.id, name=name, position=max((r.position for r in rows), default=-1) + 1,
                                 created_at=self.clock())  # fmt: skip
@@ -94,8 +100,9 @@ class Views:
         with self.db.session(write=True) as session:
             lock_user(session, user.id)
             row = self._owned(session, user, view_id)
-            if any(r.id != row.id and r.name.casefold() == name.casefold() for r in self._rows(session, user)):
-                raise ValidationError("name", f"There is already a view named {name}")
+            other = next((r for r in self._rows(session, user) if r.id != row.id and same_name(r.name, name)), None)
+            if other is not None:
+                raise _taken(other)
             row.name = name
             session.flush()
             return _view(row)
@@ -132,6 +139,15 @@ class Views:
         if error is not None:
             raise ValidationError("filter", f"The filter has a mistake: {error.message}")
         return text
+
+
+def same_name(a: str, b: str) -> bool:
+    """View names are one name whatever their case ("Work", "work"); the views screen compares the same way."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def _taken(row: SavedView) -> ValidationError:
+    return ValidationError("name", f"A view named “{row.name}” exists already: choose another name")
 
 
 def _clean_name(name: str) -> str:

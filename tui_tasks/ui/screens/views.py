@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -23,12 +24,21 @@ NARROW = 60  # below this width a view is its name alone (its filter shows in th
 ROOM = 8  # lines of the dialog besides the list: borders, title, hint, error
 
 
+def same_name(a: str, b: str) -> bool:
+    """As the service compares view names (tests check they agree): one name whatever the case."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def order_text(filter_text: str, sort: SortField, descending: bool) -> str:
+    """A view's filter and order in words: "is:pending due<=today · due↑"."""
+    return f"{visible(filter_text) or 'everything'} · {sort_name(sort)}{'↓' if descending else '↑'}"
+
+
 def describe(view: SavedViewView, narrow: bool = False) -> str:
     """One line of the picker: the name, then its filter and order, dimmed."""
     if narrow:
-        return visible(view.name)
-    arrow = "↓" if view.descending else "↑"
-    return f"{visible(view.name)}  [dim]{visible(view.filter) or 'everything'} · {sort_name(view.sort)}{arrow}[/]"
+        return escape(visible(view.name))
+    return f"{escape(visible(view.name))}  [dim]{escape(order_text(view.filter, view.sort, view.descending))}[/]"
 
 
 class ViewsScreen(ModalScreen[SavedViewView | None]):
@@ -122,6 +132,11 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
         if self.naming is not None:  # a refused name: the box stays open with it, for another try
             box.disabled = False
             box.focus()
+            self._call(lambda views: views.list(self.user), write=False, highlight=self._highlighted_id())  # named elsewhere?
+
+    def _highlighted_id(self) -> int | None:
+        view = self._highlighted()
+        return view.id if view else None
 
     def _highlighted(self) -> SavedViewView | None:
         index = self.query_one(OptionList).highlighted
@@ -152,12 +167,34 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
         if not name.strip():  # said at once, and the box stays open: letters must not reach the list
             self.query_one("#views-error", Static).update("View name is required")
             return
-        event.input.disabled = True  # until the service answers: the box closes once the name is taken
         if purpose == "save":
-            text, sort, descending = self.current
-            self._call(lambda views: views.save(self.user, name, text, sort, descending), write=True)
+            existing = next((v for v in self.views if same_name(v.name, name)), None)
+            if existing is not None:
+                self._ask_replace(existing, name)
+                return
+            self._save(name, replace=False)  # one named so in another window meanwhile is refused, not lost
         elif purpose == "rename" and view is not None:
+            event.input.disabled = True  # until the service answers: the box closes once the name is taken
             self._call(lambda views: views.rename(self.user, view.id, name), write=True)
+
+    def _save(self, name: str, *, replace: bool) -> None:
+        self.query_one("#view-name", Input).disabled = True  # until the service answers (see _loaded)
+        text, sort, descending = self.current
+        self._call(lambda views: views.save(self.user, name, text, sort, descending, replace=replace), write=True)
+
+    def _ask_replace(self, existing: SavedViewView, name: str) -> None:
+        """Saving under a name in use replaces that view: only once the user says so; no keeps the box as typed."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._save(name, replace=True)
+            else:
+                self.query_one("#view-name", Input).focus()
+
+        text, sort, descending = self.current
+        detail = f"It shows  {order_text(existing.filter, existing.sort, existing.descending)}\nIt would show  {order_text(text, sort, descending)}"
+        title = f"A view named “{escape(visible(existing.name))}” exists — replace it?"
+        self.app.push_screen(ConfirmScreen(title, detail, "Replace"), answered)
 
     def _close_name(self) -> None:
         self.naming = None
