@@ -301,43 +301,32 @@ def test_delete_with_a_stale_version_raises_stale_task_and_keeps_the_task(servic
     assert services.tasks.get(alice, task.id).version == 2
 
 
-def test_restore_brings_a_deleted_task_back_with_its_fields_tags_and_state_under_a_new_id(services, alice, clock):
+def test_undo_of_a_delete_brings_the_task_back_with_its_fields_tags_and_state_under_its_own_id(services, alice, clock):
     task = add(services, alice, " Report ", description="body", priority=Priority.MEDIUM,
                due=today_of(clock), project="work", tags=("b", "a"))  # fmt: skip
     clock.advance(minutes=1)
     done = services.tasks.toggle(alice, task.id)
     deleted = services.tasks.delete(alice, task.id)
     clock.advance(minutes=1)
-    restored = services.tasks.restore(alice, deleted)
-    assert restored.id > task.id  # ids are never reused: a stale reference to the old one stays dead
-    with pytest.raises(NotFound):
-        services.tasks.get(alice, task.id)
-    assert restored.draft() == done.draft()
+    assert services.history.undo(alice).created == (task.id,)  # a stale reference to it finds it again
+    restored = services.tasks.get(alice, task.id)
+    assert restored.draft() == done.draft() and restored.uuid == task.uuid
     assert (restored.completed, restored.completed_at) == (True, done.completed_at)
     assert restored.created_at == task.created_at
-    assert restored.updated_at == clock()
-    assert restored.version == deleted.version + 1
-    assert services.tasks.get(alice, restored.id) == restored
+    assert restored.updated_at == done.updated_at  # as it was: undo gives the task back untouched
+    assert restored.version == deleted.version + 1  # versions only go up: a window holding it is told
     assert services.tasks.count(alice, TaskQuery(tag="a", filter=TaskFilter.DONE)) == 1
 
 
-def test_restoring_twice_gives_two_tasks(services, alice):
-    deleted = services.tasks.delete(alice, add(services, alice, "twice", tags=("t",)).id)
-    first = services.tasks.restore(alice, deleted)
-    second = services.tasks.restore(alice, deleted)
-    assert len({deleted.id, first.id, second.id}) == 3
-    assert second.draft() == first.draft() == deleted.draft()
-    assert sorted(ids(all_pages(services, alice))) == sorted([first.id, second.id])
-    assert services.tasks.get(alice, second.id).tags == ("t",)
-
-
-def test_new_tasks_after_a_restore_get_fresh_ids(services, alice):
-    """A restored id must not collide with ids handed out later (PostgreSQL sequences, SQLite rowids)."""
-    tasks = [add(services, alice, f"t{n}") for n in range(3)]
-    deleted = services.tasks.delete(alice, tasks[-1].id)
-    services.tasks.restore(alice, deleted)
-    later = [add(services, alice, f"later{n}") for n in range(3)]
-    assert len({t.id for t in tasks} | {t.id for t in later}) == 6
+def test_a_delete_undone_redone_and_undone_again_is_one_task(services, alice):
+    task = add(services, alice, "twice", tags=("t",))
+    services.tasks.delete(alice, task.id)
+    services.history.undo(alice)
+    services.history.redo(alice)
+    assert all_pages(services, alice) == []
+    services.history.undo(alice)
+    assert ids(all_pages(services, alice)) == [task.id]
+    assert services.tasks.get(alice, task.id).tags == ("t",)
 
 
 # --- isolation between users --------------------------------------------------------------------
@@ -821,8 +810,8 @@ def test_every_write_to_a_users_tasks_counts_one_change_and_nothing_else_does(se
     assert changes() == 3 and services.tasks.changes(bob) == 0
     add(services, bob, "bob's")
     assert changes() == 3 and services.tasks.changes(bob) == 1
-    deleted = services.tasks.delete(alice, task.id)
-    services.tasks.restore(alice, deleted)
+    services.tasks.delete(alice, task.id)
+    services.history.undo(alice)
     assert changes() == 5
 
 

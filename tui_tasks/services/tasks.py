@@ -1,4 +1,4 @@
-"""Tasks of the logged-in user: create, get, update, toggle, delete, restore, and paged lists.
+"""Tasks of the logged-in user: create, get, update, toggle, delete, and paged lists (undo: services.history).
 
 Every statement is scoped by the user's id: another user's task id behaves exactly like a missing one.
 """
@@ -6,7 +6,6 @@ Every statement is scoped by the user's id: another user's task id behaves exact
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 import uuid as uuidlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -146,19 +145,13 @@ class Tasks:
             raise StaleTask("This task was changed elsewhere since it was loaded", task.version)
         return task
 
-    def _insert(self, user: UserView, clean: TaskDraft, *, lenient: bool = False, kind: str = "create", **state: Any) -> TaskView:
+    def _insert(self, user: UserView, clean: TaskDraft, **state: Any) -> TaskView:
         """Insert a validated task with the given state (its times set by the caller: they tell a
         task saved by a failed COMMIT, see `_settle`)."""
         state.setdefault("uuid", str(uuidlib.uuid4()))
         try:
             with self.db.session(write=True) as session:
                 relations.lock_user(session, user.id)
-                if lenient:  # a restore: what it pointed to may have gone meanwhile
-                    kept = relations.owned_ids(session, user.id, [*clean.depends, clean.parent_id or 0])
-                    clean = replace(clean, parent_id=clean.parent_id if clean.parent_id in kept else None,
-                                    depends=tuple(i for i in clean.depends if i in kept))  # fmt: skip
-                    if session.exec(select(Task.id).where(Task.user_id == user.id, Task.uuid == state["uuid"])).first():
-                        state["uuid"] = str(uuidlib.uuid4())  # restored twice: the second is a copy
                 relations.check_parent(session, user.id, None, clean.parent_id)
                 row = Task(user_id=user.id, title="", parent_id=clean.parent_id, **state)
                 _set_fields(row, clean)
@@ -173,7 +166,7 @@ class Tasks:
                 log.created([row.id])
                 if row.series_id is not None:
                     log.series_made(row.series_id)
-                log.save(kind, f"{'add' if kind == 'create' else kind} “{_short(row.title)}”")
+                log.save("create", f"add “{_short(row.title)}”")
                 note_change(session, user.id)
                 return _one(session, row)
         except Conflict:  # the only rule an insert can break: the user row is gone
@@ -401,7 +394,7 @@ class Tasks:
             return _views(session, rows)
 
     def delete(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
-        """Delete the task and return it as it was, so that it can be restored (undo)."""
+        """Delete the task and return it as it was (undo, through the log, puts it back under its own id)."""
         view: TaskView | None = None
         try:
             with self.db.session(write=True) as session:
@@ -417,17 +410,6 @@ class Tasks:
             deleted, still = view, self._found(user, Task.id == task_id)
             view = self._settle(unknown, lambda session: deleted if still(session) is None else None)
         logger.info("task deleted user_id=%s task_id=%s", user.id, task_id)
-        return view
-
-    def restore(self, user: UserView, task: TaskView) -> TaskView:
-        """Put back a deleted task with its fields and state, under a new id (ids are never reused)."""
-        view = self._insert(
-            user, replace(clean_draft(task.draft()), recurrence=None), lenient=True, kind="restore", series_id=task.series_id,
-            occurrence=task.occurrence, completed=task.completed,
-            completed_at=task.completed_at, created_at=task.created_at, updated_at=self.clock(),
-            version=task.version + 1, uuid=task.uuid or str(uuidlib.uuid4()),
-        )  # fmt: skip
-        logger.info("task restored user_id=%s task_id=%s", user.id, view.id)
         return view
 
     def bulk_complete(self, user: UserView, task_ids: Sequence[int], done: bool = True) -> BulkResult:
