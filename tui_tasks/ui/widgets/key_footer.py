@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.cells import cell_len
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenStackError
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -47,7 +47,10 @@ class KeyFooter(Footer):
     @property
     def keys_screen(self) -> Screen:
         """The screen whose keys are in force: a dialog open over the footer's screen, else that screen."""
-        top = self.app.screen
+        try:
+            top = self.app.screen
+        except ScreenStackError:  # the app is closing
+            return self.screen
         if top is not self.screen and top.is_modal and self.screen in self.app.screen_stack:
             return top
         return self.screen
