@@ -41,7 +41,7 @@ async def agenda_opened(pilot) -> None:
     await settle(pilot)
 
 
-async def month_opened(pilot) -> None:
+async def month_shown(pilot) -> None:
     from tests.ui.conftest import settle
 
     from tui_tasks.ui.screens.month import MonthScreen
@@ -50,6 +50,12 @@ async def month_opened(pilot) -> None:
     await more_tasks(pilot)
     pilot.app.push_screen(MonthScreen())
     await settle(pilot)
+
+
+async def month_opened(pilot) -> None:
+    from tests.ui.conftest import settle
+
+    await month_shown(pilot)
     await pilot.press("enter")  # today's tasks under the grid
     await settle(pilot)
 
@@ -77,6 +83,15 @@ class TestMonth:
         and April dim. Tue 10 selected (reverse, accent: it is today) with 2, Sun 8 with 1, Wed 11 with 1,
         Fri 13 with 2, Sat 14 with 1: beside the day in one-line weeks, under it when the height allows,
         and 'N task(s)' only when every count can have its word. Below the grid 'Tue 10 Mar 2026 · 2 tasks'
-        and the day's tasks, the timed stand-up (17:30, cursor) before the floating Buy milk. Footer
-        'esc Back [ ] Month ? Keys' with no word cut."""
+        and the day's tasks, the timed stand-up (17:30, cursor) before the floating Buy milk, in a third of
+        the room (four rows at 40x15); the weeks share the rest evenly (one line each at 40x15, two at
+        80x24, three with a dim rule under each week from 120x40). Footer 'esc Back [ ] Month ? Keys' with
+        no word cut."""
         assert snap_compare(snapshot_app(), run_before=month_opened, terminal_size=size)
+
+    def test_month_fills_the_height_it_has(self, snap_compare, snapshot_app, size):
+        """The month with no day listed: its six weeks take every line between the header and the status
+        bar, no empty rows above it. At 40x15 a blank line under each week but the last (counts beside the
+        day); from 80x24 the counts under the day and a dim rule closing each week, the first weeks a line
+        taller when the height does not divide evenly."""
+        assert snap_compare(snapshot_app(), run_before=month_shown, terminal_size=size)

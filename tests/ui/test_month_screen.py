@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from tests.ui.conftest import TODAY, add_demo_tasks, log_in, make_app, settle
 from tui_tasks.domain import TaskDraft
 from tui_tasks.ui.screens.month import MonthScreen
@@ -56,7 +58,9 @@ async def test_the_month_shows_counts_per_day_and_moves_by_keys(ui_settings, ui_
         state = screen.state
         assert state.selected == TODAY and state.counts == {TODAY - timedelta(days=2): 1, TODAY: 2}
         assert "March 2026" in label(screen, "#month-title") and label(screen, "#month-total") == "3 tasks due"
-        assert "10 2" in grid_text(screen)
+        lines = grid_text(screen).splitlines()
+        week = next(n for n, line in enumerate(lines) if line.split()[:2] == ["9", "10"])
+        assert lines[week + 1].split() == ["2", "tasks"]  # under the day: the weeks have room for it
         await press(pilot, "l", "j")  # a day on, a week on
         assert state.selected == date(2026, 3, 18)
         await press(pilot, "h", "k", "left", "up", "right", "down")
@@ -185,13 +189,40 @@ async def test_a_click_selects_a_day_and_a_second_click_lists_it(ui_settings, ui
         await log_in(pilot)
         screen = await open_month(pilot, [])
         grid = screen.query_one(MonthGrid)
-        # One line a week at this height, 11 columns a day: Thu 12 Mar is the third week, fourth day.
-        await pilot.click(MonthGrid, offset=(3 * 11 + 2, 1 + 2))
+        # Weeks of four and three lines at this height, 11 columns a day: Thu 12 Mar is the third week's
+        # fourth day; a click on its last line counts.
+        first, second, third, *_ = grid.week_heights()
+        assert (first, second, third) == (4, 4, 3)
+        await pilot.click(MonthGrid, offset=(3 * 11 + 2, 1 + first + second + third - 1))
         await settle(pilot)
         assert screen.state.selected == date(2026, 3, 12) and screen.day_shown is None
-        await pilot.click(MonthGrid, offset=(3 * 11 + 2, 1 + 2))
+        await pilot.click(MonthGrid, offset=(3 * 11 + 2, 1 + first + second))
         await settle(pilot)
         assert screen.day_shown == date(2026, 3, 12) and "on the 12th" in listed(screen)[0]
         await pilot.click(MonthGrid, offset=(3, 0))  # the weekday names: nothing
         await settle(pilot)
-        assert screen.state.selected == date(2026, 3, 12) and grid.region.height == 7
+        assert screen.state.selected == date(2026, 3, 12) and grid.region.height == 1 + 6 * 2  # a day listed: two lines a week
+
+
+@pytest.mark.parametrize("size", [(40, 15), (80, 24), (120, 40), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_grid_takes_the_height_it_has_and_a_listed_day_a_third(ui_settings, ui_services, demo_user, fixed_clock, size):
+    """No empty rows above the status bar: the weeks share the height (a rule ends each once they have
+    three lines); with a day listed, its list has a third of the room (four rows at the least)."""
+    from tui_tasks.ui.widgets.status_bar import StatusBar
+
+    add_demo_tasks(ui_services, demo_user, fixed_clock)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await log_in(pilot)
+        screen = await open_month(pilot, [])
+        grid, bar = screen.query_one(MonthGrid), screen.query_one(StatusBar)
+        weeks = grid.week_heights()  # March 2026: six weeks
+        assert grid.region.bottom == bar.region.y and grid.region.height == 1 + sum(weeks)
+        assert max(weeks) - min(weeks) <= 1 and sorted(weeks, reverse=True) == weeks
+        assert ("─" in grid_text(screen)) == (min(weeks) >= 3)
+        await press(pilot, "enter")
+        day_list = screen.query_one(AgendaList)
+        room = size[1] - 3
+        assert day_list.region.bottom == bar.region.y and day_list.region.height >= max(4, room // 3)
+        assert len(set(grid.week_heights())) == 1 and grid.region.height == 1 + sum(grid.week_heights())
+        assert grid.region.height >= day_list.region.height or size[1] < 24

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from tui_tasks.agenda_model import AgendaSection, add_months, agenda_days, month_days, month_weeks, week_end
 from tui_tasks.domain import Priority, TaskView
 from tui_tasks.ui.agenda_rows import day_title, heading, more_row, task_row
-from tui_tasks.ui.month_state import MonthState, cell_width, count_text, grid_lines
+from tui_tasks.ui.month_state import MonthState, cell_width, count_text, grid_lines, week_heights
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
 months = st.tuples(st.integers(1900, 9999), st.integers(1, 12))
@@ -82,6 +82,16 @@ def test_grid_lines_fill_seven_cells_of_the_same_width(month, width, height, cou
     lines = grid_lines(state, width, height)
     assert all(sum(cell_len(text) for text, _ in line) == 7 * cell_width(width) <= width for line in lines)
     assert len(lines) <= max(height, 7) + 1
+
+
+@given(st.integers(1, 200), st.integers(4, 6), st.booleans())
+def test_weeks_share_the_height_evenly_and_filled_take_all_of_it(height, weeks, fill):
+    heights = week_heights(height, weeks, fill)
+    assert len(heights) == weeks and min(heights) >= 1 and max(heights) - min(heights) <= (1 if fill else 0)
+    if fill and height >= 1 + weeks:
+        assert 1 + sum(heights) == height  # no empty rows under the grid
+    if not fill:
+        assert 1 + sum(heights) <= max(height, 1 + weeks)
 
 
 @settings(max_examples=150)

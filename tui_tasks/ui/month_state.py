@@ -83,11 +83,13 @@ def cell_width(width: int) -> int:
     return max(MIN_CELL, width // 7)
 
 
-def cell_height(height: int, weeks: int) -> int:
-    """Lines a week gets: one, or two (the count under the day number) when the height allows it, up to
-    four when it is tall (the rest left for the day's tasks)."""
-    room = (height - 1) // max(1, weeks)
-    return max(1, min(4, room // 2))
+def week_heights(height: int, weeks: int, fill: bool = True) -> list[int]:
+    """Lines each week gets in `height` lines (the weekday names take one more): the same for every week,
+    at least one; with `fill` the lines left over go one each to the first weeks, so that the grid takes
+    all of its height and leaves no empty rows under it."""
+    base = max(1, (height - 1) // max(1, weeks))
+    extra = max(0, height - 1 - base * weeks) if fill else 0
+    return [base + (n < extra) for n in range(weeks)]
 
 
 def header(width: int) -> list[Piece]:
@@ -110,27 +112,31 @@ def count_text(count: int, room: int) -> str:
     return "9" * max(1, room - 1) + "+" if room >= 2 else "+"
 
 
-def grid_lines(state: MonthState, width: int, height: int) -> list[list[Piece]]:
-    """The weekday names, then each week: day numbers, and counts (beside them in one-line weeks)."""
+def grid_lines(state: MonthState, width: int, height: int, fill: bool = True) -> list[list[Piece]]:
+    """The weekday names, then each week (see `week_heights`): day numbers, and counts beside them when a
+    week has one line, else under them; a week of three lines or more ends in a dim rule."""
     year, month = state.month
     weeks = month_weeks(year, month)
-    cell, lines_per_week = cell_width(width), cell_height(height, len(weeks))
+    cell, heights = cell_width(width), week_heights(height, len(weeks), fill)
+    beside, ruled = min(heights) == 1, min(heights) >= 3
     out = [header(width)]
-    for week in weeks:
-        rows: list[list[Piece]] = [[] for _ in range(lines_per_week)]
+    for week, lines in zip(weeks, heights, strict=True):
+        rows: list[list[Piece]] = [[] for _ in range(lines)]
         for day in week:
             role = _role(state, day, month)
             count = state.counts.get(day, 0) if day is not None and day.month == month else 0
             number = "" if day is None else f"{day.day:>2}"
-            if lines_per_week == 1:
+            if beside:
                 pad = " " if cell >= 8 else ""  # a cell ends in a space: counts never touch the next day
                 room = cell - 4 - len(pad)
                 rows[0].append((set_cell_size(f"{pad}{number:>2} {count_text(count, room):<{room}} ", cell), role))
-                continue
-            rows[0].append((set_cell_size(f" {number}", cell), role))
-            rows[1].append((set_cell_size(f" {count_text(count, cell - 2)}", cell), role))
-            for extra in rows[2:]:
+            else:
+                rows[0].append((set_cell_size(f" {number}", cell), role))
+                rows[1].append((set_cell_size(f" {count_text(count, cell - 2)}", cell), role))
+            for extra in rows[1 if beside else 2 : -1 if ruled else None]:
                 extra.append((" " * cell, role))
+            if ruled:
+                rows[-1].append(("─" * cell, "rule"))
         out += rows
     return out
 

@@ -28,6 +28,7 @@ from tui_tasks.ui.widgets.key_footer import KeyFooter
 
 DAY_LIMIT = 200  # a day's tasks listed (the heading counts them all)
 CHROME_LINES = 3  # header, status bar, footer
+DAY_ROWS = 4  # a listed day's tasks shown at the least (at 40x15 the weeks then have one line each)
 
 
 class MonthLoaded(Message):
@@ -94,7 +95,12 @@ class MonthScreen(FollowsChanges, Screen[int | None]):
         self.follow_changes()
 
     def on_resize(self) -> None:
-        self.grid.max_lines = max(7, self.size.height - CHROME_LINES - (4 if self.day_shown else 0))
+        """The grid takes the height the header, status bar and footer leave; with a day listed, the list
+        takes a third of it (DAY_ROWS at least) under the day's title, and the weeks what remains."""
+        room = self.size.height - CHROME_LINES
+        if self.day_shown is not None:
+            room -= 1 + max(DAY_ROWS, room // 3)
+        self.grid.max_lines, self.grid.fill = max(7, room), self.day_shown is None
         self.grid.redraw()
         self._show_title()
 

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tui_tasks.agenda_model import month_weeks
-from tui_tasks.ui.month_state import MonthState, cell_height, cell_width, grid_lines
+from tui_tasks.ui.month_state import MonthState, cell_width, grid_lines, week_heights
 
 
 class MonthGrid(Widget, can_focus=True):
@@ -42,10 +42,13 @@ class MonthGrid(Widget, can_focus=True):
         super().__init__(**kwargs)
         self.state = state
         self.max_lines = 40  # the height the screen can give the grid; it sets this on resize
+        self.fill = True  # take all of max_lines (False: the same lines for every week, the rest left to the day)
+
+    def week_heights(self) -> list[int]:
+        return week_heights(self.max_lines, len(month_weeks(*self.state.month)), self.fill)
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        weeks = len(month_weeks(*self.state.month))
-        return 1 + weeks * cell_height(self.max_lines, weeks)
+        return 1 + sum(self.week_heights())
 
     def render(self) -> Text:
         colors = self.app.theme_variables
@@ -54,9 +57,10 @@ class MonthGrid(Widget, can_focus=True):
             "today": f"bold underline {colors['text-accent']}",
             "selected": f"bold reverse {colors['text-primary']}",
             "selected-today": f"bold underline reverse {colors['text-accent']}",
+            "rule": "dim",
         }  # fmt: skip
         text = Text(no_wrap=True, overflow="crop", end="")
-        lines = grid_lines(self.state, self.size.width or 80, self.max_lines)
+        lines = grid_lines(self.state, self.size.width or 80, self.max_lines, self.fill)
         for n, line in enumerate(lines):
             if n:
                 text.append("\n")
@@ -90,10 +94,15 @@ class MonthGrid(Widget, can_focus=True):
 
     def on_click(self, event: Click) -> None:
         """A click on a day selects it; a second click on it lists it."""
-        weeks = month_weeks(*self.state.month)
-        per_week = cell_height(self.max_lines, len(weeks))
-        row, column = (event.y - 1) // per_week, event.x // cell_width(self.size.width or 80)
-        if event.y < 1 or not 0 <= row < len(weeks) or not 0 <= column < 7 or weeks[row][column] is None:
+        weeks, column = month_weeks(*self.state.month), event.x // cell_width(self.size.width or 80)
+        row, top = 0, 1  # the weekday names take the first line
+        for row, lines in enumerate(self.week_heights()):
+            if event.y < top + lines:
+                break
+            top += lines
+        else:
+            return
+        if event.y < 1 or not 0 <= column < 7 or weeks[row][column] is None:
             return
         day = weeks[row][column]
         if day == self.state.selected:
