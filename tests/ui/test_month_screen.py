@@ -69,6 +69,7 @@ async def test_the_month_shows_counts_per_day_and_moves_by_keys(ui_settings, ui_
         assert state.selected == date(2026, 4, 10) and state.counts == {} and "April 2026" in label(screen, "#month-title")
         await press(pilot, "pagedown", "pagedown")
         assert state.selected == date(2026, 6, 10) and state.counts == {date(2026, 6, 1): 1}
+        assert label(screen, "#month-total") == "1 task due"
         await press(pilot, "t")
         assert state.selected == TODAY and state.counts[TODAY] == 2
         await press(pilot, "pageup")

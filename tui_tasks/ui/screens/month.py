@@ -154,7 +154,7 @@ class MonthScreen(FollowsChanges, Screen[int | None]):
         year, month = self.state.month
         self.query_one("#month-title", Label).update(Content(month_label(year, month, narrow) + ("" if narrow else f"  ·  {self.app.user.display_name}")))
         total = self.state.total() if self.state.loaded else None
-        self.query_one("#month-total", Label).update("" if total is None else f"{total} due" if narrow else f"{total} tasks due")
+        self.query_one("#month-total", Label).update("" if total is None else f"{total} due" if narrow else f"{total} task{'' if total == 1 else 's'} due")
 
     # --- keys ------------------------------------------------------------------------------------
     @on(MonthGrid.MonthChanged)
