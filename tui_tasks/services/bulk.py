@@ -52,6 +52,8 @@ def _load(session: Session, user: UserView, ids: list[int]) -> list[Task]:
 def complete(tasks: Tasks, user: UserView, task_ids: Sequence[int], done: bool) -> BulkResult:
     """Mark the tasks done (or pending again); those already so stay as they are. A repeating one
     completed makes its next instance, as a single completion does."""
+    from tui_tasks.services.tasks import flip_done  # (tasks imports this module)
+
     ids, now = _clean_ids(task_ids), tasks.clock()
     done = bool(done)
     with tasks.db.session(write=True) as session:
@@ -66,7 +68,7 @@ def complete(tasks: Tasks, user: UserView, task_ids: Sequence[int], done: bool) 
         log.watch_series(*series_ids)
         with session.no_autoflush:  # one flush for all the rows, not one per series looked up
             for row in rows:
-                instance = tasks._flip(session, user, row, now)
+                instance = flip_done(session, user, row, now)
                 if instance is not None:
                     made.append(instance.id)
         log.created(made)

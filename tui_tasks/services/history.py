@@ -32,12 +32,14 @@ from tui_tasks.db.tables import Annotation, Operation, OperationTask, Task, Task
 from tui_tasks.domain import UserView, utcnow, visible
 from tui_tasks.errors import ValidationError
 from tui_tasks.services import relations
-from tui_tasks.services.oplog import (_NOT_COMPARED, _OWN, _T, _TIMES, _aware, _chunks, _ids_of, _moment, _series_state,
-                                      _uuids_of, count_words, entry, snapshot)
+from tui_tasks.services.oplog import (NOT_COMPARED, OWN_FIELDS, TIME_FIELDS, aware, chunks, count_words, entry, ids_of,
+                                      parse_moment, series_state, snapshot, uuids_of)
 
 REDO_IMPORT_MAX = 5000  # an undone import of more added tasks cannot be redone (their fields are not kept)
 UNDO_UPDATES_MAX = 20_000  # an import replacing more tasks is logged as one that cannot be undone
 MANY = 200  # a replay touching more tasks asks the list to reload rather than naming them
+
+_T = Task.__table__
 
 
 class History:
@@ -129,7 +131,7 @@ class _Replay:
 
     def _load(self, uuids: Sequence[str]) -> dict[str, Task]:
         rows: dict[str, Task] = {}
-        for chunk in _chunks(list(uuids)):
+        for chunk in chunks(list(uuids)):
             found = self.session.exec(select(Task).where(Task.user_id == self.user_id, col(Task.uuid).in_(chunk)).with_for_update())
             rows.update((row.uuid, row) for row in found)
         return rows
@@ -150,8 +152,8 @@ class _Replay:
                     self.refuse(row.title, "was made again after this")
             elif row is None:
                 raise HistoryRefused(f"“{visible(change['t'] or 'A task')}” was deleted after this: {self.verb} cannot change it")
-            elif any(current[row.id].get(key) != value for key, value in old.items() if key not in _NOT_COMPARED):
-                self.refuse(row.title, f"was changed after this ({ago(self.now - _aware(row.updated_at))})")
+            elif any(current[row.id].get(key) != value for key, value in old.items() if key not in NOT_COMPARED):
+                self.refuse(row.title, f"was changed after this ({ago(self.now - aware(row.updated_at))})")
         for change in changes:
             if change[self.new] is None:
                 row = rows.pop(change["u"])
@@ -173,7 +175,7 @@ class _Replay:
                 self.changed.append(row.id)
         self.session.flush()  # one INSERT of every task made again (their ids: the links below need them)
         self.created += [rows[u].id for u in inserted]
-        ids = _ids_of(self.session, self.user_id, [u for c in changes if c[self.new] for u in _linked(c[self.new])])
+        ids = ids_of(self.session, self.user_id, [u for c in changes if c[self.new] for u in _linked(c[self.new])])
         ids.update((u, row.id) for u, row in rows.items())
         for change in changes:
             if change[self.new] is not None:
@@ -187,7 +189,7 @@ class _Replay:
         """Those of `ids` that no task holds (any user's): a task made again takes its own id back."""
         wanted = sorted({i for i in ids if i is not None})
         taken: set[int] = set()
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             taken.update(self.session.connection().execute(select(_T.c.id).where(_T.c.id.in_(chunk))).scalars())
         return set(wanted) - taken
 
@@ -200,16 +202,16 @@ class _Replay:
             free.discard(own_id)
         else:
             own_id = None
-        row = Task(id=own_id, user_id=self.user_id, title=state["title"], created_at=_moment(state["created_at"]),
+        row = Task(id=own_id, user_id=self.user_id, title=state["title"], created_at=parse_moment(state["created_at"]),
                    updated_at=self.now, uuid=uuid, version=state.get("version", 0) + 1)  # fmt: skip
         self._own(row, state)
         self.session.add(row)
         return row
 
     def _own(self, row: Task, state: dict[str, Any]) -> None:
-        for name in _OWN:
+        for name in OWN_FIELDS:
             if name in state:
-                setattr(row, name, _moment(state[name]) if name in _TIMES else state[name])
+                setattr(row, name, parse_moment(state[name]) if name in TIME_FIELDS else state[name])
         if state.get("series_id") is not None and state["series_id"] not in self.series_ids:
             row.series_id = row.occurrence = None  # its series is gone (a deleted account's: kept for safety)
 
@@ -229,7 +231,7 @@ class _Replay:
         if "notes" in state:
             if not new:
                 self.session.connection().execute(delete(Annotation).where(col(Annotation.task_id) == row.id))
-            self.notes += [{"task_id": row.id, "user_id": self.user_id, "entry": _moment(at), "text": text} for at, text in state["notes"]]
+            self.notes += [{"task_id": row.id, "user_id": self.user_id, "entry": parse_moment(at), "text": text} for at, text in state["notes"]]
         if "tags" in state:
             if not new:
                 self.session.connection().execute(delete(TaskTag).where(col(TaskTag.task_id) == row.id))
@@ -250,10 +252,10 @@ class _Replay:
         completion undone moves `last_occurrence` back unless another instance came meanwhile)."""
         for change in changes:
             row = self.session.get(TaskSeries, change["id"])
-            if row is None or row.user_id != self.user_id or _series_state(self.session, row.id) != change[self.old]:
+            if row is None or row.user_id != self.user_id or series_state(self.session, row.id) != change[self.old]:
                 continue
             for name, value in change[self.new].items():
-                setattr(row, name, _moment(value) if name == "first_due" else value)
+                setattr(row, name, parse_moment(value) if name == "first_due" else value)
             row.updated_at = self.now
 
     def imported(self, data: dict[str, Any]) -> None:
@@ -280,21 +282,21 @@ class _Replay:
                                      "deleted after it: undo would not find them")  # fmt: skip
             # Changed since by something outside the log: a later version, and a time after the import's
             # (changes through the log were undone before this, and gave back their updated_at).
-            at = _aware(self.op.at)
-            moved = next((row for row in rows if row.version != 1 and _aware(row.updated_at) > at), None)
+            at = aware(self.op.at)
+            moved = next((row for row in rows if row.version != 1 and aware(row.updated_at) > at), None)
             if moved is not None:
-                self.refuse(moved.title, f"was changed after this ({ago(self.now - _aware(moved.updated_at))})")
+                self.refuse(moved.title, f"was changed after this ({ago(self.now - aware(moved.updated_at))})")
             ids = [row.id for row in rows]
             if count <= REDO_IMPORT_MAX:
                 states = snapshot(self.session, self.user_id, ids, whole=True)
-                uuids = _uuids_of(self.session, self.user_id, ids)
+                uuids = uuids_of(self.session, self.user_id, ids)
                 data["tasks"] = [entry(uuids[i], None, state) for i, state in states.items()] + data.get("tasks", [])
                 for change in data["tasks"][: len(states)]:
                     change["a"].pop("version", None)
                 info["count"] = 0  # from now on they are plain entries: redo and a second undo use them
             else:
                 info["dropped"] = True
-                for chunk in _chunks(ids):
+                for chunk in chunks(ids):
                     self.session.connection().execute(_T.delete().where(_T.c.id.in_(chunk)))
                 self.removed += ids
             self.many = True

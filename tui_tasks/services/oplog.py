@@ -24,10 +24,10 @@ SUMMARY_MAX = 200
 KEPT = 10_000  # operations kept per user: undo goes this many steps back
 
 _T = Task.__table__
-_OWN = ("title", "description", "completed", "completed_at", "priority", "due", "due_has_time", "project", "wait",
+OWN_FIELDS = ("title", "description", "completed", "completed_at", "priority", "due", "due_has_time", "project", "wait",
         "wait_has_time", "series_id", "occurrence", "extras", "updated_at")  # fmt: skip
-_TIMES = {"completed_at", "due", "wait", "created_at", "updated_at"}
-_NOT_COMPARED = {"id", "version", "uuid", "created_at", "children", "blocks"}  # not what a change writes
+TIME_FIELDS = {"completed_at", "due", "wait", "created_at", "updated_at"}
+NOT_COMPARED = {"id", "version", "uuid", "created_at", "children", "blocks"}  # not what a change writes
 _SERIES = ("rule", "after_completion", "first_due", "first_due_has_time", "first_occurrence", "last_occurrence",
            "active", "title", "description", "priority", "project", "tags")  # fmt: skip
 
@@ -38,15 +38,15 @@ def _text(moment: datetime | None) -> str | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
 
 
-def _aware(moment: datetime) -> datetime:
+def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _moment(text: str | None) -> datetime | None:
+def parse_moment(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
 
@@ -54,7 +54,7 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
 def _rows(session: Session, user_id: int, ids: Sequence[int], columns: Sequence[str] | None = None) -> list[Any]:
     found = []
     picked = [_T.c[name] for name in ("id", "version", "uuid", "title", "parent_id", *(columns or ()))] if columns else [_T]
-    for chunk in _chunks(list(ids)):
+    for chunk in chunks(list(ids)):
         # `+ 0`: by the primary key; with a plain user_id test SQLite may walk all of the user's tasks instead
         found += session.connection().execute(select(*picked).where(_T.c.id.in_(chunk), _T.c.user_id + 0 == user_id)).all()
     return found
@@ -68,11 +68,11 @@ def snapshot(
     only `fields` of them when given: a bulk write knows which it changes), uuid and version, and unless
     `own`: parent and dependencies (by uuid) and tags. `whole`: everything to make the task again
     (its id, created_at, notes, and the tasks under it or blocked by it)."""
-    names = _OWN if whole or not fields else tuple(dict.fromkeys((*fields, "title", "updated_at")))
-    rows = _rows(session, user_id, ids, None if names is _OWN else [n for n in names if n != "title"])
+    names = OWN_FIELDS if whole or not fields else tuple(dict.fromkeys((*fields, "title", "updated_at")))
+    rows = _rows(session, user_id, ids, None if names is OWN_FIELDS else [n for n in names if n != "title"])
     states: dict[int, dict[str, Any]] = {}
     for row in rows:
-        state = {name: _text(getattr(row, name)) if name in _TIMES else getattr(row, name) for name in names}
+        state = {name: _text(getattr(row, name)) if name in TIME_FIELDS else getattr(row, name) for name in names}
         state["version"], state["uuid"] = row.version, row.uuid
         if whole:
             state["created_at"], state["id"] = _text(row.created_at), row.id
@@ -80,7 +80,7 @@ def snapshot(
     if notes or whole:
         for task_id in states:
             states[task_id]["notes"] = []
-        for chunk in _chunks(list(states)):
+        for chunk in chunks(list(states)):
             for task_id, entry, text in session.connection().execute(
                 select(Annotation.task_id, Annotation.entry, Annotation.text)
                 .where(col(Annotation.task_id).in_(chunk)).order_by(Annotation.entry, Annotation.id)
@@ -90,13 +90,13 @@ def snapshot(
         return states
     found = list(states)
     parents = {row.id: row.parent_id for row in rows}
-    uuids = _uuids_of(session, user_id, {p for p in parents.values() if p is not None})
+    uuids = uuids_of(session, user_id, {p for p in parents.values() if p is not None})
     for task_id, parent in parents.items():
         states[task_id]["parent"] = uuids.get(parent)
         states[task_id]["tags"] = []
         states[task_id]["depends"] = []
     blocker = _T.alias("blocker")
-    for chunk in _chunks(found):
+    for chunk in chunks(found):
         for task_id, tag in session.connection().execute(
             select(TaskTag.task_id, TaskTag.tag).where(col(TaskTag.task_id).in_(chunk)).order_by(TaskTag.tag)
         ):
@@ -110,7 +110,7 @@ def snapshot(
         for task_id in found:
             states[task_id] |= {"children": [], "blocks": []}
         dependent = _T.alias("dependent")
-        for chunk in _chunks(found):
+        for chunk in chunks(found):
             for parent, uuid in session.connection().execute(
                 select(_T.c.parent_id, _T.c.uuid).where(_T.c.user_id == user_id, _T.c.parent_id.in_(chunk))
             ):
@@ -123,16 +123,16 @@ def snapshot(
     return states
 
 
-def _uuids_of(session: Session, user_id: int, ids: Iterable[int]) -> dict[int, str]:
+def uuids_of(session: Session, user_id: int, ids: Iterable[int]) -> dict[int, str]:
     found: dict[int, str] = {}
-    for chunk in _chunks(sorted(ids)):
+    for chunk in chunks(sorted(ids)):
         found.update(session.connection().execute(select(_T.c.id, _T.c.uuid).where(_T.c.id.in_(chunk), _T.c.user_id + 0 == user_id)).all())
     return found
 
 
-def _ids_of(session: Session, user_id: int, uuids: Iterable[str]) -> dict[str, int]:
+def ids_of(session: Session, user_id: int, uuids: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(uuids))):
+    for chunk in chunks(sorted(set(uuids))):
         found.update(session.connection().execute(select(_T.c.uuid, _T.c.id).where(_T.c.user_id == user_id, _T.c.uuid.in_(chunk))).all())
     return found
 
@@ -140,13 +140,13 @@ def _ids_of(session: Session, user_id: int, uuids: Iterable[str]) -> dict[str, i
 def _series_states(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """The series' fields that a change may write, by id (missing ones left out)."""
     table, found = TaskSeries.__table__, {}
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in chunks(sorted(set(ids))):
         for row in session.connection().execute(select(table).where(table.c.id.in_(chunk))):
             found[row.id] = {name: _text(getattr(row, name)) if name == "first_due" else getattr(row, name) for name in _SERIES}
     return found
 
 
-def _series_state(session: Session, series_id: int) -> dict[str, Any] | None:
+def series_state(session: Session, series_id: int) -> dict[str, Any] | None:
     return _series_states(session, [series_id]).get(series_id)
 
 
@@ -269,7 +269,7 @@ def record(
     session.add(op)
     session.flush()
     uuids = list(dict.fromkeys(change["u"] for change in changes))
-    for chunk in _chunks(uuids):
+    for chunk in chunks(uuids):
         session.connection().execute(
             insert(OperationTask), [{"operation_id": op.id, "task_uuid": uuid, "user_id": user_id} for uuid in chunk]
         )

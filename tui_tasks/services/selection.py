@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from tui_tasks.db.tables import Task
 from tui_tasks.domain import TaskQuery, UserView
+from tui_tasks.services.task_queries import list_conditions
 from tui_tasks.services.validation import clean_query
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 def matching_ids(tasks: Tasks, user: UserView, query: TaskQuery) -> list[int]:
     """The ids of `user`'s tasks that `query` lists (its filter and search, subtasks included), by id."""
     with tasks.db.session() as session:
-        conditions = tasks._conditions(session, user, clean_query(query))
+        conditions = list_conditions(tasks.db, session, user, clean_query(query), tasks.clock())
         return list(session.exec(select(col(Task.id)).where(*conditions).order_by(col(Task.id))).all())
 
 

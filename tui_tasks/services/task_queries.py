@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import ColumnElement, Numeric, and_, case, cast, column, exists, false, func, literal, or_, table
 from sqlmodel import Session, col, select
 
+from tui_tasks.db.engine import Database
 from tui_tasks.db.tables import Task, TaskDependency, TaskSeries, TaskTag
 from tui_tasks.filter_language import ParsedFilter, Term, next_day, parse_filter
 from tui_tasks.services.relations import floating
@@ -124,6 +125,13 @@ def rarest_word(session: Session, search: str) -> str | None:
 def text_words(parsed: ParsedFilter) -> list[str]:
     """The words (and quoted phrases) a task must hold in its text: the ones the text index can serve."""
     return [term.value for term in parsed.terms if term.kind == "text" and not term.negated]
+
+
+def list_conditions(db: Database, session: Session, user: UserView, query: TaskQuery, now: datetime) -> list[ColumnElement[bool]]:
+    """`task_conditions` for `db`, with the rarest search word looked up in the text index if it has one:
+    what a list, a count and "every task the list shows" select by (`query` already cleaned)."""
+    rare = rarest_word(session, query.search) if db.text_index else None
+    return task_conditions(user, query, now, db.engine.dialect.name, rare)
 
 
 def task_conditions(

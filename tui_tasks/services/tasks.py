@@ -33,7 +33,7 @@ from tui_tasks.changes import BulkEdit, BulkResult
 from tui_tasks.services import bulk, relations, series, tree
 from tui_tasks.services.oplog import Recording, count_words
 from tui_tasks.services.relations import loaded, stored_due, stored_wait
-from tui_tasks.services.task_queries import SORT_COLUMNS, rarest_word, task_conditions, urgency_now, urgency_sql
+from tui_tasks.services.task_queries import SORT_COLUMNS, list_conditions, urgency_now, urgency_sql
 from tui_tasks.services.validation import clean_draft, clean_query
 
 PAGE_MAX = 500
@@ -73,6 +73,19 @@ def _set_tags(session: Session, user: UserView, task_id: int, tags: tuple[str, .
     session.exec(delete(TaskTag).where(col(TaskTag.task_id) == task_id))
     if tags:
         session.exec(insert(TaskTag), params=[{"task_id": task_id, "tag": tag, "user_id": user.id} for tag in tags])
+
+
+def flip_done(session: Session, user: UserView, task: Task, now: datetime) -> Task | None:
+    """Done <-> not done, in the caller's transaction; completing an instance of a repeating task makes the
+    next one (see `series`), which is returned."""
+    task.completed = not task.completed
+    task.completed_at = now if task.completed else None
+    task.updated_at = now
+    task.version += 1
+    if task.completed and (made := series.next_instance(session, user.id, task, now, now)) is not None:
+        logger.info("next instance user_id=%s task_id=%s occurrence=%s", user.id, made.id, made.occurrence)
+        return made
+    return None
 
 
 def note_change(session: Session, user_id: int) -> None:
@@ -278,7 +291,7 @@ class Tasks:
                 log.watch([row.id for row in flips])
                 for row in flips:
                     log.watch_series(row.series_id)
-                    if (made := self._flip(session, user, row, now)) is not None:
+                    if (made := flip_done(session, user, row, now)) is not None:
                         log.created([made.id])
                 version = task.version
                 session.flush()
@@ -289,18 +302,6 @@ class Tasks:
             view = self._settle(unknown, self._found(user, Task.id == task_id, Task.version == version, Task.updated_at == now))
         logger.info("task toggled user_id=%s task_id=%s completed=%s subtasks=%s", user.id, task_id, view.completed, len(below))
         return view
-
-    @staticmethod
-    def _flip(session: Session, user: UserView, task: Task, now: datetime) -> Task | None:
-        """Done <-> not done; completing an instance of a repeating task makes the next one (see `series`)."""
-        task.completed = not task.completed
-        task.completed_at = now if task.completed else None
-        task.updated_at = now
-        task.version += 1
-        if task.completed and (made := series.next_instance(session, user.id, task, now, now)) is not None:
-            logger.info("next instance user_id=%s task_id=%s occurrence=%s", user.id, made.id, made.occurrence)
-            return made
-        return None
 
     def complete_tree(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
         """Complete the task and every open subtask under it, in one transaction: all of them or none.
@@ -442,12 +443,8 @@ class Tasks:
     def count(self, user: UserView, query: TaskQuery = TaskQuery()) -> int:
         """How many tasks the query matches."""
         with self.db.session() as session:
-            return session.exec(select(func.count()).select_from(Task).where(*self._conditions(session, user, clean_query(query)))).one()
-
-    def _conditions(self, session: Session, user: UserView, query: TaskQuery) -> list:
-        """The query's WHERE clause, with the rarest search word looked up in the text index if it has one."""
-        rare = rarest_word(session, query.search) if self.db.text_index else None
-        return task_conditions(user, query, self.clock(), self.db.engine.dialect.name, rare)
+            conditions = list_conditions(self.db, session, user, clean_query(query), self.clock())
+            return session.exec(select(func.count()).select_from(Task).where(*conditions)).one()
 
     def page(
         self, user: UserView, query: TaskQuery = TaskQuery(), cursor: PageCursor | None = None, limit: int = 50,
@@ -480,7 +477,7 @@ class Tasks:
         rows: list[tuple[Task, Any]] = []
         in_tree = tree.is_tree(query)
         with self.db.session() as session:
-            base = select(Task, column).where(*self._conditions(session, user, query))
+            base = select(Task, column).where(*list_conditions(self.db, session, user, query, self.clock()))
             if in_tree:  # `+ 0`: top tasks are read along the list's own index, not sorted from ix_task_parent
                 base = base.where((col(Task.parent_id) + 0).is_(None))
             for dated in parts:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from tui_tasks.changes import KEEP, BulkEdit
 from tui_tasks.domain import Priority
-from tui_tasks.ui.form_fields import FieldError, _parent, _when
+from tui_tasks.ui.form_fields import FieldError, read_parent, read_when
 
 CLEAR = "-"
 PRIORITY_CHOICES: tuple[tuple[str, Priority | None], ...] = (
@@ -46,7 +46,7 @@ def read_bulk(text: BulkText, now: datetime) -> BulkEdit:
 
     def when(field: str, typed: str):
         typed = typed.strip()
-        return KEEP if not typed else None if typed == CLEAR else _when(field, typed, now)
+        return KEEP if not typed else None if typed == CLEAR else read_when(field, typed, now)
 
     project = text.project.strip()
     parent = text.parent.strip()
@@ -57,7 +57,7 @@ def read_bulk(text: BulkText, now: datetime) -> BulkEdit:
         project=KEEP if not project else None if project == CLEAR else project,
         add_tags=_tags(text.add_tags),
         remove_tags=_tags(text.remove_tags),
-        parent_id=KEEP if not parent else None if parent == CLEAR else _parent(parent),
+        parent_id=KEEP if not parent else None if parent == CLEAR else read_parent(parent),
     )
     both = set(edit.add_tags) & set(edit.remove_tags)
     if both:

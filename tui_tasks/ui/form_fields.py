@@ -72,8 +72,8 @@ def read_form(text: FormText, now: datetime, original: TaskDraft | None = None) 
     """The draft the typed text makes; FieldError naming the first field that means nothing. A date or
     repeat field left as `original` showed it keeps `original`'s value exactly (nothing re-read, nothing lost)."""
     shown = text_of(original) if original is not None else FormText()
-    due = original.due if original and text.due == shown.due else _when("due", text.due, now)
-    wait = original.wait if original and text.wait == shown.wait else _when("wait", text.wait, now)
+    due = original.due if original and text.due == shown.due else read_when("due", text.due, now)
+    wait = original.wait if original and text.wait == shown.wait else read_when("wait", text.wait, now)
     if original is not None and text.repeat == shown.repeat and (text.due == shown.due or not text.repeat.strip()):
         recurrence = original.recurrence
     else:
@@ -81,7 +81,7 @@ def read_form(text: FormText, now: datetime, original: TaskDraft | None = None) 
     return TaskDraft(
         title=text.title, description=text.description, priority=text.priority, due=due,
         project=text.project, tags=tuple(text.tags.replace(",", " ").split()), wait=wait,
-        parent_id=_parent(text.parent), depends=_depends(text.depends), recurrence=recurrence,
+        parent_id=read_parent(text.parent), depends=_depends(text.depends), recurrence=recurrence,
     )  # fmt: skip
 
 
@@ -115,7 +115,8 @@ def preview_repeat(text: str, due_text: str, now: datetime) -> tuple[str, bool]:
     return describe_recurrence(rec, following[1] if following and not rec.after_completion else None), True
 
 
-def _when(field: str, text: str, now: datetime) -> Due | None:
+def read_when(field: str, text: str, now: datetime) -> Due | None:
+    """A typed due or wait (None when empty); FieldError naming `field` for text that is no date."""
     try:
         return parse_when(text, now)
     except ValueError as error:
@@ -131,7 +132,8 @@ def _repeat(text: str, due: Due | None, now: datetime) -> Recurrence | None:
         raise FieldError("repeat", str(error)) from None
 
 
-def _parent(text: str) -> int | None:
+def read_parent(text: str) -> int | None:
+    """A typed parent task number, `#12` or `12` (None when empty); FieldError for anything else."""
     if not text.strip():
         return None
     match = _ID.fullmatch(text.strip())
