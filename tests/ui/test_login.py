@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import log_in, make_app, settle
+from tests.ui.conftest import PASSWORD, log_in, make_app, settle
 from tui_tasks.state import load_state
 from tui_tasks.ui.screens.login import LoginScreen
 from tui_tasks.ui.screens.task_list import TaskListScreen
@@ -111,3 +111,55 @@ async def test_each_database_offers_its_own_last_email_and_list_order(tmp_path, 
             query = app.screen.query_options
             assert (query.sort, query.descending) == ((SortField.DUE, False) if name == "work" else (SortField.CREATED, True))
         services.close()
+
+
+async def test_footer_offers_quit_and_the_palette(ui_settings, ui_services, fixed_clock):
+    """The app's ctrl+q (a priority binding, shown nowhere) no longer hides the screen's own from the footer."""
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        hints = str(app.screen.query_one("KeyHints").render())
+        assert "^n Log in ⇄ New account" in hints and "^q Quit" in hints and hints.rstrip().endswith("▏^p palette")
+
+
+async def test_footer_shows_whole_hints_only(ui_settings, ui_services, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(40, 15)) as pilot:
+        await pilot.pause()
+        hints = str(app.screen.query_one("KeyHints").render())
+        assert "^n Log in ⇄ New account" in hints and "Quit" not in hints and "^q" not in hints and "palette" in hints
+
+
+async def test_clicking_a_footer_hint_presses_its_key(ui_settings, ui_services, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.click("KeyHints", offset=(3, 0))  # on "^n Log in ⇄ New account"
+        await pilot.pause()
+        assert app.screen.creating
+
+
+async def test_buttons_answer_enter_and_clicks(ui_settings, ui_services, fixed_clock):
+    """The form's buttons: focus stops after the fields; enter or a click presses them; busy disables them."""
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("tab", "tab", "tab")
+        assert app.focused.id == "switch"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.creating and str(app.screen.query_one("#switch").render()) == "Log in instead"
+        await pilot.click("#switch")
+        await pilot.pause()
+        assert not app.screen.creating
+        app.screen.busy = True
+        assert app.screen.query_one("#submit").disabled and app.screen.query_one("#switch").disabled
+
+
+async def test_submit_button_logs_in(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"ada@example.com", "tab", *PASSWORD, "tab")
+        assert app.focused.id == "submit"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskListScreen)
+        assert app.screen_stack[0].query_one("#password").value == ""  # the first log-in screen stays below

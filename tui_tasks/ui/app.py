@@ -5,33 +5,36 @@ from __future__ import annotations
 import dataclasses
 import gc
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_tasks import __version__
 from tui_tasks.config import Settings, save_setting
-from tui_tasks.domain import CheckResult, HealthReport, Status, UserView, utcnow
 from tui_tasks.errors import Conflict, OutcomeUnknown, StorageError, TasksError
 from tui_tasks.ui.dispatch import ServiceFailed, WriteQueue
-from tui_tasks.ui.messages import ChangesPolled, DatabaseOpened, HealthChecked, LoggedIn, WritesRefused
 from tui_tasks.ui.notices import Forgotten, Notices
 from tui_tasks.ui.typeahead import TypeAhead
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # domain and messages (the read models) are imported after the first paint: see _utcnow
     from tui_tasks.services.facade import Services
     from textual.notifications import SeverityLevel
 
+    from tui_tasks.domain import HealthReport, UserView
     from tui_tasks.ui.keymap import KeymapChecked
+    from tui_tasks.ui.messages import ChangesPolled, DatabaseOpened, HealthChecked, LoggedIn, WritesRefused
     from tui_tasks.ui.screens.snooze import ReminderBell, RemindersFetched
 
 T = TypeVar("T")
@@ -39,6 +42,16 @@ GC_QUIET_S = 0.5  # no key or click for this long: a full garbage collection del
 FULL_GC_EVERY_S = 60.0  # and at least this often, input or not
 FULL_GC_NEVER = 10**9  # the generation-2 threshold that leaves full collections to the app
 log = logging.getLogger("tui_tasks.ui")
+SCREENS_CSS = Path(__file__).with_name("screens.tcss")  # every screen's rules but the log-in screen's
+
+
+def _utcnow() -> datetime:
+    """`domain.utcnow`, the default clock. Start-up is measured to the log-in screen complete, which
+    needs neither the read models nor the messages that carry them (~10 ms of imports): this module
+    imports them where they are used, and its message handlers go by name (`on_logged_in`)."""
+    from tui_tasks.domain import utcnow
+
+    return utcnow()
 
 
 def _screen_commands():  # the palette's provider, imported when the palette first opens
@@ -54,7 +67,7 @@ class RefusedWhileDown(StorageError):
 class TasksApp(App[None]):
     """A keyboard-first task manager. Build it with settings; tests may pass ready services and a clock."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = "app.tcss"  # the log-in screen's rules and the shared ones; SCREENS_CSS after the first paint
     TITLE = "tui-tasks"
     COMMANDS = App.COMMANDS | {_screen_commands}
     BINDINGS = [
@@ -67,7 +80,7 @@ class TasksApp(App[None]):
         settings: Settings,
         *,
         services: Services | None = None,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] = _utcnow,
         live: bool = True,
     ) -> None:
         super().__init__()
@@ -92,11 +105,18 @@ class TasksApp(App[None]):
         self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
 
     # --- start-up -------------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The log-in screen is the first screen itself, not pushed over Textual's empty default one:
+        one screen less to mount and lay out, and one frame less, before the first paint (start-up is
+        measured). It stays the base of the stack, hidden, as the empty one did: the task list opens
+        over it, and a log-out puts a new log-in screen in the list's place (Textual replaces no base)."""
         from tui_tasks.ui.screens.login import LoginScreen
 
+        return LoginScreen()
+
+    def on_mount(self) -> None:
         self._saved_theme = self.theme
-        self.push_screen(LoginScreen())
+        self.call_after_refresh(self.read_screens_css)
         if self.settings.keys or self.settings.key_problems:
             self.call_after_refresh(self.check_keymap)
         if self.services is None:
@@ -110,10 +130,25 @@ class TasksApp(App[None]):
             gc.set_threshold(*gc.get_threshold()[:2], FULL_GC_NEVER)  # full collections: when idle (below)
             self.set_interval(GC_QUIET_S, self.collect_garbage_when_quiet)
 
+    def read_screens_css(self) -> None:
+        """Read SCREENS_CSS, once: after the first paint, or before any other screen is shown."""
+        if not self.stylesheet.has_source(os.path.abspath(SCREENS_CSS), ""):
+            self.stylesheet.read(SCREENS_CSS)
+            self.stylesheet.update(self)
+
+    def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]  (its overloads stay Textual's)
+        self.read_screens_css()
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen):  # type: ignore[override]
+        self.read_screens_css()
+        return super().switch_screen(screen)
+
     @work(thread=True, exit_on_error=False, group="open")
     def open_database(self) -> None:
         """Import the storage stack and open the database while the log-in screen is shown."""
         from tui_tasks.services.facade import open_services
+        from tui_tasks.ui.messages import DatabaseOpened
 
         self.post_message(DatabaseOpened(open_services(self.settings, self.clock)))
 
@@ -173,8 +208,7 @@ class TasksApp(App[None]):
         if event.notification in self._notifications:
             self._unnotify(event.notification)  # Textual has no public way to remove one toast
 
-    @on(DatabaseOpened)
-    def _database_opened(self, event: DatabaseOpened) -> None:
+    def on_database_opened(self, event: DatabaseOpened) -> None:
         self.services = event.services
         self._services_ready.set()
         self.check_health()
@@ -213,6 +247,8 @@ class TasksApp(App[None]):
 
         def attempt(run: Callable[[], T]) -> None:
             """Run, then post the answer or the error (unless superseded meanwhile)."""
+            from tui_tasks.ui.messages import WritesRefused
+
             failure: TasksError | None = None
             try:
                 result = run()
@@ -256,6 +292,8 @@ class TasksApp(App[None]):
     def _refuse_if_down(self) -> None:
         """While the last health report says the database is down, look again before writing, and
         refuse with the reason if it still is: a change must never look saved when it was not."""
+        from tui_tasks.domain import Status
+
         if self.health is None or self.health.status is not Status.FAIL:
             return
         report = self._fresh_health()
@@ -302,8 +340,7 @@ class TasksApp(App[None]):
         self.say(f"{type(error).__name__}: {error} (details in the log)", title="Unexpected error", severity="error")
 
     # --- session --------------------------------------------------------------------------------
-    @on(LoggedIn)
-    def _logged_in(self, event: LoggedIn) -> None:
+    def on_logged_in(self, event: LoggedIn) -> None:
         from tui_tasks.ui.screens.snooze import CHECK_EVERY_S, ReminderBell
         from tui_tasks.ui.screens.task_list import TaskListScreen
 
@@ -314,7 +351,10 @@ class TasksApp(App[None]):
         self._last_input = time.monotonic()
         self.reminder_bell = ReminderBell(self)
         self.reminder_bell.fetch()
-        self.switch_screen(TaskListScreen())
+        if len(self.screen_stack) == 1:  # the first log-in: over the first log-in screen (see get_default_screen)
+            self.push_screen(TaskListScreen())
+        else:
+            self.switch_screen(TaskListScreen())
 
     def action_log_out(self) -> None:
         from tui_tasks.ui.screens.login import LoginScreen
@@ -335,8 +375,7 @@ class TasksApp(App[None]):
         if self.reminder_bell is not None:
             self.reminder_bell.fetched(event)
 
-    @on(ChangesPolled)
-    def _changes_polled(self, event: ChangesPolled) -> None:
+    def on_changes_polled(self, event: ChangesPolled) -> None:
         """The list's change poll, bubbling up: a change may have moved a due."""
         if self.reminder_bell is not None:
             self.reminder_bell.changes_polled(event.changes)
@@ -357,6 +396,7 @@ class TasksApp(App[None]):
     def _fresh_health(self) -> HealthReport:
         """Check now (in a worker thread) and tell the app; returns the report."""
         from tui_tasks.services.health import check_health
+        from tui_tasks.ui.messages import HealthChecked
 
         services = self.wait_for_services()
         engine = services.db.engine if self.settings.db.kind != "sqlite" else None
@@ -364,8 +404,9 @@ class TasksApp(App[None]):
         self.post_message(HealthChecked(report))
         return report
 
-    @on(HealthChecked)
-    def _health_checked(self, event: HealthChecked) -> None:
+    def on_health_checked(self, event: HealthChecked) -> None:
+        from tui_tasks.domain import Status
+
         before = self._checked.status if self._checked else Status.OK  # the check's own, not the bar's
         if event.report.status is not before:
             problems = "; ".join(f"{c.name}: {c.message}" for c in event.report.checks if c.status is not Status.OK)
@@ -373,8 +414,7 @@ class TasksApp(App[None]):
         self._checked = event.report
         self._publish_health()
 
-    @on(WritesRefused)
-    def _writes_refused_changed(self, event: WritesRefused) -> None:
+    def on_writes_refused(self, event: WritesRefused) -> None:
         if event.reason is not None and event.reason != self._writes_refused:
             log.warning("writes refused: %s", event.reason)
         self._writes_refused = event.reason
@@ -382,6 +422,8 @@ class TasksApp(App[None]):
 
     def _publish_health(self) -> None:
         """The bar's health: the last check, and "down" with the reason while writes are refused."""
+        from tui_tasks.domain import CheckResult, HealthReport, Status
+
         report = self._checked
         if self._writes_refused is not None:
             refused = CheckResult("writes", Status.FAIL, self._writes_refused)

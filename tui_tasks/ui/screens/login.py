@@ -2,7 +2,8 @@
 
 The first paint of the app is this screen, so it starts small: the fields and widgets that are
 hidden until needed (the account fields, the error lines, the busy indicator) are mounted just
-after it is painted, where they delay nobody (start-up is measured against a bare Textual app).
+after it is painted, where they delay nobody (start-up is measured against a bare Textual app), and
+its buttons and footer are light ones (`FormButton`, `KeyHints`: one frame, a few lines of CSS).
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Static
+from textual.widgets import Input, LoadingIndicator, Static
 
 from tui_tasks.state import load_state, save_state
 from tui_tasks.errors import ValidationError
 from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.widgets.error_label import ErrorLabel
-from tui_tasks.ui.messages import LoggedIn
+from tui_tasks.ui.widgets.form_button import FormButton
+from tui_tasks.ui.widgets.key_hints import KeyHints
 
 FIELDS = ("email", "password", "confirm", "display_name")
 LABELS = {  # field -> (label, password, placeholder)
@@ -31,13 +34,22 @@ LABELS = {  # field -> (label, password, placeholder)
 }
 
 
-def _field(name: str, *, blink: bool, error: bool = False) -> Vertical:
-    """A labelled input (and, if `error`, its error line)."""
+def _labelled(name: str, *, blink: bool) -> tuple[Static, Input]:
+    """A field's label and input."""
     label, password, placeholder = LABELS[name]
     field = Input(id=name, password=password, placeholder=placeholder, compact=True)
     field.cursor_blink = blink
-    parts = [Label(label), field, *([ErrorLabel(id=f"{name}-error")] if error else [])]
-    return Vertical(*parts, classes=f"field field-{name}")
+    return Static(label), field
+
+
+def _field(name: str, *, blink: bool) -> Vertical:
+    """A field that is hidden at first, with its error line, in a box that CSS shows when creating."""
+    return Vertical(*_labelled(name, blink=blink), ErrorLabel(id=f"{name}-error"), classes=f"field field-{name}")
+
+
+def _heading(mode: str) -> Content:
+    """The box's title and what it does ("Log in", "Create account"): one widget (each costs the start)."""
+    return Content.assemble(("tui-tasks", "bold $primary"), "\n", (mode, "bold"))
 
 
 class LoginScreen(Screen[None]):
@@ -46,7 +58,8 @@ class LoginScreen(Screen[None]):
     COMMAND_CATEGORY = "Log in"
     BINDINGS = [
         Binding("ctrl+n", "switch_mode", "Log in ⇄ New account", id="login.switch_mode"),
-        Binding("ctrl+q", "app.quit", "Quit", id="login.quit"),
+        # A priority binding, as the app's own ctrl+q: else the app's (shown nowhere) hides it from the footer.
+        Binding("ctrl+q", "app.quit", "Quit", id="login.quit", priority=True),
     ]
 
     creating: reactive[bool] = reactive(False, init=False)
@@ -57,14 +70,16 @@ class LoginScreen(Screen[None]):
         self.refused: dict[str, str] = {}  # field -> the value its error is about
 
     def compose(self) -> ComposeResult:
+        # Email and password are the box's own children (no field container each): every widget costs the
+        # start some 1 ms; their error lines are mounted after the first paint, below them.
         with Vertical(id="login-box"):
-            yield Static("tui-tasks", id="login-title")
-            yield Static("Log in", id="login-mode")
-            yield from (_field(name, blink=self.app.live) for name in FIELDS[:2])
+            yield Static(_heading("Log in"), id="login-mode")
+            for name in FIELDS[:2]:
+                yield from _labelled(name, blink=self.app.live)
             with Horizontal(id="login-buttons"):
-                yield Button("Log in", id="submit", variant="primary", compact=True)
-                yield Button("Create account instead", id="switch", compact=True)
-        yield Footer(compact=True)
+                yield FormButton("Log in", id="submit", variant="primary")
+                yield FormButton("Create account instead", id="switch")
+        yield KeyHints()
 
     def on_mount(self) -> None:
         email = load_state(self.app.settings.db).get("last_email")
@@ -79,18 +94,18 @@ class LoginScreen(Screen[None]):
         if self.query("#form-error"):
             return AwaitComplete.nothing()
         box = self.query_one("#login-box")
-        extra = [_field(name, blink=self.app.live, error=True) for name in FIELDS[2:]]
+        extra = [_field(name, blink=self.app.live) for name in FIELDS[2:]]
         return AwaitComplete(
-            *(self.query_one(f".field-{name}").mount(ErrorLabel(id=f"{name}-error")) for name in FIELDS[:2]),
+            *(box.mount(ErrorLabel(id=f"{name}-error"), after=f"#{name}") for name in FIELDS[:2]),
             box.mount_all([*extra, ErrorLabel(id="form-error")], before="#login-buttons"),
             box.mount(LoadingIndicator(id="login-busy")),
         )
 
     def watch_creating(self, creating: bool) -> None:
         self.set_class(creating, "-creating")
-        self.query_one("#login-mode", Static).update("Create account" if creating else "Log in")
-        self.query_one("#submit", Button).label = "Create account" if creating else "Log in"
-        self.query_one("#switch", Button).label = "Log in instead" if creating else "Create account instead"
+        self.query_one("#login-mode", Static).update(_heading("Create account" if creating else "Log in"))
+        self.query_one("#submit", FormButton).label = "Create account" if creating else "Log in"
+        self.query_one("#switch", FormButton).label = "Log in instead" if creating else "Create account instead"
         self._clear_errors()
         if creating:
             self.query_one("#email", Input).focus()
@@ -98,18 +113,18 @@ class LoginScreen(Screen[None]):
     def watch_busy(self, busy: bool) -> None:
         self._mount_hidden()
         self.set_class(busy, "-busy")
-        for widget in (*self.query(Input), *self.query(Button)):
+        for widget in (*self.query(Input), *self.query(FormButton)):
             widget.disabled = busy
 
     async def action_switch_mode(self) -> None:
         await self._mount_hidden()  # before the next key: a tab typed right after ctrl+n finds the new fields
         self.creating = not self.creating
 
-    @on(Button.Pressed, "#switch")
+    @on(FormButton.Pressed, "#switch")
     async def _switch_pressed(self) -> None:
         await self.action_switch_mode()
 
-    @on(Button.Pressed, "#submit")
+    @on(FormButton.Pressed, "#submit")
     def _submit_pressed(self) -> None:
         self.submit()
 
@@ -166,8 +181,15 @@ class LoginScreen(Screen[None]):
             save_state(services.db.target, last_email=user.email)
             return user
 
+        from tui_tasks.ui.messages import LoggedIn  # with the read models: not needed for the first paint
+
         self.busy = True
         self.app.run_service(self, call, LoggedIn, group="login", tag="login")
+
+    def on_logged_in(self) -> None:  # by name: messages.py comes with the read models, after the first paint
+        """The task list opens over the app's first log-in screen, which stays under it: without the password."""
+        self.query_one("#password", Input).value = ""
+        self.busy = False
 
     @on(ServiceFailed)
     def _failed(self, event: ServiceFailed) -> None:
