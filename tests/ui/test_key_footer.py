@@ -113,3 +113,21 @@ async def test_the_footer_under_a_dialog_follows_the_dialogs_keys_as_they_change
         assert footer_hints(app) == ["Yes", "No"]
         drawn = app.export_screenshot()
         assert "Yes" in drawn and "Save current as" not in drawn, "the footer is drawn as it was under the first dialog"
+
+
+async def test_a_choice_dialog_says_its_answers_keys_and_escapes_word_in_the_footer():
+    """The snooze question: '1 10 min 2 1 hour 3 Tomorrow 09:00 esc Dismiss', as its buttons say; a key answers."""
+    from tui_tasks.ui.screens.choice import ChoiceScreen
+
+    app = Keys()
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        answers = []
+        choices = [("10min", "10 min", "1"), ("1hour", "1 hour", "2"), ("tomorrow", "Tomorrow 09:00", "3")]
+        app.push_screen(ChoiceScreen("Due now: Call the bank", "Remind me again:", choices, cancel="Dismiss"), answers.append)
+        await pilot.pause()
+        await pilot.pause()
+        assert footer_hints(app) == ["10 min", "1 hour", "Tomorrow 09:00", "Dismiss"]
+        await pilot.press("2")
+        await pilot.pause()
+        assert answers == ["1hour"]

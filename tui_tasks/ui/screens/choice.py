@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -31,6 +30,13 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.detail = detail
         self.choices = tuple(choices)
         self.cancel_label = cancel
+        # Each question has its own keys: bound here, not in BINDINGS, so that the footer says them and
+        # escape's word ("Dismiss") is the button's; the answers first, in their order, escape last.
+        keys = self._bindings.key_to_bindings
+        keys.pop("escape", None)
+        for answer, label, key in self.choices:
+            keys[key] = [Binding(key, f"choose({answer!r})", label, id=f"choice.{answer}")]
+        keys["escape"] = [Binding("escape", "choose", cancel, id="choice.cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -44,13 +50,6 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()
-
-    def on_key(self, event: Key) -> None:
-        for answer, _, key in self.choices:
-            if event.key == key:
-                event.stop()
-                self.dismiss(answer)
-                return
 
     def action_choose(self, answer: str | None = None) -> None:
         self.dismiss(answer)
