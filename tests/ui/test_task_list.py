@@ -267,11 +267,13 @@ async def test_a_poll_or_counts_during_narrowing_keep_the_narrowed_rows(
 
 
 async def test_a_list_not_held_whole_waits_for_the_query(ui_settings, ui_services, demo_user, fixed_clock, page_calls):
-    from tui_tasks.ui.screens.task_list import PAGE_SIZE
+    from tui_tasks.ui.screens.task_list import PAGE_SIZE, READ_AHEAD_S
 
     for n in range(PAGE_SIZE + 5):
         ui_services.tasks.create(demo_user, TaskDraft(f"Task {n:03}"))
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        await pilot.pause(READ_AHEAD_S + 0.1)  # the pages kept for End and `f` are read
+        await settle(pilot)
         page_calls.clear()
         shown = titles(app)
         await pilot.press("slash", "0", "4")  # Task 004, 040-049 and 104 are not all held

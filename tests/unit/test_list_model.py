@@ -10,8 +10,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from tui_tasks.domain import PageCursor, TaskQuery, TaskView
-from tui_tasks.ui.list_model import ListModel, Selection
+from tui_tasks.domain import PageCursor, TaskPage, TaskQuery, TaskView
+from tui_tasks.ui.list_model import ENDS_KEPT, FILTERS, ListModel, Selection
 
 TASKS = range(1, 5)
 
@@ -173,3 +173,39 @@ def test_the_selection_goes_with_the_query_it_was_made_in() -> None:
     assert model.set_query(search="x") is True and not model.selection
     assert model.set_query(search="x") is False
     assert Selection(everything=True).count(None) is None
+
+
+# --- pages kept to show at once ---------------------------------------------------------------------------
+def _page(*ids: int) -> TaskPage:
+    return TaskPage(tuple(view(i, 1) for i in ids), None)
+
+
+def test_a_page_read_before_the_tasks_changed_is_not_kept_and_the_oldest_goes_first() -> None:
+    model = ListModel()
+    epoch = model.ends_epoch
+    model.forget_ends()  # a change while the read was on its way
+    model.keep(epoch, model.query, "last", _page(1))
+    assert model.kept(model.query, "last") is None
+    queries = [TaskQuery(filter=f) for f in FILTERS]
+    for n, query in enumerate(queries + queries[:2]):
+        model.keep(model.ends_epoch, query, "first" if n < len(queries) else "last", _page(n))
+    assert len(model.ends) == ENDS_KEPT
+    assert model.kept(queries[0], "first") is None and model.kept(queries[1], "last") is not None
+    model.settled(view(1, 2))  # a write of ours went through
+    assert model.ends == {}
+
+
+def test_pages_wanted_are_the_other_end_and_the_next_filters_first_page() -> None:
+    model = ListModel()
+    generation = model.begin_load()
+    model.page_arrived(generation, True, False, None, PageCursor(1, 1))  # the first page; more after it
+    assert model.ends_wanted() == [(model.query, "last"), (model.cycled(), "first")]
+    model.keep(model.ends_epoch, model.query, "last", _page(1))
+    model.keep(model.ends_epoch, model.cycled(), "first", _page(2))
+    assert model.ends_wanted() == []
+    generation = model.begin_load()
+    model.page_arrived(generation, True, False, "last", PageCursor(1, 1))  # End: the last page, more before it
+    assert model.ends_wanted() == [(model.query, "first")]
+    model.set_query(search="milk")  # while searching, `f` does not cycle (nor is its page read)
+    assert all(query.filter == model.query.filter for query, _ in model.ends_wanted())
+    assert model.cycled().filter == FILTERS[1] and ListModel(query=TaskQuery(filter=FILTERS[-1])).cycled().filter == FILTERS[0]

@@ -8,7 +8,10 @@ It holds:
   rows after and before those held;
 - the versions our writes on their way will leave (so that only a change made elsewhere is stale);
 - the selection: task ids picked with `v`, or every task the query matches (`ctrl+a`) less those
-  unpicked since.
+  unpicked since;
+- pages kept to show at once: the first and last page of the list, and the first page of the filter `f`
+  goes to next (`Home`, `End` and `f` then paint without waiting for SQL; the screen reads them again
+  right after, so a page kept past a change is put right within one read).
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tui_tasks.domain import PageCursor, TaskQuery, TaskView, narrows
+from tui_tasks.domain import PageCursor, TaskFilter, TaskPage, TaskQuery, TaskView, narrows
+
+FILTERS = list(TaskFilter)  # the order `f` goes through them
+ENDS_KEPT = 6  # pages kept to show at once (a page: 100 tasks)
 
 
 @dataclass(slots=True)
@@ -62,6 +68,9 @@ class ListModel:
     versions: dict[int, int] = field(default_factory=dict)  # task id -> its version once our writes have run
     confirmed: dict[int, int] = field(default_factory=dict)  # task id -> the version our last write made
     selection: Selection = field(default_factory=Selection)
+    ends: dict[tuple[TaskQuery, str], TaskPage] = field(default_factory=dict)  # (paged query, "first"/"last")
+    ends_epoch: int = 0  # moves when the pages kept are forgotten: reads begun before then are not kept
+    load_epoch: int = 0  # the epoch when the load now on its way began
 
     # --- the query and its loads ----------------------------------------------------------------------
     @property
@@ -89,6 +98,7 @@ class ListModel:
         self.generation += 1
         self.loading.clear()
         self.next_cursor = self.prev_cursor = None
+        self.load_epoch = self.ends_epoch
         return self.generation
 
     def begin_more(self, before: bool) -> PageCursor | None:
@@ -142,6 +152,44 @@ class ListModel:
             self.next_cursor = cursor
         return True
 
+    def cycled(self) -> TaskQuery:
+        """The query `f` goes to: the next fixed filter."""
+        return dataclasses.replace(self.query, filter=FILTERS[(FILTERS.index(self.query.filter) + 1) % len(FILTERS)])
+
+    # --- pages kept to show at once -------------------------------------------------------------------
+    def kept(self, query: TaskQuery, edge: str) -> TaskPage | None:
+        """The page kept of `query` (as paged) at `edge` ("first" or "last"), if any."""
+        return self.ends.get((self.paged(query), edge))
+
+    def keep(self, epoch: int, query: TaskQuery, edge: str, page: TaskPage) -> None:
+        """Keep `page`, read at `edge` of `query` (as paged) by a read begun at `epoch`: unless the pages
+        kept were forgotten since (a change may have come after it was read)."""
+        if epoch != self.ends_epoch:
+            return
+        key = (self.paged(query), edge)
+        self.ends.pop(key, None)
+        self.ends[key] = page  # the newest last: the oldest goes first
+        while len(self.ends) > ENDS_KEPT:
+            del self.ends[next(iter(self.ends))]
+
+    def forget_ends(self) -> None:
+        """The tasks may have changed: no page kept is shown any more, nor one read before now."""
+        self.ends.clear()
+        self.ends_epoch += 1
+
+    def ends_wanted(self) -> list[tuple[TaskQuery, str]]:
+        """The pages worth reading ahead, now that the rows held are in: the other end of this list (when
+        it goes on past them) and the first page of the filter `f` goes to; less those kept."""
+        wanted = []
+        if self.shown == self.generation and not self.loading:
+            if self.prev_cursor is not None:
+                wanted.append((self.held_query, "first"))
+            elif self.next_cursor is not None:
+                wanted.append((self.held_query, "last"))
+        if not self.query.search:
+            wanted.append((self.cycled(), "first"))
+        return [(query, edge) for query, edge in wanted if self.kept(query, edge) is None]
+
     # --- our own writes -------------------------------------------------------------------------------
     def expect_write(self, task: TaskView) -> tuple[int, bool]:
         """The version `task` will have when the writes already asked for have run (each adds one): what
@@ -167,6 +215,7 @@ class ListModel:
         last version."""
         if self.versions.get(task.id, 0) <= task.version:
             self.versions.pop(task.id, None)
+        self.forget_ends()  # a page kept may hold the task as it was
 
     def refused(self, task_id: int, version: int) -> None:
         """A write sent expecting `version` was refused."""
@@ -179,6 +228,7 @@ class ListModel:
     def forget(self, task_id: int) -> None:
         """The task is gone (deleted here or elsewhere)."""
         self.versions.pop(task_id, None)
+        self.forget_ends()
         if not self.selection.everything:
             self.selection.ids.discard(task_id)
 

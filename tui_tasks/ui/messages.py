@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui_tasks.domain import HealthReport, PageCursor, TaskCounts, TaskDraft, TaskPage, TaskView, UserView
+from tui_tasks.domain import HealthReport, PageCursor, TaskCounts, TaskDraft, TaskPage, TaskQuery, TaskView, UserView
 
 if TYPE_CHECKING:
     from tui_tasks.services.facade import Services
@@ -77,6 +77,24 @@ class ChangesPolled(Message):
     def __init__(self, changes: int) -> None:
         super().__init__()
         self.changes = changes
+
+
+class EndsRead(Message):
+    """Pages read ahead (query, "first"/"last", page), by a read begun at `epoch` (ListModel.keep)."""
+
+    def __init__(self, epoch: int, pages: list[tuple[TaskQuery, str, TaskPage]]) -> None:
+        super().__init__()
+        self.epoch = epoch
+        self.pages = pages
+
+
+class KeptStale(Message):
+    """A page kept, shown at once, differed when read again (load `generation`, at `edge`)."""
+
+    def __init__(self, generation: int, edge: str | None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.edge = edge
 
 
 class WindowReloaded(Message):

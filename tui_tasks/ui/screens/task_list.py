@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -16,7 +17,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tui_tasks.dates import describe_due
 from tui_tasks.domain import (
-    SavedViewView, SortField, TaskCounts, TaskDraft, TaskFilter, TaskQuery, TaskView, search_accepts,
+    SavedViewView, SortField, TaskCounts, TaskDraft, TaskFilter, TaskPage, TaskQuery, TaskView, search_accepts,
 )
 from tui_tasks.errors import NotFound, OutcomeUnknown, StaleTask, TasksError
 from tui_tasks.state import load_state, save_state
@@ -33,7 +34,7 @@ from tui_tasks.filter_rule import query_accepts
 from tui_tasks.ui.header_text import header_text
 from tui_tasks.ui.list_model import ListModel
 from tui_tasks.ui.list_tree import flattened
-from tui_tasks.ui.messages import ChangesPolled, CountsLoaded, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
+from tui_tasks.ui.messages import ChangesPolled, CountsLoaded, EndsRead, KeptStale, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
 from tui_tasks.ui.widgets.detail_pane import DetailPane
 from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.key_footer import KeyFooter
@@ -51,7 +52,8 @@ MESSAGE_MAX = 160  # a service's message quotes what was typed: a 500-character 
 POLL_S = 2.0  # how often to ask whether the tasks changed elsewhere: one primary-key read
 SEARCH_DELAY_S = 0.04  # a burst of keys (a paste, a run of letters) is one query; slower typing queries per key,
 # which the indexes keep cheap (a page: 5-17 ms at 100k tasks). At 0.08 the wait alone was most of a first search.
-FILTERS = list(TaskFilter)
+READ_AHEAD_S = 0.25  # after the rows shown are painted, read the pages Home, End and `f` would want
+READ_AGAIN_S = 0.05  # and after rows shown from a page kept are painted, read them again
 BESIDE_MIN = 120  # columns from which the detail pane sits beside the list; narrower, it takes its place
 
 
@@ -126,6 +128,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
         self._quick_holds: dict[str, Callable[[], None]] = {}  # and what lets the keys typed after it go
         self._shown_holds: list[Callable[[], None]] = []  # and those of tasks saved, until the list shows them
         self._stats_wait: Timer | None = None  # a stats read on its way, and when to stop waiting for it
+        self._ahead_timer: Timer | None = None  # pages to read ahead, once the rows shown are painted
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-header", markup=False)
@@ -157,17 +160,66 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
         return self.query_one(TaskTable)
 
     # --- loading --------------------------------------------------------------------------------
-    def reload(self, focus_id: int | None = None, *, edge: str | None = None) -> None:
+    def reload(self, focus_id: int | None = None, *, edge: str | None = None, kept: bool = False) -> None:
         """Fetch the first page of the current query, or its last with edge="last" (the cursor then goes to
-        that end); the counts follow."""
+        that end); the counts follow. With `kept`, a page kept of it is shown at once and read again just
+        after; without, the tasks may have changed and no page kept is shown any more."""
+        if not kept:
+            self.model.forget_ends()
         generation = self.model.begin_load()  # pages on their way belong to the old list and are dropped
         self.table.has_more = self.table.has_before = False
         self.focus_id = focus_id
+        page = self.model.kept(self.model.query, edge or "first") if kept else None
+        if page is not None:
+            self._page_loaded(PageLoaded(page, True, generation, edge=edge))
+            self.set_timer(READ_AGAIN_S, lambda: self._read_kept_again(page, edge, generation))
+            return
         user, query = self.user, self.model.paged(self.model.query)
         self.app.run_service(
             self, lambda s: s.tasks.page(user, query, None, PAGE_SIZE, backward=edge == "last"),
             lambda page: PageLoaded(page, True, generation, edge=edge), exclusive=True, group="list",
         )  # fmt: skip
+
+    def _read_kept_again(self, kept: TaskPage, edge: str | None, generation: int) -> None:
+        """Rows shown from a page kept: read that page again; if it differs, the list is read afresh."""
+        user, query = self.user, self.model.paged(self.model.query)
+
+        def read(services: Services) -> KeptStale | None:
+            fresh = services.tasks.page(user, query, None, PAGE_SIZE, backward=edge == "last")
+            same = [(t.id, t.version) for t in fresh.tasks] == [(t.id, t.version) for t in kept.tasks]
+            return None if same and fresh.next_cursor == kept.next_cursor else KeptStale(generation, edge)
+
+        self.app.run_service(self, read, lambda message: message, exclusive=True, group="again", tag="ahead")
+
+    @on(KeptStale)
+    def _kept_stale(self, event: KeptStale) -> None:
+        if event.generation == self.model.generation:
+            current = self.table.current_task()
+            self.reload(current.id if current else None, edge=event.edge)  # not kept: every page kept goes
+
+    def read_ahead(self) -> None:
+        """Read the pages worth keeping (ListModel.ends_wanted) while the user looks at the rows."""
+        wanted, epoch, user = self.model.ends_wanted(), self.model.ends_epoch, self.user
+        if not wanted:
+            return
+        paged = [(query, self.model.paged(query), edge) for query, edge in wanted]
+
+        def read(services: Services) -> EndsRead:
+            return EndsRead(epoch, [(query, edge, services.tasks.page(user, as_paged, None, PAGE_SIZE, backward=edge == "last"))
+                                    for query, as_paged, edge in paged])  # fmt: skip
+
+        self.app.run_service(self, read, lambda message: message, exclusive=True, group="ahead", tag="ahead")
+
+    def _read_ahead_soon(self) -> None:
+        """Once the rows shown are painted (a read now would take the GIL from drawing them)."""
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+        self._ahead_timer = self.set_timer(READ_AHEAD_S, self.read_ahead)
+
+    @on(EndsRead)
+    def _ends_read(self, event: EndsRead) -> None:
+        for query, edge, page in event.pages:
+            self.model.keep(event.epoch, query, edge, page)
 
     # --- changes made elsewhere -----------------------------------------------------------------
     def poll_changes(self) -> None:
@@ -183,7 +235,8 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
 
     def reload_window(self) -> None:
         """Read the rows held again (our own writes moved the counter too: if nothing differs, nothing
-        is redrawn) and the counts."""
+        is redrawn), and the counts. The tasks may have changed: no page kept is shown any more."""
+        self.model.forget_ends()
         held, tail = len(self.table.tasks), self.model.prev_cursor is not None
         generation, user, query = self.model.generation, self.user, self.model.paged(self.model.held_query)
 
@@ -211,6 +264,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
         held = table.tasks
         tasks = tuple(held[t.id] if t.id in held and held[t.id].version > t.version else t for t in event.tasks)
         if [(t.id, t.version) for t in tasks] == [(t.id, t.version) for t in held.values()]:
+            self._read_ahead_soon()
             return
         model.window_arrived(event.generation, event.tail, event.cursor)
         table.now = self.app.clock()
@@ -219,6 +273,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
         self._mark_selected()
         self.query_one("#empty", Static).display = table.row_count == 0
         self._show_detail()
+        self._read_ahead_soon()
 
     def refresh_counts(self) -> None:
         user, query = self.user, self.model.held_query
@@ -242,7 +297,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
     @on(TaskTable.EdgeWanted)
     def _edge_wanted(self, event: TaskTable.EdgeWanted) -> None:
         """Home or End beyond the rows held: read that end of the list directly, not everything between."""
-        self.reload(edge="last" if event.last else "first")
+        self.reload(edge="last" if event.last else "first", kept=True)
 
     @on(PageLoaded)
     def _page_loaded(self, event: PageLoaded) -> None:
@@ -254,6 +309,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
                 self.refresh_counts()  # read beside the rows took the GIL from drawing them: End 160 -> ms)
             if event.edge and page.tasks:
                 focus_id = page.tasks[-1 if event.edge == "last" else 0].id
+            model.keep(model.load_epoch, model.query, event.edge or "first", page)
         table = self.table
         table.show_page(page.tasks, reset=event.reset, now=self.app.clock(), focus_id=focus_id, before=event.before)
         table.has_more, table.has_before = model.next_cursor is not None, model.prev_cursor is not None  # after: the
@@ -266,6 +322,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
             shown, self._shown_holds = self._shown_holds, []
             for release in shown:
                 release()
+            self._read_ahead_soon()
 
     def _show_empty(self) -> None:
         empty = self.table.row_count == 0
@@ -294,10 +351,14 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
 
     # --- search, filter, sort -------------------------------------------------------------------
     def set_query(self, **changes) -> None:
+        counted = dataclasses.replace(self.model.query, sort=SortField.CREATED, descending=True)
         if self.model.set_query(**changes):
             self._show_selection()
-        self.query_one(FilterBar).query_options = self.query_options
-        self.reload()
+        bar = self.query_one(FilterBar)
+        bar.query_options = self.query_options
+        if "search" not in changes and dataclasses.replace(self.model.query, sort=SortField.CREATED, descending=True) != counted:
+            bar.matching = None  # not the old query's count beside the new rows (a page kept shows at once)
+        self.reload(kept=True)
         if "search" not in changes:  # the filter and order are kept for the next start; searches are not
             options = self.query_options
             remember = {"filter": options.filter.value, "sort": options.sort.value, "descending": options.descending}
@@ -389,8 +450,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
         self._show_header()
 
     def action_cycle_filter(self) -> None:
-        current = FILTERS.index(self.query_options.filter)
-        self.set_query(filter=FILTERS[(current + 1) % len(FILTERS)])
+        self.set_query(filter=self.model.cycled().filter)
 
     def action_sort(self) -> None:
         def chosen(choice) -> None:
@@ -711,6 +771,8 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
             self._drop_stats()  # the app says why; no screen of dashes
         elif event.tag == "more":
             self.model.more_failed()
+        elif event.tag == "ahead":
+            event.stop()  # only a page not kept: the key that wants it reads it
         elif event.tag in ("history", "bulk"):
             if isinstance(event.error, OutcomeUnknown):
                 self._outcome_unknown(event)  # not offered again: it may be done already, and twice is worse

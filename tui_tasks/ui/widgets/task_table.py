@@ -233,12 +233,23 @@ class TaskTable(DataTable):
             if task.id not in self.tasks:
                 self.tasks[task.id] = task
                 cells[task.id] = self._cells(task)
-        if self._measure(cells.values()) and self._fit():
-            return  # new columns: every row held is in them already
-        fresh = (self.tasks[task_id] for task_id in cells)
-        for task in self.folding.visible(self.tasks.values()) if self.folding.folded else fresh:
-            if str(task.id) not in self.rows:
-                self.add_row(*self._row(task, cells.get(task.id)), key=str(task.id))
+        if not (self._measure(cells.values()) and self._fit()):  # else new columns: every row held is in them
+            fresh = (self.tasks[task_id] for task_id in cells)
+            for task in self.folding.visible(self.tasks.values()) if self.folding.folded else fresh:
+                if str(task.id) not in self.rows:
+                    self.add_row(*self._row(task, cells.get(task.id)), key=str(task.id))
+        self._settle()
+
+    def _settle(self) -> None:
+        """Size the rows just added now, not when idle as DataTable does: the cursor and view can then
+        move to them before the next paint. (Otherwise `End` painted the top of the last page, and
+        a frame later its end: two full renders, the first one wrong; a rebuild's `scroll_y` was clamped
+        to the old height.)"""
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
 
     def _prepend(self, tasks: tuple[TaskView, ...]) -> None:
         """A DataTable only appends: rebuild the rows with the new ones first, the cursor and view unmoved."""
