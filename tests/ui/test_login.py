@@ -163,3 +163,16 @@ async def test_submit_button_logs_in(ui_settings, ui_services, demo_user, fixed_
         await settle(pilot)
         assert isinstance(app.screen, TaskListScreen)
         assert app.screen_stack[0].query_one("#password").value == ""  # the first log-in screen stays below
+
+
+async def test_idle_lock_says_how_to_log_out_or_quit(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        app.lock()
+        await pilot.pause()
+        hint = str(app.screen.query_one(".dialog-hint").render())
+        assert "ctrl+l log out" in hint and "ctrl+q quit" in hint
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0

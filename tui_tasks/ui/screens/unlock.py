@@ -32,7 +32,7 @@ class UnlockScreen(ModalScreen[None]):
             yield Static(f"Password for {self.user.email}", markup=False)
             yield Input(id="unlock-password", password=True, compact=True)
             yield ErrorLabel(id="unlock-error")
-            yield Static("enter unlock · ctrl+l log out", classes="dialog-hint")
+            yield Static("enter unlock · ctrl+l log out · ctrl+q quit", classes="dialog-hint")
 
     def on_mount(self) -> None:
         field = self.query_one(Input)
