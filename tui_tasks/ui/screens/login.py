@@ -1,9 +1,9 @@
 """Log in, or create an account (ctrl+n switches).
 
-The first paint of the app is this screen, so it starts small: the fields and widgets that are
-hidden until needed (the account fields, the error lines, the busy indicator) are mounted just
-after it is painted, where they delay nobody (start-up is measured against a bare Textual app), and
-its buttons and footer are light ones (`FormButton`, `KeyHints`: one frame, a few lines of CSS).
+The first paint of the app is this screen, so it starts small (start-up is measured against a bare
+Textual app, and each widget costs it ~1 ms): what is hidden at first (the account fields, the error
+lines, the busy indicator) is mounted, and its modules imported, when first needed; its buttons and
+footer are light ones (`FormButton`, `KeyHints`: one frame, a few lines of CSS).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from textual.widgets import Input, LoadingIndicator, Static
 from tui_tasks.state import load_state, save_state
 from tui_tasks.errors import ValidationError
 from tui_tasks.ui.dispatch import ServiceFailed
-from tui_tasks.ui.widgets.error_label import ErrorLabel
 from tui_tasks.ui.widgets.form_button import FormButton
 from tui_tasks.ui.widgets.key_hints import KeyHints
 
@@ -44,6 +43,8 @@ def _labelled(name: str, *, blink: bool) -> tuple[Static, Input]:
 
 def _field(name: str, *, blink: bool) -> Vertical:
     """A field that is hidden at first, with its error line, in a box that CSS shows when creating."""
+    from tui_tasks.ui.widgets.error_label import ErrorLabel  # error lines come after the first paint (see module)
+
     return Vertical(*_labelled(name, blink=blink), ErrorLabel(id=f"{name}-error"), classes=f"field field-{name}")
 
 
@@ -93,6 +94,8 @@ class LoginScreen(Screen[None]):
         """Mount, once, what is hidden at first: the account fields, the error lines, the busy indicator."""
         if self.query("#form-error"):
             return AwaitComplete.nothing()
+        from tui_tasks.ui.widgets.error_label import ErrorLabel
+
         box = self.query_one("#login-box")
         extra = [_field(name, blink=self.app.live) for name in FIELDS[2:]]
         return AwaitComplete(
@@ -142,14 +145,14 @@ class LoginScreen(Screen[None]):
     def _changed(self, event: Input.Changed) -> None:
         """An error goes as soon as its field is edited (to something other than what was refused)."""
         if event.value != self.refused.get(event.input.id or ""):
-            for label in self.query(f"#{event.input.id}-error").results(ErrorLabel):  # none before they are mounted
+            for label in self.query(f"#{event.input.id}-error"):  # none before they are mounted
                 label.show("")
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value
 
     def _clear_errors(self) -> None:
-        for label in self.query(ErrorLabel):
+        for label in self.query("ErrorLabel"):  # by name: the module is imported with the first error line
             label.show("")
 
     def show_error(self, field: str, message: str) -> None:
@@ -158,7 +161,7 @@ class LoginScreen(Screen[None]):
         if field in FIELDS:
             self.refused[field] = self._value(field)
         target = f"#{field}-error" if field in FIELDS else "#form-error"
-        self.query_one(target, ErrorLabel).show(message)
+        self.query_one(target).show(message)
         if field in FIELDS:
             self.query_one(f"#{field}", Input).focus()
 
