@@ -208,7 +208,7 @@ async def test_ones_own_changes_do_not_redraw_the_list_when_polled(ui_settings, 
 async def test_after_end_the_list_follows_changes_in_its_tail_window(
     ui_settings, ui_services, demo_user, fixed_clock, elsewhere
 ):
-    from tui_tasks.ui.screens.task_list import PAGE_SIZE
+    from tui_tasks.ui.screens.list_paging import PAGE_SIZE
 
     for n in range(PAGE_SIZE * 3):
         ui_services.tasks.create(demo_user, TaskDraft(f"task {n:03}"))
@@ -334,7 +334,7 @@ async def test_a_write_queued_behind_a_refused_one_is_not_sent_on_a_guessed_vers
 async def test_a_change_polled_while_a_page_loads_is_shown_by_a_later_poll(
     ui_settings, ui_services, demo_user, fixed_clock, elsewhere
 ):
-    from tui_tasks.ui.screens.task_list import PAGE_SIZE
+    from tui_tasks.ui.screens.list_paging import PAGE_SIZE
 
     for n in range(PAGE_SIZE * 3):
         ui_services.tasks.create(demo_user, TaskDraft(f"task {n:03}"))

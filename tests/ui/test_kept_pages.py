@@ -9,7 +9,7 @@ from tests.ui.conftest import settle
 from tests.ui.test_task_list import task_list, titles
 from tui_tasks.domain import TaskDraft, TaskFilter
 from tui_tasks.services.facade import open_services
-from tui_tasks.ui.screens.task_list import PAGE_SIZE, READ_AGAIN_S, READ_AHEAD_S
+from tui_tasks.ui.screens.list_paging import PAGE_SIZE, READ_AGAIN_S, READ_AHEAD_S
 from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.task_table import TaskTable
 
@@ -114,3 +114,24 @@ async def test_pages_read_ahead_before_a_change_here_are_not_kept(ui_settings, u
         await settle(pilot)
         table = screen.query_one(TaskTable)
         assert table.tasks[next(iter(table.tasks))].completed is not None  # the toggle shows on the page kept
+
+
+async def test_opening_the_views_reads_each_views_first_page_so_the_one_chosen_shows_at_once(
+    ui_settings, ui_services, demo_user, fixed_clock, many
+):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        screen = app.screen
+        ui_services.tasks.toggle(demo_user, many[5].id, many[5].version)  # one done: the Done view has a row
+        screen.reload_window()
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        views = ui_services.views.list(demo_user)
+        done = next(view for view in views if view.name == "Done")
+        assert all(screen.model.kept(view.query(), "first") is not None for view in views)
+        assert [t.title for t in screen.model.kept(done.query(), "first").tasks] == ["task 005"]
+        app.screen.dismiss(done)  # what Enter on it does
+        await pilot.pause()  # the list has the view: the page kept shows (a read of it waits READ_AGAIN_S)
+        assert titles(app) == ["task 005"]
+        await settle(pilot)
+        assert titles(app) == ["task 005"] and "Done" in str(screen.query_one("#list-header").render())

@@ -267,7 +267,7 @@ async def test_a_poll_or_counts_during_narrowing_keep_the_narrowed_rows(
 
 
 async def test_a_list_not_held_whole_waits_for_the_query(ui_settings, ui_services, demo_user, fixed_clock, page_calls):
-    from tui_tasks.ui.screens.task_list import PAGE_SIZE, READ_AHEAD_S
+    from tui_tasks.ui.screens.list_paging import PAGE_SIZE, READ_AHEAD_S
 
     for n in range(PAGE_SIZE + 5):
         ui_services.tasks.create(demo_user, TaskDraft(f"Task {n:03}"))
@@ -432,7 +432,7 @@ async def test_enter_and_a_click_on_the_selected_row_open_the_task(ui_settings, 
 
 async def test_the_list_fetches_pages_as_the_cursor_nears_the_end(ui_settings, ui_services, demo_user, fixed_clock):
     from tui_tasks.domain import TaskDraft
-    from tui_tasks.ui.screens.task_list import PAGE_SIZE
+    from tui_tasks.ui.screens.list_paging import PAGE_SIZE
 
     for n in range(PAGE_SIZE * 2 + 30):
         ui_services.tasks.create(demo_user, TaskDraft(f"task {n:03}"))
@@ -450,7 +450,7 @@ async def test_end_shows_the_last_page_directly_and_the_list_pages_back_from_the
     ui_settings, ui_services, demo_user, fixed_clock
 ):
     from tui_tasks.domain import TaskDraft
-    from tui_tasks.ui.screens.task_list import PAGE_SIZE
+    from tui_tasks.ui.screens.list_paging import PAGE_SIZE
 
     total = PAGE_SIZE * 3 + 30
     for n in range(total):
@@ -486,7 +486,7 @@ async def test_end_shows_the_last_page_directly_and_the_list_pages_back_from_the
 
 async def test_home_after_end_goes_back_to_the_first_page(ui_settings, ui_services, demo_user, fixed_clock):
     from tui_tasks.domain import TaskDraft
-    from tui_tasks.ui.screens.task_list import PAGE_SIZE
+    from tui_tasks.ui.screens.list_paging import PAGE_SIZE
 
     for n in range(PAGE_SIZE * 3):
         ui_services.tasks.create(demo_user, TaskDraft(f"task {n:03}"))

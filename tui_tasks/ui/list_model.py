@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from tui_tasks.domain import PageCursor, TaskFilter, TaskPage, TaskQuery, TaskView, narrows
 
 FILTERS = list(TaskFilter)  # the order `f` goes through them
-ENDS_KEPT = 6  # pages kept to show at once (a page: 100 tasks)
+ENDS_KEPT = 12  # pages kept to show at once (a page: 100 tasks): both ends, the next filter, the saved views
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tui_tasks.dates import describe_due
 from tui_tasks.domain import (
-    SavedViewView, SortField, TaskCounts, TaskDraft, TaskFilter, TaskPage, TaskQuery, TaskView, search_accepts,
+    SavedViewView, SortField, TaskCounts, TaskDraft, TaskFilter, TaskQuery, TaskView, search_accepts,
 )
 from tui_tasks.errors import NotFound, OutcomeUnknown, StaleTask, TasksError
 from tui_tasks.state import load_state, save_state
@@ -25,16 +25,16 @@ from tui_tasks.ui.dispatch import ServiceFailed
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.screens.complete_parent import CompleteParentScreen
 from tui_tasks.ui.screens.list_bulk import SelectionActions
+from tui_tasks.ui.screens.list_paging import Paging
 from tui_tasks.ui.screens.list_screens import OtherScreens
 from tui_tasks.ui.screens.views import ViewsScreen
 from tui_tasks.ui.screens.sort import SortScreen
 from tui_tasks.ui.screens.task_form import TaskFormScreen
 from tui_tasks.filter_language import too_long
 from tui_tasks.filter_rule import query_accepts
-from tui_tasks.ui.header_text import header_text
 from tui_tasks.ui.list_model import ListModel
 from tui_tasks.ui.list_tree import flattened
-from tui_tasks.ui.messages import ChangesPolled, CountsLoaded, EndsRead, KeptStale, PageLoaded, TaskChanged, TaskDeleted, WindowReloaded
+from tui_tasks.ui.messages import TaskChanged, TaskDeleted
 from tui_tasks.ui.widgets.detail_pane import DetailPane
 from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.key_footer import KeyFooter
@@ -47,13 +47,10 @@ if TYPE_CHECKING:
     from tui_tasks.services.facade import Services
 
 T = TypeVar("T")
-PAGE_SIZE = 100
 MESSAGE_MAX = 160  # a service's message quotes what was typed: a 500-character tag must not fill the screen
 POLL_S = 2.0  # how often to ask whether the tasks changed elsewhere: one primary-key read
 SEARCH_DELAY_S = 0.04  # a burst of keys (a paste, a run of letters) is one query; slower typing queries per key,
 # which the indexes keep cheap (a page: 5-17 ms at 100k tasks). At 0.08 the wait alone was most of a first search.
-READ_AHEAD_S = 0.25  # after the rows shown are painted, read the pages Home, End and `f` would want
-READ_AGAIN_S = 0.05  # and after rows shown from a page kept are painted, read them again
 BESIDE_MIN = 120  # columns from which the detail pane sits beside the list; narrower, it takes its place
 
 
@@ -72,7 +69,7 @@ def remembered_query(database: DatabaseTarget) -> TaskQuery:
         return TaskQuery()
 
 
-class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
+class TaskListScreen(Paging, SelectionActions, OtherScreens, Screen[None]):
     """The logged-in user's tasks."""
 
     DEFAULT_CSS = """
@@ -159,196 +156,6 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
     def table(self) -> TaskTable:
         return self.query_one(TaskTable)
 
-    # --- loading --------------------------------------------------------------------------------
-    def reload(self, focus_id: int | None = None, *, edge: str | None = None, kept: bool = False) -> None:
-        """Fetch the first page of the current query, or its last with edge="last" (the cursor then goes to
-        that end); the counts follow. With `kept`, a page kept of it is shown at once and read again just
-        after; without, the tasks may have changed and no page kept is shown any more."""
-        if not kept:
-            self.model.forget_ends()
-        generation = self.model.begin_load()  # pages on their way belong to the old list and are dropped
-        self.table.has_more = self.table.has_before = False
-        self.focus_id = focus_id
-        page = self.model.kept(self.model.query, edge or "first") if kept else None
-        if page is not None:
-            self._page_loaded(PageLoaded(page, True, generation, edge=edge))
-            self.set_timer(READ_AGAIN_S, lambda: self._read_kept_again(page, edge, generation))
-            return
-        user, query = self.user, self.model.paged(self.model.query)
-        self.app.run_service(
-            self, lambda s: s.tasks.page(user, query, None, PAGE_SIZE, backward=edge == "last"),
-            lambda page: PageLoaded(page, True, generation, edge=edge), exclusive=True, group="list",
-        )  # fmt: skip
-
-    def _read_kept_again(self, kept: TaskPage, edge: str | None, generation: int) -> None:
-        """Rows shown from a page kept: read that page again; if it differs, the list is read afresh."""
-        user, query = self.user, self.model.paged(self.model.query)
-
-        def read(services: Services) -> KeptStale | None:
-            fresh = services.tasks.page(user, query, None, PAGE_SIZE, backward=edge == "last")
-            same = [(t.id, t.version) for t in fresh.tasks] == [(t.id, t.version) for t in kept.tasks]
-            return None if same and fresh.next_cursor == kept.next_cursor else KeptStale(generation, edge)
-
-        self.app.run_service(self, read, lambda message: message, exclusive=True, group="again", tag="ahead")
-
-    @on(KeptStale)
-    def _kept_stale(self, event: KeptStale) -> None:
-        if event.generation == self.model.generation:
-            current = self.table.current_task()
-            self.reload(current.id if current else None, edge=event.edge)  # not kept: every page kept goes
-
-    def read_ahead(self) -> None:
-        """Read the pages worth keeping (ListModel.ends_wanted) while the user looks at the rows."""
-        wanted, epoch, user = self.model.ends_wanted(), self.model.ends_epoch, self.user
-        if not wanted:
-            return
-        paged = [(query, self.model.paged(query), edge) for query, edge in wanted]
-
-        def read(services: Services) -> EndsRead:
-            return EndsRead(epoch, [(query, edge, services.tasks.page(user, as_paged, None, PAGE_SIZE, backward=edge == "last"))
-                                    for query, as_paged, edge in paged])  # fmt: skip
-
-        self.app.run_service(self, read, lambda message: message, exclusive=True, group="ahead", tag="ahead")
-
-    def _read_ahead_soon(self) -> None:
-        """Once the rows shown are painted (a read now would take the GIL from drawing them)."""
-        if self._ahead_timer is not None:
-            self._ahead_timer.stop()
-        self._ahead_timer = self.set_timer(READ_AHEAD_S, self.read_ahead)
-
-    @on(EndsRead)
-    def _ends_read(self, event: EndsRead) -> None:
-        for query, edge, page in event.pages:
-            self.model.keep(event.epoch, query, edge, page)
-
-    # --- changes made elsewhere -----------------------------------------------------------------
-    def poll_changes(self) -> None:
-        """Ask how many changes the user's tasks have had; when that moved, the list looks again."""
-        user = self.user
-        self.app.run_service(self, lambda s: s.tasks.changes(user), ChangesPolled, exclusive=True, group="poll", tag="poll")
-
-    @on(ChangesPolled)
-    def _changes_polled(self, event: ChangesPolled) -> None:
-        seen, self.seen_changes = self.seen_changes, event.changes
-        if seen is not None and event.changes != seen:
-            self.reload_window()
-
-    def reload_window(self) -> None:
-        """Read the rows held again (our own writes moved the counter too: if nothing differs, nothing
-        is redrawn), and the counts. The tasks may have changed: no page kept is shown any more."""
-        self.model.forget_ends()
-        held, tail = len(self.table.tasks), self.model.prev_cursor is not None
-        generation, user, query = self.model.generation, self.user, self.model.paged(self.model.held_query)
-
-        def read(services) -> WindowReloaded:
-            tasks: list[TaskView] = []
-            cursor = None
-            while True:
-                page = services.tasks.page(user, query, cursor, max(PAGE_SIZE, held - len(tasks)), backward=tail)
-                tasks = [*page.tasks, *tasks] if tail else [*tasks, *page.tasks]
-                cursor = page.next_cursor
-                if cursor is None or len(tasks) >= held:
-                    return WindowReloaded(tuple(tasks), cursor, tail, generation)
-
-        self.app.run_service(self, read, lambda message: message, exclusive=True, group="window", tag="poll")
-        self.refresh_counts()
-
-    @on(WindowReloaded)
-    def _window_reloaded(self, event: WindowReloaded) -> None:
-        model = self.model
-        if event.generation != model.generation or model.loading:
-            self.seen_changes = -1  # the list changed meanwhile, or is growing: the next poll looks again
-            return
-        table = self.table
-        # A row our own writes moved past the version read (they ran after the read) stays as it is.
-        held = table.tasks
-        tasks = tuple(held[t.id] if t.id in held and held[t.id].version > t.version else t for t in event.tasks)
-        if [(t.id, t.version) for t in tasks] == [(t.id, t.version) for t in held.values()]:
-            self._read_ahead_soon()
-            return
-        model.window_arrived(event.generation, event.tail, event.cursor)
-        table.now = self.app.clock()
-        table.replace_rows(tasks)
-        table.has_more, table.has_before = model.next_cursor is not None, model.prev_cursor is not None
-        self._mark_selected()
-        self.query_one("#empty", Static).display = table.row_count == 0
-        self._show_detail()
-        self._read_ahead_soon()
-
-    def refresh_counts(self) -> None:
-        user, query = self.user, self.model.held_query
-        self.app.run_service(
-            self, lambda s: (s.stats.counts(user), s.tasks.count(user, query)),
-            lambda result: CountsLoaded(*result), exclusive=True, group="counts",
-        )  # fmt: skip
-
-    @on(TaskTable.MoreWanted)
-    def _more_wanted(self, event: TaskTable.MoreWanted) -> None:
-        before = event.before
-        cursor = self.model.begin_more(before)
-        if cursor is None:
-            return
-        generation, user, query = self.model.generation, self.user, self.model.paged(self.model.query)
-        self.app.run_service(
-            self, lambda s: s.tasks.page(user, query, cursor, PAGE_SIZE, backward=before),
-            lambda page: PageLoaded(page, False, generation, before=before), group="more", tag="more",
-        )  # fmt: skip
-
-    @on(TaskTable.EdgeWanted)
-    def _edge_wanted(self, event: TaskTable.EdgeWanted) -> None:
-        """Home or End beyond the rows held: read that end of the list directly, not everything between."""
-        self.reload(edge="last" if event.last else "first", kept=True)
-
-    @on(PageLoaded)
-    def _page_loaded(self, event: PageLoaded) -> None:
-        page, focus_id, model = event.page, self.focus_id, self.model
-        if not model.page_arrived(event.generation, event.reset, event.before, event.edge, page.next_cursor):
-            return  # a page of a query that has since changed
-        if event.reset:
-            if event.edge is None:  # Home/End read the same list from an end: its counts stand (and a count
-                self.refresh_counts()  # read beside the rows took the GIL from drawing them: End 160 -> ms)
-            if event.edge and page.tasks:
-                focus_id = page.tasks[-1 if event.edge == "last" else 0].id
-            model.keep(model.load_epoch, model.query, event.edge or "first", page)
-        table = self.table
-        table.show_page(page.tasks, reset=event.reset, now=self.app.clock(), focus_id=focus_id, before=event.before)
-        table.has_more, table.has_before = model.next_cursor is not None, model.prev_cursor is not None  # after: the
-        # cursor moves while the rows go in, and must not ask for pages on the way
-        self.focus_id = None
-        self._mark_selected()
-        self._show_empty()
-        self._show_detail()
-        if event.reset:  # a task quick-added is in the rows, the cursor on it (or a later load superseded that)
-            shown, self._shown_holds = self._shown_holds, []
-            for release in shown:
-                release()
-            self._read_ahead_soon()
-
-    def _show_empty(self) -> None:
-        empty = self.table.row_count == 0
-        self.query_one("#empty", Static).display = empty
-        if empty and (self.model.held_search or self.query_options != TaskQuery()):
-            self.query_one("#empty", Static).update("No tasks match. Press [b]escape[/] in search or [b]f[/] to change the filter.")
-        elif empty:
-            self.query_one("#empty", Static).update("No tasks yet. Press [b]a[/] to add your first task.")
-
-    @on(CountsLoaded)
-    def _counts_loaded(self, event: CountsLoaded) -> None:
-        self._show_counts(event.counts, event.matching)
-
-    def _show_counts(self, c: TaskCounts, matching: int) -> None:
-        self.counts = c
-        self.query_one(FilterBar).matching = matching
-        self._show_header()
-
-    def _show_header(self) -> None:
-        """Who, the counts, the view and the selection, in whole parts that fit the width."""
-        header = self.query_one("#list-header", Static)
-        selected = (self.selected_count() or 0) if self.model.selection else 0
-        width = header.content_region.width or self.size.width
-        view = self.view.name if self.view is not None and self.view.query() == self.model.query else None
-        header.update(header_text(self.user.display_name, self.counts, width, view, selected), layout=False)
-
     # --- search, filter, sort -------------------------------------------------------------------
     def set_query(self, **changes) -> None:
         counted = dataclasses.replace(self.model.query, sort=SortField.CREATED, descending=True)
@@ -416,6 +223,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
         q = self.model.query
         self.app.push_screen(ViewsScreen(self.user, q.search, q.sort, q.descending, current=self.view.id if self.view else None),
                              self._view_chosen)  # fmt: skip
+        self.read_views_ahead()
 
     def _view_chosen(self, view: SavedViewView | None) -> None:
         if view is None:
@@ -508,7 +316,7 @@ class TaskListScreen(SelectionActions, OtherScreens, Screen[None]):
     @on(QuickAdded)
     def _quick_added(self, event: QuickAdded) -> None:
         self._quick_pending.pop(event.tag, None)
-        self.reload(focus_id=event.task.id)  # the keys held go once its rows show (`_page_loaded`)
+        self.reload(focus_id=event.task.id)  # the keys held go once its rows show (`on_page_loaded`)
         if (release := self._quick_holds.pop(event.tag, None)) is not None:
             self._shown_holds.append(release)
 
