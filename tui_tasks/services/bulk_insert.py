@@ -421,7 +421,7 @@ class Merge:
 
     def finish(self) -> None:
         """Move each series' last occurrence up to the instances it now holds. (Cycles the file made are
-        broken before this, by transfer's `_untangle`, which walks every link the file gave.)"""
+        broken before this, by `untangle.untangle`, which walks every link the file gave.)"""
         from sqlalchemy import func, select, update
 
         from tui_tasks.db.tables import TaskSeries
