@@ -24,7 +24,7 @@ from tui_tasks.errors import ValidationError
 from tui_tasks.services.due_span import DueSpan, no_due
 from tui_tasks.services.relations import floating
 from tui_tasks.services.task_queries import not_waiting
-from tui_tasks.services.tasks import _views
+from tui_tasks.services.tasks import task_views
 
 LIMIT_MAX = 1000  # tasks read for one section or day, whatever is asked
 DAY_LIMIT = 500
@@ -81,7 +81,7 @@ class Agenda:
                 cond = no_due() if span is None else span.condition()
                 one_day = first is not None and first == last
                 found.append(self._rows(session, [*self._pending(user, now), cond], limit, one_day) if total and limit else [])
-            views = iter(_views(session, [row for rows in found for row in rows]))
+            views = iter(task_views(session, [row for rows in found for row in rows]))
             sections = tuple(
                 AgendaSection(key, title, first, last, tuple(next(views) for _ in rows), total)
                 for (key, title, first, last, _), rows, total in zip(plan, found, totals)
@@ -116,7 +116,7 @@ class Agenda:
         limit = _limit(limit, "limit")
         with self.db.session() as session:
             rows = self._rows(session, [*self._pending(user, self.clock()), due_on_days(day, day)], limit, True)
-            return _views(session, rows)
+            return task_views(session, rows)
 
     def _totals(self, session: Session, user: UserView, now: datetime, spans: list[DueSpan | None]) -> list[int]:
         """Each span's count of pending tasks that are not waiting: all pending ones, counted from the

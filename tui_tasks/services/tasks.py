@@ -118,15 +118,16 @@ def _view(task: Task, tags: tuple[str, ...], related: dict[str, Any] | None = No
     )
 
 
-def _views(session: Session, rows: Sequence[Task]) -> list[TaskView]:
-    """Read models of rows, with their tags and relations, in a few statements for all of them."""
+def task_views(session: Session, rows: Sequence[Task]) -> list[TaskView]:
+    """Read models of rows, with their tags and relations, in a few statements for all of them (the agenda
+    reads its tasks through this too)."""
     tags = _tags_of(session, [row.id for row in rows])
     related = relations.relations_of(session, rows)
     return [_view(row, tags.get(row.id, ()), related[row.id]) for row in rows]
 
 
 def _one(session: Session, row: Task) -> TaskView:
-    return _views(session, [row])[0]
+    return task_views(session, [row])[0]
 
 
 def _set_fields(task: Task, clean: TaskDraft) -> None:
@@ -385,14 +386,14 @@ class Tasks:
         with self.db.session() as session:
             self._owned(session, user, task_id, None, lock=False)
             rows = session.exec(select(Task).where(Task.user_id == user.id, Task.parent_id == task_id).order_by(col(Task.id))).all()
-            return _views(session, rows)
+            return task_views(session, rows)
 
     def related(self, user: UserView, ids: Sequence[int]) -> list[TaskView]:
         """The user's tasks with these ids (missing ones left out), in id order: a detail pane's
         blockers and parents."""
         with self.db.session() as session:
             rows = session.exec(select(Task).where(Task.user_id == user.id, col(Task.id).in_(list(ids)[:500])).order_by(col(Task.id))).all()
-            return _views(session, rows)
+            return task_views(session, rows)
 
     def delete(self, user: UserView, task_id: int, expected_version: int | None = None) -> TaskView:
         """Delete the task and return it as it was (undo, through the log, puts it back under its own id)."""
@@ -495,9 +496,9 @@ class Tasks:
             shown = [row for row, _ in rows[:limit]]
             if backward:
                 shown.reverse()
-            tasks = tuple(_views(session, shown))
+            tasks = tuple(task_views(session, shown))
             if in_tree:
-                tasks = tree.tree_page(tasks, _views(session, tree.subtasks(session, user.id, [t.id for t in tasks])), query, at)
+                tasks = tree.tree_page(tasks, task_views(session, tree.subtasks(session, user.id, [t.id for t in tasks])), query, at)
             else:
                 tasks = tree.ancestries(session, user.id, tasks)
         if len(rows) <= limit:
