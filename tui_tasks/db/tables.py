@@ -6,7 +6,7 @@ Every index a list is sorted by ends in `id`, the tie-break of every sort, so th
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, LargeBinary, Text
 from sqlalchemy import false as sa_false
@@ -69,7 +69,7 @@ class Task(SQLModel, table=True):
         Index("ix_task_parent", "parent_id", "user_id", "completed"),  # subtask counts; ON DELETE SET NULL
         Index("ix_task_series_occurrence", "series_id", "occurrence", unique=True),  # the next instance: exactly once
         Index("ix_task_user_completed_wait", "user_id", "completed", "wait"),  # the agenda leaves waiting tasks out
-        {"sqlite_autoincrement": True},  # ids are never reused: a stale reference never hits a newer task
+        {"sqlite_autoincrement": True},  # an id is never given to another task (a task undone comes back under its own)
     )
 
     id: int | None = Field(default=None, primary_key=True)
