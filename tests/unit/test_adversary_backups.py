@@ -11,8 +11,6 @@ trying names a user might give:
 
 from __future__ import annotations
 
-import pytest
-
 from tests.conftest import BCRYPT_TEST_ROUNDS
 from tui_tasks.config import Settings, parse_database
 from tui_tasks.services.facade import open_services

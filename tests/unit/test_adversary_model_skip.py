@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from tui_tasks.domain import Recurrence, TaskDraft, TaskQuery
 from tui_tasks.errors import TasksError
 

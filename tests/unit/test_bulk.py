@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 
-from tui_tasks.changes import KEEP, BulkEdit, HistoryRefused
+from tui_tasks.changes import BulkEdit, HistoryRefused
 from tui_tasks.domain import Priority, Recurrence, TaskDraft
 from tui_tasks.errors import NotFound, ValidationError
 from tui_tasks.services import history as history_module

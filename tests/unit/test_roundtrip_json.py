@@ -4,7 +4,7 @@ same account nothing is added or updated; into a fresh one the same tasks come b
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
