@@ -65,6 +65,8 @@ class KeyFooter(Footer):
 
     def _screen_changed(self, _top: Screen) -> None:
         """A dialog opened or closed over the footer's screen: follow the keys of the one in front."""
+        if not self.is_attached:  # its screen was closed (a log-out)
+            return
         dialog = self.keys_screen if self.keys_screen is not self.screen else None
         if dialog is self._dialog:
             return
@@ -115,7 +117,7 @@ class KeyFooter(Footer):
 
     async def recompose(self) -> None:
         await super().recompose()
-        if self.screen is not self.app.screen:
+        if self.is_attached and self._dialog is not None:
             self.screen.call_after_refresh(self._repaint_dialogs)
 
     def _repaint_dialogs(self) -> None:
