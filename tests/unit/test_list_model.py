@@ -186,11 +186,12 @@ def test_a_page_read_before_the_tasks_changed_is_not_kept_and_the_oldest_goes_fi
     model.forget_ends()  # a change while the read was on its way
     model.keep(epoch, model.query, "last", _page(1))
     assert model.kept(model.query, "last") is None
-    queries = [TaskQuery(filter=f) for f in FILTERS]
-    for n, query in enumerate(queries + queries[:2]):
-        model.keep(model.ends_epoch, query, "first" if n < len(queries) else "last", _page(n))
+    queries = [TaskQuery(search=str(n)) for n in range(ENDS_KEPT + 2)]  # two more than are kept
+    for n, query in enumerate(queries):
+        model.keep(model.ends_epoch, query, "first", _page(n))
     assert len(model.ends) == ENDS_KEPT
-    assert model.kept(queries[0], "first") is None and model.kept(queries[1], "last") is not None
+    assert model.kept(queries[0], "first") is None and model.kept(queries[1], "first") is None
+    assert model.kept(queries[2], "first") is not None and model.kept(queries[-1], "first") is not None
     model.settled(view(1, 2))  # a write of ours went through
     assert model.ends == {}
 
