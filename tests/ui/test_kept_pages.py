@@ -135,3 +135,23 @@ async def test_opening_the_views_reads_each_views_first_page_so_the_one_chosen_s
         assert titles(app) == ["task 005"]
         await settle(pilot)
         assert titles(app) == ["task 005"] and "Done" in str(screen.query_one("#list-header").render())
+
+
+@pytest.mark.parametrize("size", [(40, 15), (120, 40), (200, 60)])
+async def test_the_tables_size_without_measuring_each_cell_is_what_datatable_computes(
+    ui_settings, ui_services, demo_user, fixed_clock, many, size
+):
+    from textual.widgets import DataTable
+
+    from tests.ui.conftest import log_in, make_app
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await log_in(pilot)
+        table = app.screen.query_one(TaskTable)
+        await pilot.press("end")
+        await settle(pilot)
+        ours = table.virtual_size
+        assert ours.height == table.row_count + 1 and not any(c.auto_width for c in table.columns.values())
+        DataTable._update_dimensions(table, list(table.rows))  # Textual's own: measures every cell
+        assert table.virtual_size == ours
