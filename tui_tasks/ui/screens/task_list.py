@@ -26,6 +26,7 @@ from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.screens.complete_parent import CompleteParentScreen
 from tui_tasks.ui.screens.list_bulk import SelectionActions
 from tui_tasks.ui.screens.list_paging import Paging
+from tui_tasks.ui.screens.list_quick_add import QuickAdding
 from tui_tasks.ui.screens.list_screens import OtherScreens
 from tui_tasks.ui.screens.views import ViewsScreen
 from tui_tasks.ui.screens.sort import SortScreen
@@ -69,7 +70,7 @@ def remembered_query(database: DatabaseTarget) -> TaskQuery:
         return TaskQuery()
 
 
-class TaskListScreen(Paging, SelectionActions, OtherScreens, Screen[None]):
+class TaskListScreen(Paging, QuickAdding, SelectionActions, OtherScreens, Screen[None]):
     """The logged-in user's tasks."""
 
     DEFAULT_CSS = """
@@ -277,74 +278,6 @@ class TaskListScreen(Paging, SelectionActions, OtherScreens, Screen[None]):
     def action_add(self, draft: TaskDraft | None = None) -> None:
         """The full form for a new task, filled in with `draft` (what quick add held) when given."""
         self.app.push_screen(TaskFormScreen(None, draft=draft), self._form_closed)
-
-    # --- quick add ------------------------------------------------------------------------------
-    @property
-    def quick_add(self) -> QuickAddBar:
-        return self.query_one(QuickAddBar)
-
-    def action_quick_add(self) -> None:
-        if self.has_class("-detail") and self.has_class("-narrow"):
-            self.action_details()  # the list comes back, and the line under it
-        self.quick_add.open()
-
-    class QuickAdded(Message):
-        """A quick add's task was saved."""
-
-        def __init__(self, task: TaskView, tag: str) -> None:
-            super().__init__()
-            self.task = task
-            self.tag = tag
-
-    @on(QuickAddBar.Submitted)
-    def _quick_submitted(self, event: QuickAddBar.Submitted) -> None:
-        """The line closes at once and the task is saved behind it; a refused save opens the line again
-        with what was typed and the reason. Keys typed after the Enter act once one or the other shows:
-        type-ahead holds them until then (a Space right after it completes the new task, not the row the
-        cursor was on before)."""
-        self.quick_add.close(clear=True)
-        self.table.focus()
-        user, draft = self.user, event.draft
-        self._quick_serial += 1
-        tag = f"quick:{self._quick_serial}"
-        self._quick_pending[tag] = event.text
-        self._quick_holds[tag] = self.app.type_ahead.hold(self)
-        self.app.run_service(
-            self, lambda s: s.tasks.create(user, draft), lambda task: self.QuickAdded(task, tag), write=True, tag=tag
-        )  # fmt: skip
-
-    @on(QuickAdded)
-    def _quick_added(self, event: QuickAdded) -> None:
-        self._quick_pending.pop(event.tag, None)
-        self.reload(focus_id=event.task.id)  # the keys held go once its rows show (`on_page_loaded`)
-        if (release := self._quick_holds.pop(event.tag, None)) is not None:
-            self._shown_holds.append(release)
-
-    def _quick_failed(self, event: ServiceFailed) -> None:
-        text = self._quick_pending.pop(event.tag, "")
-        release = self._quick_holds.pop(event.tag, lambda: None)
-        if isinstance(event.error, OutcomeUnknown):
-            self._outcome_unknown(event)  # it may be saved: never offered again to save twice
-            release()
-            return
-        event.stop()
-        line = self.quick_add
-        if line.is_open and line.line.value.strip() and line.line.value != text:  # typing the next one
-            self.notify(f"“{text}” was not added: {event.error.message}", severity="error", markup=False)
-        else:
-            line.open(text, f"Not added: {event.error.message}")
-        release()
-
-    @on(QuickAddBar.Closed)
-    def _quick_closed(self) -> None:
-        self.quick_add.close()
-        self.table.focus()
-
-    @on(QuickAddBar.FullFormWanted)
-    def _full_form_wanted(self, event: QuickAddBar.FullFormWanted) -> None:
-        self.quick_add.close(clear=True)
-        self.table.focus()
-        self.action_add(event.draft)
 
     # --- detail pane ----------------------------------------------------------------------------
     @property
@@ -572,7 +505,7 @@ class TaskListScreen(Paging, SelectionActions, OtherScreens, Screen[None]):
                                 severity="error", timeout=10, markup=False)  # fmt: skip
                 self.app.action_log_out()
         elif event.tag.startswith("quick:"):
-            self._quick_failed(event)
+            self.quick_failed(event)
         elif event.tag.startswith("task:"):
             self._task_failed(*map(int, event.tag[5:].split(":")), event)
         elif event.tag == "stats":
