@@ -39,16 +39,15 @@ class DatabaseTarget:
 
 
 # A database URL split the way SQLAlchemy splits it (the password runs up to the "@").
-_URL = re.compile(
+_URL = (
     r"""(?P<scheme>[\w+]+)://
     (?:(?P<user>[^:/]*)(?::(?P<password>[^@]*))?@)?
     (?:\[(?P<ipv6>[^/?]+)\]|(?P<host>[^/:?]+))?
     (?::(?P<port>[^/?]*))?
     (?:/(?P<database>[^?]*))?
-    (?:\?(?P<query>.*))?""",
-    re.VERBOSE | re.DOTALL,
-)
-_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&]*", re.IGNORECASE)
+    (?:\?(?P<query>.*))?"""
+)  # patterns are compiled where first used (re keeps them): not at import, before the first paint
+_QUERY_PASSWORD = r"([?&]password=)[^&]*"
 
 
 def mask_password(url: str) -> str:
@@ -61,7 +60,7 @@ def mask_password(url: str) -> str:
     colon, at = rest.find(":"), rest.rfind("@")
     if sep and 0 <= colon < at and "/" not in rest[:colon]:
         url = f"{scheme}://{rest[: colon + 1]}***{rest[at:]}"
-    return _QUERY_PASSWORD.sub(r"\1***", url)
+    return re.sub(_QUERY_PASSWORD, r"\1***", url, flags=re.IGNORECASE)
 
 
 def parse_database(value: str) -> DatabaseTarget:
@@ -77,7 +76,7 @@ def parse_database(value: str) -> DatabaseTarget:
             raise ValueError("sqlite:///PATH naming a file (in-memory databases are not supported)")
         return _sqlite_file(rest[1:])
     if scheme in POSTGRES_SCHEMES:
-        match = _URL.fullmatch(value)
+        match = re.fullmatch(_URL, value, re.VERBOSE | re.DOTALL)
         has_host = match and (match["host"] or match["ipv6"] or "host=" in (match["query"] or ""))
         port = match["port"] if match else None
         if not has_host or (port and not (port.isdigit() and 1 <= int(port) <= 65535)):
@@ -255,8 +254,8 @@ def _read_config_file(path: Path) -> dict[str, Any]:
 # --- [keys]: binding id -> keys, checked here for form; the app checks the ids and clashes ---------
 KEYS_TABLE = "keys"
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
-_BINDING_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
-_KEY_NAME = re.compile(r"[a-z0-9][a-z0-9_]*")
+_BINDING_ID = r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+"
+_KEY_NAME = r"[a-z0-9][a-z0-9_]*"
 
 
 def key_problem(key: str) -> str | None:
@@ -269,7 +268,7 @@ def key_problem(key: str) -> str | None:
         return f"{key!r} is not a key ({bad!r} is not one of the modifiers {', '.join(MODIFIERS)})"
     if len(name) == 1 and name.isprintable() and not name.isspace():
         return None
-    if not _KEY_NAME.fullmatch(name):
+    if not re.fullmatch(_KEY_NAME, name):
         return f"{key!r} is not a key (a character, or a name such as space, enter, pagedown, f5, ctrl+r)"
     return None
 
@@ -292,7 +291,7 @@ def parse_keys(table: Any, source: Path | str) -> tuple[tuple[tuple[str, str], .
 
 
 def _keys_problem(binding_id: str, value: Any) -> str | None:
-    if not _BINDING_ID.fullmatch(binding_id):
+    if not re.fullmatch(_BINDING_ID, binding_id):
         return "not a binding id (ids look like tasks.toggle; ? in the app lists the keys)"
     if not isinstance(value, str):
         return f"must be a key in quotes, such as \"x\" or \"x,space\", not {value!r}"

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -79,6 +78,8 @@ def save_state(database: DatabaseTarget, **values: Any) -> None:
     kept = dict(list(sections.items())[-MAX_DATABASES:])
     try:
         locations.make_private_dir(path.parent)
+        import tempfile  # only a save needs it: not imported before the first paint
+
         fd, temporary = tempfile.mkstemp(prefix=".state-", suffix=".json", dir=path.parent)  # 0600
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as file:
