@@ -341,6 +341,7 @@ def session(root: Path, env: dict[str, str], count: int, last_title: str) -> dic
     app.keys("/")
     time.sleep(0.3)  # the focus moves to the search box before the text is sent
     app.keys("Task 00004", literal=True)  # several matches (words ANDed: 000040-000049, 000004, ...)
+    app.until("Task 000040", time.perf_counter())  # shown, or the measure below reads 0: already absent
     time.sleep(1.5)
     sent = app.keys("2", literal=True)  # the keystroke measured: ten matches become one
     results["search_s"] = app.until("Task 000040", sent, absent=True)  # the rows narrowed to Task 000042
