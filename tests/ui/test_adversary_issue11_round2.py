@@ -140,3 +140,21 @@ async def test_tab_to_the_create_account_button_at_40x15_shows_it(ui_settings, u
         await settle(pilot)
         assert app.focused.id == "submit"
         assert not hidden(app.focused), (app.focused.region, app.screen.query_one("KeyHints").region)
+
+
+@pytest.mark.xfail(strict=True, reason="a task saved with the form is redrawn in place (_form_closed) but the pages kept "
+                   "are not forgotten, as every other write of ours does: f then shows the next filter's page kept with "
+                   "the old title until it is read again")  # fmt: skip
+async def test_f_after_an_edit_with_the_form_does_not_show_the_old_title(ui_settings, ui_services, demo_user, fixed_clock, many):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        screen = app.screen
+        await read_ahead(pilot)
+        assert screen.model.kept(screen.model.cycled(), "first") is not None
+        await pilot.press("enter")  # the form, on the first row (the newest task)
+        await settle(pilot)
+        app.screen.query_one("#title").value = "renamed with the form"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert titles(app)[0] == "renamed with the form"
+        screen.action_cycle_filter()  # f: pending, shown from its page kept, before any read
+        assert titles(app)[0] == "renamed with the form", titles(app)[:2]
