@@ -83,3 +83,27 @@ def test_a_csv_header_with_a_column_twice_is_refused(tmp_path):
     source.write_text("title,priority,priority\nz,high,low\n")
     done = run_import(env, source)
     assert done.returncode != 0 and "priority" in done.stderr, (done.returncode, done.stderr)
+
+
+@pytest.mark.xfail(strict=True, reason="undo of an import refuses a task of it whose version is not 1 and whose updated_at "
+                   "is after the import's: a task deleted and given back by undo is version 2 with the file's updated_at, "
+                   "so a file stamped a few minutes ahead (another machine's clock) cannot be undone: 'was changed after "
+                   "this (just now)', though the task is exactly as imported")  # fmt: skip
+def test_an_import_stamped_ahead_is_undone_after_one_of_its_tasks_is_deleted_and_given_back(tmp_path):
+    env = terminal_env(tmp_path)
+    with_services(env, "s.accounts.register('kim@example.com', 'kims-password', 'Kim')")
+    ahead = "2030-01-01T00:00:00+00:00"  # or five minutes ahead: the same
+    source = tmp_path / "ahead.csv"
+    source.write_text(f"title,updated_at\nSkew one,{ahead}\nSkew two,{ahead}\n")
+    done = run_import(env, source)
+    assert done.returncode == 0, done.stderr
+    said = with_services(env, LOG_IN + (
+        "from tui_tasks.domain import TaskQuery;"
+        "t = s.tasks.page(u, TaskQuery(search='Skew'), None, 10).tasks[0];"
+        "s.tasks.delete(u, t.id); s.history.undo(u);"  # the task is back, under its id, as imported
+        "from tui_tasks.changes import HistoryRefused\n"
+        "try:\n print('undone:', s.history.undo(u).summary)\n"
+        "except HistoryRefused as e:\n print('refused:', e)\n"
+        "print('left:', s.tasks.count(u, TaskQuery(search='Skew')))"
+    ))  # fmt: skip
+    assert "undone: import" in said and "left: 0" in said, said
