@@ -44,7 +44,11 @@ class Paging:
         self.focus_id = focus_id
         page = self.model.kept(self.model.query, edge or "first") if kept else None
         if page is not None:
-            self.on_page_loaded(PageLoaded(page, True, generation, edge=edge))
+            loaded = PageLoaded(page, True, generation, edge=edge)
+            if edge is None:  # another query (`f`, a view): what was asked for (the filter, the view's name)
+                self.call_after_refresh(self.on_page_loaded, loaded)  # shows in this frame, its rows in the next
+            else:
+                self.on_page_loaded(loaded)
             self.set_timer(READ_AGAIN_S, lambda: self._read_kept_again(page, edge, generation))
             return
         user, query = self.user, self.model.paged(self.model.query)
