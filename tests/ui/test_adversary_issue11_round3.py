@@ -1,0 +1,235 @@
+"""Adversarial checks of issue 11, round 3 (saved views' names, the footer under dialogs, the month, the
+log-in screen): each test is a bug found by hand in a real terminal (tmux, two windows on one database),
+marked xfail until it is fixed."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from textual.widgets import Button, Static
+
+from tests.ui.conftest import settle
+from tests.ui.test_views_screen import listed, log_in, views_screen
+from tui_tasks.domain import SortField, TaskDraft
+from tui_tasks.ui.screens.choice import ChoiceScreen
+from tui_tasks.ui.screens.complete_parent import CompleteParentScreen
+from tui_tasks.ui.screens.confirm import ConfirmScreen
+from tui_tasks.ui.screens.conflict import ConflictScreen
+from tui_tasks.ui.screens.views import ViewsScreen
+from tests.ui.conftest import make_app
+
+CAFE_NFD = unicodedata.normalize("NFD", "Café")  # what a Mac, or a paste from some editors, gives
+CAFE_NFC = unicodedata.normalize("NFC", "Café")  # what a keyboard on Linux gives
+
+
+# --- saved views' names ---------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="view names are compared without Unicode normalisation: 'Café' (NFC) and 'Café' (NFD) "
+                   "are two views that look the same; no replace question is asked")  # fmt: skip
+async def test_a_name_that_differs_only_by_unicode_normalisation_is_the_same_name(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        ui_services.views.save(demo_user, CAFE_NFD, "#cafe", SortField.DUE, False)
+        await views_screen(pilot)
+        await pilot.press("s", *CAFE_NFC, "enter")
+        await settle(pilot)
+        shown = [unicodedata.normalize("NFC", name) for name in listed(app)]
+        assert shown.count(CAFE_NFC) == 1, f"two views look alike: {listed(app)!r}"
+        assert isinstance(app.screen, ConfirmScreen), "no replace question for a name that looks the same"
+
+
+@pytest.mark.xfail(strict=True, reason="the service keeps 'Café' (NFC) beside 'Café' (NFD) even with replace=False")
+def test_the_service_refuses_a_second_view_whose_name_only_differs_by_normalisation(ui_services, demo_user):
+    from tui_tasks.errors import ValidationError
+
+    ui_services.views.save(demo_user, CAFE_NFD, "#cafe", SortField.DUE, False)
+    with pytest.raises(ValidationError):
+        ui_services.views.save(demo_user, CAFE_NFC, "#tea", SortField.DUE, False, replace=False)
+
+
+# --- keys rebound in config.toml's [keys] --------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="the question's buttons say the default keys: 'Delete (y)' while [keys] made it j, "
+                   "and y does nothing; the footer says 'j Yes'")  # fmt: skip
+async def test_a_rebound_yes_key_is_the_one_the_question_names(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        app.set_keymap({"confirm.yes": "j"})  # what [keys] "confirm.yes" = "j" applies once checked
+        answers = []
+        app.push_screen(ConfirmScreen("Delete task?", "Pay rent", "Delete"), answers.append)
+        await settle(pilot)
+        label = str(app.screen.query_one("#yes", Button).label)
+        await pilot.press("y")
+        await settle(pilot)
+        assert answers == [] and isinstance(app.screen, ConfirmScreen)  # y is no longer the key...
+        assert "(y)" not in label, f"the button names a key that does nothing: {label!r}"  # ...but the button says so
+
+
+@pytest.mark.xfail(strict=True, reason="the views hint is fixed text: 's save current as… · esc close' while [keys] moved them "
+                   "to S and x (s and escape do nothing there)")  # fmt: skip
+async def test_the_views_hint_names_the_keys_in_force(ui_settings, ui_services, demo_user, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        app.set_keymap({"views.save": "S", "views.close": "x"})
+        await views_screen(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ViewsScreen)  # escape does nothing now: x closes
+        hint = str(app.screen.query_one(".dialog-hint", Static).render())
+        assert "esc close" not in hint and "s save" not in hint, hint
+
+
+@pytest.mark.xfail(strict=True, reason="[keys] may give a question's cancel a key one of its answers has: not found to clash "
+                   "(a ChoiceScreen's answers are bound in __init__, unseen by the keymap check); seen in a pilot: the footer "
+                   "then drops '1 10 min' for '1 Dismiss', and 1 dismisses while the button still says '10 min (1)'")  # fmt: skip
+async def test_a_rebound_cancel_that_clashes_with_a_snooze_answer_is_refused(ui_settings, fixed_clock):
+    from tui_tasks.ui.app import TasksApp
+    from tui_tasks.ui.keymap import check_keymap, our_classes, scopes
+
+    kept, problems = check_keymap({"choice.cancel": "1"}, scopes(our_classes(), TasksApp), "config.toml")
+    assert "choice.cancel" not in kept, "a key of the snooze question's first answer given to its cancel too"
+
+
+# --- dialogs at 40x15 ------------------------------------------------------------------------------
+
+
+def clipped(button: Button) -> bool:
+    """Part of the button lies outside what its dialog shows (cut at the right, or below)."""
+    box = button.screen.query_one(".dialog").content_region
+    return button.region.right > box.right or button.region.bottom > box.bottom or button.region.width < len(str(button.label))
+
+
+def conflict(services, user) -> ConflictScreen:
+    opened = services.tasks.create(user, TaskDraft("Buy milk"))
+    current = services.tasks.update(user, opened.id, TaskDraft("Buy milk (u)"))
+    return ConflictScreen(opened, current)
+
+
+def complete_parent(services, user) -> CompleteParentScreen:
+    parent = services.tasks.create(user, TaskDraft("Trip"))
+    services.tasks.create(user, TaskDraft("Pack", parent_id=parent.id))
+    return CompleteParentScreen(services.tasks.get(user, parent.id))
+
+
+@pytest.mark.xfail(strict=True, reason="at 40 columns the buttons stay on one line and the last is cut: the conflict "
+                   "question shows 'Overwrite (o)  Reload (r)  K', and K…, 'Keep editing (esc)', has the focus; "
+                   "complete-parent shows 'Cancel (e' (ChoiceScreen stacks them below 60 columns, these do not)")  # fmt: skip
+@pytest.mark.parametrize("dialog", [conflict, complete_parent])
+async def test_every_button_of_a_question_shows_whole_at_40_columns(ui_settings, ui_services, demo_user, fixed_clock, dialog):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(40, 15)) as pilot:
+        await log_in(pilot)
+        app.push_screen(dialog(ui_services, demo_user))
+        await settle(pilot)
+        cut = [str(b.label) for b in app.screen.query(Button) if clipped(b)]
+        assert not cut, f"cut at 40x15: {cut}"
+
+
+@pytest.mark.xfail(strict=True, reason="a dialog may take the whole height (.dialog max-height: 100%) and cover the footer "
+                   "that should say its keys: the task form and bulk edit at 80x24 (bulk edit leaves '^s Apply' and hides "
+                   "'esc Cancel' under its border; its buttons are below the fold), the views at 40x15 (in a real terminal "
+                   "its hint, three lines there where ROOM counts two, also lost its last line 'esc close')")  # fmt: skip
+@pytest.mark.parametrize(("keys", "size"), [(("A",), (80, 24)), (("v", "e"), (80, 24)), (("w",), (40, 15))],
+                         ids=["form-80x24", "bulk-edit-80x24", "views-40x15"])  # fmt: skip
+async def test_a_dialog_leaves_the_footer_with_its_keys_in_view(ui_settings, ui_services, demo_user, fixed_clock, keys, size):
+    from tui_tasks.ui.widgets.key_footer import KeyFooter
+
+    for n in range(3):
+        ui_services.tasks.create(demo_user, TaskDraft(f"Task {n}"))
+    for n in range(6):
+        ui_services.views.save(demo_user, f"Extra {n}", "", SortField.DUE, False)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await log_in(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        dialog = app.screen.children[0]  # the dialog's box
+        footer = app.screen_stack[-2].query_one(KeyFooter)
+        assert dialog.region.bottom <= footer.region.y, f"{type(app.screen).__name__} {dialog.region} covers the footer at {footer.region}"
+
+
+@pytest.mark.xfail(strict=True, reason="bulk edit at 80x24: its fields' VerticalScroll (max-height 1fr in an auto-height box) "
+                   "takes 22 lines, so Apply and Cancel are drawn at line 27 of 24, outside the dialog and the terminal; "
+                   "the box is not scrollable, so neither Tab nor the mouse reaches them")  # fmt: skip
+async def test_the_bulk_edit_buttons_are_on_screen_at_80x24(ui_settings, ui_services, demo_user, fixed_clock):
+    for n in range(3):
+        ui_services.tasks.create(demo_user, TaskDraft(f"Task {n}"))
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("v", "e")
+        await settle(pilot)
+        box = app.screen.children[0].content_region
+        off = {str(b.label): b.region.y for b in app.screen.query(Button) if b.region.bottom > box.bottom}
+        assert not off, f"buttons below the dialog's last line {box.bottom - 1}: {off}"
+
+
+# --- the month --------------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="End on a day cut at DAY_LIMIT stops on its last task: the '… and 50 more: search the "
+                   "list' row under it stays out of view (a disabled option is never scrolled to); only the mouse wheel "
+                   "shows why the list of '250 tasks' ends at the 200th")  # fmt: skip
+async def test_end_on_a_cut_day_shows_how_many_more(ui_settings, ui_services, demo_user, fixed_clock):
+    from tests.ui.conftest import TODAY
+    from tests.ui.test_month_screen import open_month, press
+    from tui_tasks.ui.widgets.agenda_list import AgendaList
+
+    for n in range(250):
+        ui_services.tasks.create(demo_user, TaskDraft(f"Bulk {n:03}", due=TODAY))
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        screen = await open_month(pilot, [])
+        await press(pilot, "enter")
+        day = screen.query_one(AgendaList)
+        assert "50 more" in str(day.get_option_at_index(day.option_count - 1).prompt)
+        await press(pilot, "end")
+        assert day.scroll_y >= day.max_scroll_y, f"the last line, '… and 50 more', is below the view ({day.scroll_y} < {day.max_scroll_y})"
+
+
+# --- the log-in screen -----------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="at 40 columns the log-in box's second button is cut mid-word: 'Create account i'")
+async def test_the_log_in_buttons_show_whole_at_40_columns(ui_settings, ui_services, fixed_clock):
+    from tui_tasks.ui.widgets.form_button import FormButton
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(40, 15)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#login-box").content_region
+        for button in app.screen.query(FormButton):
+            label = str(button.render()).strip() if hasattr(button, "render") else ""
+            assert button.region.right <= box.right, f"{button.id} cut: {button.region} beyond {box} ({label!r})"
+
+
+def shown_lines(widget) -> list[str]:
+    """The lines the widget draws, as text."""
+    return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
+
+
+@pytest.mark.xfail(strict=True, reason="a view name ending in a backslash is shown doubled, 'C:\\\\', in the views list and in "
+                   "the replace question (textual.markup.escape doubles a trailing backslash; the header shows 'C:\\')")  # fmt: skip
+async def test_a_view_name_ending_in_a_backslash_is_shown_as_typed(ui_settings, ui_services, demo_user, fixed_clock):
+    from textual.widgets import OptionList
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        ui_services.views.list(demo_user)
+        ui_services.views.save(demo_user, "C:\\", "", SortField.DUE, False)
+        await views_screen(pilot)
+        lines = shown_lines(app.screen.query_one(OptionList))
+        await pilot.press("s", *"c:\\", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        title = str(app.screen.query_one(".dialog-title", Static).render())
+        assert any(line.startswith("C:\\  ") for line in lines), [line for line in lines if "C:" in line]
+        assert "“C:\\”" in title, title
