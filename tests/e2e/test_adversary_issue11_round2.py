@@ -107,3 +107,28 @@ def test_an_import_stamped_ahead_is_undone_after_one_of_its_tasks_is_deleted_and
         "print('left:', s.tasks.count(u, TaskQuery(search='Skew')))"
     ))  # fmt: skip
     assert "undone: import" in said and "left: 0" in said, said
+
+
+@pytest.mark.xfail(strict=True, reason="keys typed while the app starts reach a terminal still in cooked mode: it echoes "
+                   "them (the password stays in clear on the main screen and in the scrollback after the app exits), and "
+                   "Enter arrives as ctrl+j, so the log-in waits for a second Enter; 0.08 s after the launch in tmux (the app goes raw after ~0.15 s)")  # fmt: skip
+def test_credentials_autotyped_at_launch_log_in_and_are_never_echoed(tmp_path):
+    env = terminal_env(tmp_path)
+    with_services(env, "s.accounts.register('kim@example.com', 'kims-password', 'Kim')")
+    window = Terminal(f"{SCRIPT}; echo exit-code=$?; sleep 30", env)
+    try:
+        time.sleep(0.08)  # the program has started (a bare Python turns echo off within 0.02 s here), not yet drawn
+        for keys in (["-l", "kim@example.com"], ["Tab"], ["-l", "kims-password"], ["Enter"]):  # at once, as autotype
+            subprocess.run(["tmux", "send-keys", "-t", window.name, *keys], check=True)
+        logged_in = True
+        try:
+            window.wait_for("0 pending", timeout=6)
+        except AssertionError:
+            logged_in = False
+        window.keys("C-q")
+        window.wait_for("exit-code=")
+        shown = subprocess.run(["tmux", "capture-pane", "-p", "-S", "-200", "-t", window.name], capture_output=True, text=True).stdout
+        assert "kims-password" not in shown, shown
+        assert logged_in, "the Enter typed with the credentials did not log in"
+    finally:
+        window.close()
