@@ -85,6 +85,25 @@ async def test_the_views_hint_names_the_keys_in_force(ui_settings, ui_services, 
         assert "esc close" not in hint and "s save" not in hint, hint
 
 
+@pytest.mark.xfail(strict=True, reason="the idle lock's hint is fixed text, 'ctrl+l log out', while [keys] moved log-out to f2 "
+                   "(ctrl+l does nothing there)")  # fmt: skip
+async def test_the_idle_lock_hint_names_the_log_out_key_in_force(ui_settings, ui_services, demo_user, fixed_clock):
+    from tui_tasks.ui.screens.unlock import UnlockScreen
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        app.set_keymap({"unlock.log_out": "f2"})
+        app.lock()
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)  # ctrl+l no longer logs out here: f2 does
+        hint = str(app.screen.query_one(".dialog-hint", Static).render())
+        assert "ctrl+l log out" not in hint, hint
+
+
 @pytest.mark.xfail(strict=True, reason="[keys] may give a question's cancel a key one of its answers has: not found to clash "
                    "(a ChoiceScreen's answers are bound in __init__, unseen by the keymap check); seen in a pilot: the footer "
                    "then drops '1 10 min' for '1 Dismiss', and 1 dismisses while the button still says '10 min (1)'")  # fmt: skip
@@ -233,3 +252,36 @@ async def test_a_view_name_ending_in_a_backslash_is_shown_as_typed(ui_settings, 
         title = str(app.screen.query_one(".dialog-title", Static).render())
         assert any(line.startswith("C:\\  ") for line in lines), [line for line in lines if "C:" in line]
         assert "“C:\\”" in title, title
+
+
+@pytest.mark.parametrize("field", ["confirm", "display_name"])
+@pytest.mark.xfail(strict=True, reason="ctrl+n back to Log in from a field only Create account has leaves nothing focused: "
+                   "the password typed next goes nowhere, and a Tab then puts it, in clear, into Email (seen in tmux)")  # fmt: skip
+async def test_switching_back_to_log_in_from_an_account_field_keeps_a_field_focused(ui_settings, ui_services, demo_user, fixed_clock, field):
+    from tui_tasks.ui.screens.login import LoginScreen
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one(f"#{field}").focus()
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen) and not app.screen.creating
+        assert app.focused is not None and app.focused.id in ("email", "password"), f"focus: {app.focused}"
+
+
+@pytest.mark.xfail(strict=True, reason="at 80x24 the snooze question's last button is cut, 'Dism' for 'Dismiss (esc)': its four "
+                   "buttons need 66 cells in a 64-cell dialog, and ChoiceScreen stacks them only below 60 columns of screen")  # fmt: skip
+async def test_every_snooze_button_shows_whole_at_80_columns(ui_settings, ui_services, demo_user, fixed_clock):
+    from tui_tasks.ui.reminders import SNOOZES
+
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        choices = [(answer, label, str(n)) for n, (answer, label) in enumerate(SNOOZES.items(), 1)]  # as SnoozeScreen
+        app.push_screen(ChoiceScreen("Due now: Ping", "Remind me again:", choices, cancel="Dismiss"))
+        await settle(pilot)
+        cut = [str(b.label) for b in app.screen.query(Button) if clipped(b)]
+        assert not cut, f"cut at 80x24: {cut}"
