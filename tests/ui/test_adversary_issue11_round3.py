@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 from textual.widgets import Button, Static
 
-from tests.ui.conftest import settle
+from tests.ui.conftest import make_app, settle
 from tests.ui.test_views_screen import listed, log_in, views_screen
 from tui_tasks.domain import SortField, TaskDraft
 from tui_tasks.ui.screens.choice import ChoiceScreen
@@ -17,7 +17,6 @@ from tui_tasks.ui.screens.complete_parent import CompleteParentScreen
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.screens.conflict import ConflictScreen
 from tui_tasks.ui.screens.views import ViewsScreen
-from tests.ui.conftest import make_app
 
 CAFE_NFD = unicodedata.normalize("NFD", "Café")  # what a Mac, or a paste from some editors, gives
 CAFE_NFC = unicodedata.normalize("NFC", "Café")  # what a keyboard on Linux gives
