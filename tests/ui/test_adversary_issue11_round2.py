@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import PASSWORD, log_in, make_app, settle
+from tests.ui.conftest import make_app, settle
 from tests.ui.test_kept_pages import COUNT, elsewhere, many, read_again, read_ahead  # noqa: F401 (fixtures)
 from tests.ui.test_subtasks_ui import listed, rows, select
 from tests.ui.test_task_list import task_list, titles
-from tui_tasks.domain import TaskDraft
+from tui_tasks.domain import TaskDraft, TaskFilter
 from tui_tasks.services.facade import open_services
-from tui_tasks.ui.screens.login import LoginScreen
 from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.form_button import FormButton
 from tui_tasks.ui.widgets.task_table import TaskTable
@@ -105,9 +104,26 @@ async def test_a_view_chosen_from_its_page_kept_does_not_show_the_old_lists_coun
         assert screen.model.kept(done.query(), "first") is not None
         await pilot.press("escape")  # (the views screen closes; Enter on Done would call what follows)
         await settle(pilot)
-        screen._view_chosen(done)  # as Enter on Done does, and the same frame: no read has run
-        assert titles(app) == ["task 005"]  # the page kept shows at once...
-        assert screen.query_one(FilterBar).matching in (None, 1)  # ...and so must its count: blank or right
+        painted = spy_on_pages(screen)
+        screen._view_chosen(done)  # as Enter on Done does
+        await settle(pilot)
+        first_titles, first_count = painted[0]
+        assert first_titles == ["task 005"]  # the page kept showed at once...
+        assert first_count in (None, 1), f"beside the Done view's rows: {first_count} (the old list's count)"
+
+
+def spy_on_pages(screen) -> list[tuple[list[str], int | None]]:
+    """Each new list the table is given from now on: its first titles and the count beside them then."""
+    table, bar, painted = screen.query_one(TaskTable), screen.query_one(FilterBar), []
+    show_page = table.show_page
+
+    def spy(tasks, **kwargs):
+        if kwargs.get("reset"):
+            painted.append(([t.title for t in tasks[:2]], bar.matching))
+        return show_page(tasks, **kwargs)
+
+    table.show_page = spy
+    return painted
 
 
 def hidden(widget) -> bool:
@@ -144,7 +160,7 @@ async def test_tab_to_the_create_account_button_at_40x15_shows_it(ui_settings, u
 
 @pytest.mark.xfail(strict=True, reason="a task saved with the form is redrawn in place (_form_closed) but the pages kept "
                    "are not forgotten, as every other write of ours does: f then shows the next filter's page kept with "
-                   "the old title until it is read again")  # fmt: skip
+                   "the old title until it is read again (it shows for a frame, then the read again puts it right)")  # fmt: skip
 async def test_f_after_an_edit_with_the_form_does_not_show_the_old_title(ui_settings, ui_services, demo_user, fixed_clock, many):
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
         screen = app.screen
@@ -156,8 +172,12 @@ async def test_f_after_an_edit_with_the_form_does_not_show_the_old_title(ui_sett
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert titles(app)[0] == "renamed with the form"
-        screen.action_cycle_filter()  # f: pending, shown from its page kept, before any read
-        assert titles(app)[0] == "renamed with the form", titles(app)[:2]
+        painted = spy_on_pages(screen)
+        screen.action_cycle_filter()  # f: pending, shown from its page kept (a frame later), then read again
+        await settle(pilot)
+        await read_again(pilot)
+        assert screen.model.query.filter == TaskFilter.PENDING and painted
+        assert all(shown[0][0] == "renamed with the form" for shown in painted), painted
 
 
 @pytest.mark.xfail(strict=True, reason="deleting a parent removes its row only; its subtasks (now top tasks, their versions "
