@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import settle
 from tests.ui.test_kept_pages import COUNT, elsewhere, many, read_again, read_ahead  # noqa: F401 (fixtures)
 from tests.ui.test_subtasks_ui import listed, rows, select
 from tests.ui.test_task_list import task_list, titles
 from tui_tasks.domain import TaskDraft, TaskFilter
 from tui_tasks.services.facade import open_services
 from tui_tasks.ui.widgets.filter_bar import FilterBar
-from tui_tasks.ui.widgets.form_button import FormButton
 from tui_tasks.ui.widgets.task_table import TaskTable
 
 
@@ -124,38 +123,6 @@ def spy_on_pages(screen) -> list[tuple[list[str], int | None]]:
 
     table.show_page = spy
     return painted
-
-
-def hidden(widget) -> bool:
-    """Part of the widget lies outside the screen's room above its footer (or under the footer)."""
-    screen = widget.screen
-    footer = screen.query_one("KeyHints").region
-    return widget.region.bottom > footer.y or widget.region.right > screen.size.width or widget.region.height == 0
-
-
-@pytest.mark.xfail(strict=True, reason="at 40 columns the log-in buttons stay on one line: 'Create account instead' "
-                   "shows as 'Create account i' (Log in's min-width 16 + 1 + 24 > the box's 36)")  # fmt: skip
-async def test_the_log_in_buttons_show_whole_at_40_columns(ui_settings, ui_services, fixed_clock):
-    app = make_app(ui_settings, ui_services, fixed_clock)
-    async with app.run_test(size=(40, 15)) as pilot:
-        await pilot.pause()
-        box = app.screen.query_one("#login-box").content_region
-        cut = [b.label for b in app.screen.query(FormButton) if b.region.right > box.right or b.region.width < len(b.label)]
-        assert not cut, f"cut at 40x15: {cut}"
-
-
-@pytest.mark.xfail(strict=True, reason="at 40x15, creating an account: Tab from Display name focuses 'Create account', "
-                   "whose line lies under the footer (KeyHints, docked): the screen does not scroll, the focus is invisible "
-                   "and the next Tab shows the buttons")  # fmt: skip
-async def test_tab_to_the_create_account_button_at_40x15_shows_it(ui_settings, ui_services, fixed_clock):
-    app = make_app(ui_settings, ui_services, fixed_clock)
-    async with app.run_test(size=(40, 15)) as pilot:
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        await pilot.press("tab", "tab", "tab", "tab")
-        await settle(pilot)
-        assert app.focused.id == "submit"
-        assert not hidden(app.focused), (app.focused.region, app.screen.query_one("KeyHints").region)
 
 
 @pytest.mark.xfail(strict=True, reason="a task saved with the form is redrawn in place (_form_closed) but the pages kept "
