@@ -74,7 +74,9 @@ async def views_screen(pilot, filter_text="project:home !high", sort=SortField.D
 
 
 def listed(app) -> list[str]:
-    return [view.name for view in app.screen.views]
+    """The names the views screen lists, a question over it or not."""
+    screen = next(screen for screen in reversed(app.screen_stack) if isinstance(screen, ViewsScreen))
+    return [view.name for view in screen.views]
 
 
 async def test_the_views_screen_lists_the_defaults_and_enter_chooses_one(ui_settings, ui_services, demo_user, fixed_clock):

@@ -127,7 +127,8 @@ def test_the_views_screen_allows_the_names_the_service_takes() -> None:
     from tui_tasks.ui.screens import views as screen
 
     assert screen.NAME_MAX == service.NAME_MAX
-    for a, b in (("Work", "work"), (" Work ", "WORK"), ("Straße", "STRASSE"), ("Work", "Works")):
+    for a, b in (("Work", "work"), (" Work ", "WORK"), ("Straße", "STRASSE"), ("Work", "Works"),
+                 ("Caf\u00e9", "Cafe\u0301"), ("\ufb01le", "FILE"), ("Cafe", "Café")):
         assert screen.same_name(a, b) == service.same_name(a, b), (a, b)
 
 

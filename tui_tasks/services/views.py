@@ -3,6 +3,7 @@ follow a user onto a team server. A user who has none is given the defaults the 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 
@@ -142,8 +143,14 @@ class Views:
 
 
 def same_name(a: str, b: str) -> bool:
-    """View names are one name whatever their case ("Work", "work"); the views screen compares the same way."""
-    return a.strip().casefold() == b.strip().casefold()
+    """View names are one name whatever their case ("Work", "work") and however their letters are encoded
+    ("Café" typed, or pasted as "Cafe" + a combining accent); the views screen compares the same way."""
+    return _name_key(a) == _name_key(b)
+
+
+def _name_key(name: str) -> str:
+    """The form two names are compared in: NFKC, case folded (which may undo NFKC: again), trimmed."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold()).strip()
 
 
 def _taken(row: SavedView) -> ValidationError:

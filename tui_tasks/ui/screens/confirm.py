@@ -6,8 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from tui_tasks.ui.keys_in_force import key_in_force
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -18,7 +21,8 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, title: str, detail: str, confirm_label: str = "Yes") -> None:
+    def __init__(self, title: str | Content, detail: str, confirm_label: str = "Yes") -> None:
+        """`title`: markup, or Content to show as it is; the buttons name the keys in force ([keys] may move them)."""
         super().__init__()
         self.title_text = title
         self.detail = detail
@@ -29,8 +33,8 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self.title_text, classes="dialog-title")
             yield Static(self.detail, classes="dialog-detail", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.confirm_label} (y)", id="yes", variant="error", compact=True)
-                yield Button("Cancel (n)", id="no", compact=True)
+                yield Button(f"{self.confirm_label} ({key_in_force(self, 'confirm.yes')})", id="yes", variant="error", compact=True)
+                yield Button(f"Cancel ({key_in_force(self, 'confirm.no')})", id="no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

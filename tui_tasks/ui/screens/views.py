@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.markup import escape
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -14,19 +15,21 @@ from textual.widgets.option_list import Option
 
 from tui_tasks.domain import SavedViewView, SortField, UserView, visible
 from tui_tasks.ui.dispatch import ServiceFailed
+from tui_tasks.ui.keys_in_force import key_in_force
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.widgets.filter_bar import sort_name
 
 NAME_MAX = 40  # the service's limit (tests check they agree); importing it would load SQLAlchemy
 
-HINT = "enter open · s save current as… · r rename · d delete · shift+↑↓ move · esc close"
 NARROW = 60  # below this width a view is its name alone (its filter shows in the search box once chosen)
 ROOM = 8  # lines of the dialog besides the list: borders, title, hint, error
 
 
 def same_name(a: str, b: str) -> bool:
-    """As the service compares view names (tests check they agree): one name whatever the case."""
-    return a.strip().casefold() == b.strip().casefold()
+    """As the service compares view names (tests check they agree): one name whatever the case, and
+    whatever the Unicode form of its letters (NFC or NFD "Café")."""
+    key = lambda name: unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold()).strip()  # noqa: E731
+    return key(a) == key(b)
 
 
 def order_text(filter_text: str, sort: SortField, descending: bool) -> str:
@@ -34,11 +37,12 @@ def order_text(filter_text: str, sort: SortField, descending: bool) -> str:
     return f"{visible(filter_text) or 'everything'} · {sort_name(sort)}{'↓' if descending else '↑'}"
 
 
-def describe(view: SavedViewView, narrow: bool = False) -> str:
-    """One line of the picker: the name, then its filter and order, dimmed."""
+def describe(view: SavedViewView, narrow: bool = False) -> Content:
+    """One line of the picker: the name, then its filter and order, dimmed. Content, not markup: escape()
+    would show a name ending in a backslash ("C:\\") with that backslash doubled."""
     if narrow:
-        return escape(visible(view.name))
-    return f"{escape(visible(view.name))}  [dim]{escape(order_text(view.filter, view.sort, view.descending))}[/]"
+        return Content(visible(view.name))
+    return Content.assemble(visible(view.name), "  ", (order_text(view.filter, view.sort, view.descending), "dim"))
 
 
 class ViewsScreen(ModalScreen[SavedViewView | None]):
@@ -82,7 +86,14 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
             yield OptionList(id="views")
             yield Input(placeholder="name of the view", id="view-name", max_length=NAME_MAX, compact=True, select_on_focus=False)
             yield Static("", id="views-error", markup=False)
-            yield Static(HINT, classes="dialog-hint")
+            yield Static(self._hint(), classes="dialog-hint", markup=False)
+
+    def _hint(self) -> str:
+        """The keys, as [keys] of config.toml has them: "enter open · s save current as… · … · esc close"."""
+        key = lambda binding_id: key_in_force(self, f"views.{binding_id}")  # noqa: E731
+        up, down = key("move_up"), key("move_down")
+        move = f"{up}{down.removeprefix('shift+')}" if up.startswith("shift+") and down.startswith("shift+") else f"{up}/{down}"
+        return f"enter open · {key('save')} save current as… · {key('rename')} rename · {key('delete')} delete · {move} move · {key('close')} close"
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -193,11 +204,12 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
 
         text, sort, descending = self.current
         detail = f"It shows  {order_text(existing.filter, existing.sort, existing.descending)}\nIt would show  {order_text(text, sort, descending)}"
-        title = f"A view named “{escape(visible(existing.name))}” exists — replace it?"
+        title = Content(f"A view named “{visible(existing.name)}” exists — replace it?")  # as typed: no markup
         self.app.push_screen(ConfirmScreen(title, detail, "Replace"), answered)
 
     def _close_name(self) -> None:
         self.naming = None
+        self.query_one("#views-error", Static).update("")  # it was about the name no longer being typed
         self.query_one("#view-name", Input).disabled = False
         self.set_class(False, "-naming")
         self.query_one(OptionList).focus()
