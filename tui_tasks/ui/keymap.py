@@ -62,7 +62,28 @@ def scopes(classes: Iterable[type[DOMNode]], app_class: type[DOMNode]) -> list[S
         if own and cls is not app_class and not issubclass(cls, app_class):
             app_ids = {b.id for b in own}
             found.append(Scope(cls.__name__, own + tuple(b for b in app_bindings if b.id not in app_ids)))
+    found.extend(_question_scopes(found))
     return found
+
+
+def _question_scopes(found: list[Scope]) -> list[Scope]:
+    """The questions asked with a ChoiceScreen bind their answers' keys in its __init__, unseen in any
+    BINDINGS: one scope per question, its answers' keys fixed (no id: [keys] does not move them), so that
+    its cancel rebound onto one of them ("choice.cancel" = "1", the snooze's 10 min) is found to clash."""
+    from tui_tasks.ui.reminders import SNOOZES
+    from tui_tasks.ui.screens.task_form import SERIES_CHOICES
+
+    choice = next((scope for scope in found if scope.name == "ChoiceScreen"), None)
+    if choice is None:
+        return []
+    questions = {
+        "the snooze question": [(answer, str(n)) for n, answer in enumerate(SNOOZES, 1)],  # as SnoozeScreen binds them
+        "the series question": [(answer, key) for answer, _label, key in SERIES_CHOICES],
+    }
+    return [
+        Scope(name, choice.bindings + tuple(Binding(key, f"choose({answer!r})") for answer, key in answers))
+        for name, answers in questions.items()
+    ]
 
 
 def check_keymap(
@@ -102,7 +123,7 @@ def _first_clash(keymap: Mapping[str, str], scopes: list[Scope]) -> tuple[str, s
                     continue  # a clash of the defaults is the code's, not the config's
                 mine = binding.id if binding.id in keymap else other.id
                 theirs = other.id if mine == binding.id else binding.id
-                return mine, theirs, key, scope.name  # type: ignore[return-value]
+                return mine, theirs or f"the answer {key}", key, scope.name  # type: ignore[return-value]
     return None
 
 

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from tui_tasks.domain import TaskCounts, TaskPage, TaskQuery, TaskView
 from tui_tasks.ui.header_text import header_text
+from tui_tasks.ui.keys_in_force import empty_list_text
 from tui_tasks.ui.messages import ChangesPolled, CountsLoaded, EndsRead, KeptStale, PageLoaded, WindowReloaded
 from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.task_table import TaskTable
@@ -211,7 +212,7 @@ class Paging:
         if empty and (self.model.held_search or self.query_options != TaskQuery()):
             self.query_one("#empty", Static).update("No tasks match. Press [b]escape[/] in search or [b]f[/] to change the filter.")
         elif empty:
-            self.query_one("#empty", Static).update("No tasks yet. Press [b]a[/] to add your first task.")
+            self.query_one("#empty", Static).update(empty_list_text(self))
 
     def on_counts_loaded(self, event: CountsLoaded) -> None:
         self._show_counts(event.counts, event.matching)

@@ -22,6 +22,7 @@ from tui_tasks.domain import (
 from tui_tasks.errors import NotFound, OutcomeUnknown, StaleTask, TasksError
 from tui_tasks.state import load_state, save_state
 from tui_tasks.ui.dispatch import ServiceFailed
+from tui_tasks.ui.keys_in_force import empty_list_text
 from tui_tasks.ui.screens.confirm import ConfirmScreen
 from tui_tasks.ui.screens.complete_parent import CompleteParentScreen
 from tui_tasks.ui.screens.list_bulk import SelectionActions
@@ -134,7 +135,7 @@ class TaskListScreen(Paging, QuickAdding, SelectionActions, OtherScreens, Screen
         with Horizontal(id="body"):
             with Vertical(id="list-pane"):
                 yield TaskTable(id="tasks")
-                yield Static("No tasks yet. Press [b]a[/] to add your first task.", id="empty")
+                yield Static(empty_list_text(self), id="empty")
                 yield QuickAddBar(self.app.clock)
             yield DetailPane(self.app.clock)
         yield StatusBar()

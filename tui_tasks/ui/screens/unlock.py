@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 from tui_tasks.domain import UserView
 from tui_tasks.errors import AccountLocked, AuthError
 from tui_tasks.ui.dispatch import ServiceFailed
+from tui_tasks.ui.keys_in_force import key_in_force
 from tui_tasks.ui.widgets.error_label import ErrorLabel
 from tui_tasks.ui.messages import Unlocked
 
@@ -32,7 +33,7 @@ class UnlockScreen(ModalScreen[None]):
             yield Static(f"Password for {self.user.email}", markup=False)
             yield Input(id="unlock-password", password=True, compact=True)
             yield ErrorLabel(id="unlock-error")
-            yield Static("enter unlock · ctrl+l log out · ctrl+q quit", classes="dialog-hint")
+            yield Static(f"enter unlock · {key_in_force(self, 'unlock.log_out')} log out · {key_in_force(self.app, 'app.quit')} quit", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         field = self.query_one(Input)
