@@ -28,3 +28,17 @@ class TestTaskList:
     def test_empty_list_says_what_to_press(self, snap_compare, snapshot_app, size):
         """No tasks: 'No tasks yet. Press a to add your first task.' in the middle."""
         assert snap_compare(snapshot_app(tasks=False), run_before=logged_in, terminal_size=size)
+
+
+class TestLoginNarrow:
+    """At 40x15 (the smallest size the app supports) the box's buttons stack, and the box scrolls to the focus."""
+
+    def test_log_in_buttons_stack_at_40_columns(self, snap_compare, snapshot_app):
+        """'Log in' and 'Create account instead' one above the other, each whole, full width; the footer below."""
+        assert snap_compare(snapshot_app(), terminal_size=(40, 15))
+
+    def test_tab_to_the_create_account_button_scrolls_it_into_view(self, snap_compare, snapshot_app):
+        """Create account, Tab to its button: the box scrolled up (its top border gone, a scrollbar at the right)
+        so 'Create account' (focused) shows on the line above the footer, 'Log in instead' below it."""
+        keys = ["ctrl+n", "tab", "tab", "tab", "tab"]
+        assert snap_compare(snapshot_app(), press=keys, terminal_size=(40, 15))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.ui.conftest import PASSWORD, log_in, make_app, settle
 from tui_tasks.state import load_state
 from tui_tasks.ui.screens.login import LoginScreen
 from tui_tasks.ui.screens.task_list import TaskListScreen
+from tui_tasks.ui.widgets.form_button import FormButton
+from tui_tasks.ui.widgets.key_hints import KeyHints
 
 
 async def test_registering_opens_the_empty_task_list(ui_settings, ui_services, fixed_clock):
@@ -176,3 +180,67 @@ async def test_idle_lock_says_how_to_log_out_or_quit(ui_settings, ui_services, d
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+@pytest.mark.parametrize("field", ["confirm", "display_name", "switch"])
+@pytest.mark.parametrize("email", ["", "ada@example.com"])
+async def test_back_to_log_in_the_focus_lands_in_a_shown_field(ui_settings, ui_services, fixed_clock, field, email):
+    """From a field only Create account shows (or its button), ctrl+n back to Log in focuses the password when the
+    email is filled, else the email: never nothing, where a Tab would put a password typed next into Email."""
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one("#email").value = email
+        app.screen.query_one(f"#{field}").focus()
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert not app.screen.creating
+        assert app.focused is not None and app.focused.id == ("password" if email else "email"), app.focused
+        await pilot.press(*"secret")
+        typed_into = app.screen.query_one("#password" if email else "#email").value
+        assert typed_into == "secret"  # what is typed next goes where the focus shows
+
+
+async def test_back_to_log_in_from_email_or_password_keeps_the_focus_there(ui_settings, ui_services, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n", "tab")
+        await settle(pilot)
+        assert app.focused.id == "password"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.focused.id == "password"
+
+
+@pytest.mark.parametrize("width", [40, 49, 50, 60, 80])
+@pytest.mark.parametrize("creating", [False, True], ids=["log-in", "create-account"])
+async def test_the_buttons_show_whole_at_any_width(ui_settings, ui_services, fixed_clock, width, creating):
+    """Below 50 columns the buttons stack: side by side, 'Create account instead' was cut at 40 ('Create account i')."""
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(width, 24)) as pilot:
+        if creating:
+            await pilot.press("ctrl+n")
+        await settle(pilot)
+        box = app.screen.query_one("#login-box").content_region
+        for button in app.screen.query(FormButton):
+            assert button.region.x >= box.x and button.region.right <= box.right, f"{button.label!r} {button.region} in {box}"
+            assert button.region.width >= len(button.label) + 2, f"{button.label!r} in {button.region.width} cells"
+
+
+@pytest.mark.parametrize("size", [(40, 15), (40, 10), (80, 12)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_each_widget_tab_focuses_is_shown_above_the_key_hints(ui_settings, ui_services, fixed_clock, size):
+    """On a short terminal the box scrolls: Tab to the 'Create account' button left it under the footer at 40x15."""
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        hints = app.screen.query_one(KeyHints)
+        for _ in range(7):  # the four fields, the two buttons, and round to email again
+            await pilot.press("tab")
+            await settle(pilot)
+            await pilot.pause(0.3)  # past any scroll Textual animates
+            focused = app.focused
+            assert focused is not None
+            assert focused.region.y >= 0 and focused.region.bottom <= hints.region.y, f"{focused} {focused.region}, hints {hints.region}"

@@ -8,7 +8,7 @@ footer are light ones (`FormButton`, `KeyHints`: one frame, a few lines of CSS).
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, LoadingIndicator, Static
 
 from tui_tasks.state import load_state, save_state
@@ -62,6 +63,9 @@ class LoginScreen(Screen[None]):
         # A priority binding, as the app's own ctrl+q: else the app's (shown nowhere) hides it from the footer.
         Binding("ctrl+q", "app.quit", "Quit", id="login.quit", priority=True),
     ]
+    # Below 50 columns the box's buttons ("Log in", "Create account instead": 41 cells with their gap, in a
+    # box whose content is 6 cells narrower than the box, less 2 for the screen's scrollbar) stack.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (50, "-wide")]
 
     creating: reactive[bool] = reactive(False, init=False)
     busy: reactive[bool] = reactive(False, init=False)
@@ -110,8 +114,28 @@ class LoginScreen(Screen[None]):
         self.query_one("#submit", FormButton).label = "Create account" if creating else "Log in"
         self.query_one("#switch", FormButton).label = "Log in instead" if creating else "Create account instead"
         self._clear_errors()
+        self._focus_a_field(creating)
+
+    def _focus_a_field(self, creating: bool) -> None:
+        """The focus lands on a field the mode shows: else it is left on a hidden one (nothing focused), and a
+        Tab puts it in Email, where a password being typed would show in clear."""
+        email = self.query_one("#email", Input)
         if creating:
-            self.query_one("#email", Input).focus()
+            email.focus()
+        elif self.focused is None or self.focused.id not in ("email", "password"):  # stay in a field still shown
+            (self.query_one("#password", Input) if email.value else email).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.call_after_refresh(self._show_focused, event.widget)
+
+    def _show_focused(self, widget: Widget) -> None:
+        """Scroll the focused widget into view above the key hints (a button focused at 40x15 was under them):
+        Textual scrolls only to a widget it finds outside the screen, which counts the hints' line as seen,
+        and its `scroll_to_widget` misses the box's padding (it scrolls a line short). The widget's region
+        is where it is drawn; plus the scroll, where it is in the screen's content."""
+        if widget is self.focused and widget.region:
+            gutter = self.query_one("#login-box").dock_gutter  # the hints' line
+            self.scroll_to_region(widget.region.translate(self.scroll_offset), spacing=gutter, animate=False)
 
     def watch_busy(self, busy: bool) -> None:
         self._mount_hidden()
