@@ -130,6 +130,47 @@ def test_csv_bad_values_name_the_column() -> None:
     ]
 
 
+class _Endless(io.TextIOBase):
+    """A first line that never ends, as /dev/zero or `yes | tr -d '\\n'` give: counts what is read of it."""
+
+    def __init__(self) -> None:
+        self.given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readline(self, size: int = -1) -> str:
+        assert 0 < size <= 1 << 24, size  # read with a bound, never to the line's end
+        self.given += size
+        assert self.given <= 1 << 23, "read on past the limit"  # (rather than forever)
+        return "x" * size
+
+    def read(self, size: int = -1) -> str:
+        return self.readline(size if size > 0 else 1 << 16)
+
+
+def test_a_csv_header_longer_than_the_limit_is_refused_without_reading_on() -> None:
+    from tui_tasks.services.formats import LIMIT
+
+    stream = _Endless()
+    with pytest.raises(TransferError, match=r"^line 1: the header is longer than 1 MiB$"):
+        list(csvfile.read(stream))  # type: ignore[arg-type]
+    assert stream.given <= LIMIT + 1
+
+
+@pytest.mark.parametrize(("header", "twice"), [("title,priority,priority", "priority"), ("Title, title", "title"),
+                                               ("title,Due,project,due", "due")])  # fmt: skip
+def test_a_csv_header_naming_a_column_twice_is_refused_naming_it(header: str, twice: str) -> None:
+    with pytest.raises(TransferError) as caught:
+        read(csvfile, header + "\nz,high,low,x\n")
+    assert caught.value.message == f"line 1: the header names the column {twice} twice"
+
+
+def test_a_csv_header_may_repeat_columns_it_ignores() -> None:
+    """A spreadsheet's own columns, blank ones included, are not read: naming them twice is no matter."""
+    assert read(csvfile, "title,note,note,,\nz,a,b,,\n") == [(2, TaskRecord("z"))]
+
+
 @pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64])
 def test_the_json_stream_gives_items_with_their_line_across_any_chunk_size(
     chunk: int, monkeypatch: pytest.MonkeyPatch

@@ -55,19 +55,22 @@ def _completed(value: str) -> bool:
 
 
 class _TooLong(Exception):
-    """The record was longer than LIMIT; it has been read past."""
+    """The record passed LIMIT; nothing more of it has been read (`_Records.finish` reads past it)."""
 
 
 class _Records:
     """The file's lines for csv.reader, each read with a limit, and where the record being read starts.
 
-    A record longer than LIMIT, or one csv.reader refuses, is read past to its end keeping none of it:
+    A record is refused as soon as it passes LIMIT (`_TooLong`), without reading on: the header is then
+    fatal at once (a stream whose first line never ends, /dev/zero, is not read to its end). A data record
+    longer than LIMIT, or one csv.reader refuses, is then read past to its end keeping none of it:
     the first line end after an even number of quotes (RFC 4180 doubles a quote inside a quoted field).
     """
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.line = 0  # lines read
+        self.last = "\n"  # the last piece read
         self.begin()
 
     def begin(self) -> None:
@@ -85,17 +88,19 @@ class _Records:
         self.line += ended
         self.length += len(text)
         self.quotes += text.count('"')
+        self.last = text
         if self.length - ended > LIMIT:
-            self.finish(text)
             raise _TooLong
         return text
 
-    def finish(self, text: str = "\n") -> None:
-        """Read past the rest of the record, of which `text` is the last piece read."""
+    def finish(self) -> None:
+        """Read past the rest of the record, of which `self.last` is the last piece read."""
+        text = self.last
         while text and not (text.endswith(_ENDS) and self.quotes % 2 == 0):
             text = self.stream.readline(PIECE)
             self.line += text.endswith(_ENDS)
             self.quotes += text.count('"')
+        self.last = "\n"
 
 
 def read(stream: TextIO) -> Iterator[tuple[int, Item]]:
@@ -109,6 +114,9 @@ def read(stream: TextIO) -> Iterator[tuple[int, Item]]:
         raise TransferError(f"line 1: the header is {TOO_LONG}") from None
     if "title" not in header:
         raise TransferError("line 1: the header row must name the columns, title among them")
+    twice = next((name for index, name in enumerate(header) if name in FIELDS and name in header[:index]), None)
+    if twice is not None:  # which of the two would hold the task's value?
+        raise TransferError(f"line 1: the header names the column {twice} twice")
     columns = {name: index for index, name in enumerate(header) if name in FIELDS}
     width = len(header)
     while True:
@@ -120,6 +128,7 @@ def read(stream: TextIO) -> Iterator[tuple[int, Item]]:
             yield lines.start, Bad(f"not valid CSV: {exc}")
             continue
         except _TooLong:
+            lines.finish()
             yield lines.start, Bad(TOO_LONG)
             continue
         if row is None:
