@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Label
+from textual.widgets import Label, OptionList
 
 from tui_tasks.domain import TaskView, local_date
 from tui_tasks.ui.agenda_rows import NARROW, day_title
@@ -197,6 +197,15 @@ class MonthScreen(FollowsChanges, Screen[int | None]):
             self.grid.focus()
             return
         self.dismiss(None)
+
+    @on(OptionList.OptionHighlighted, "#day-list")
+    def _task_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """On the last task of a day cut at DAY_LIMIT, the "… and N more" line under it shows too: it is
+        never highlighted (nothing to choose), so the list would not scroll to it of itself (End)."""
+        day = event.option_list
+        last = day.option_count - 1
+        if event.option_index == last - 1 and day.get_option_at_index(last).disabled:
+            self.call_after_refresh(day.scroll_end, animate=False, immediate=True)
 
     @on(AgendaList.TaskChosen)
     def _chosen(self, event: AgendaList.TaskChosen) -> None:

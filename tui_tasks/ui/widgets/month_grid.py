@@ -43,6 +43,7 @@ class MonthGrid(Widget, can_focus=True):
         self.state = state
         self.max_lines = 40  # the height the screen can give the grid; it sets this on resize
         self.fill = True  # take all of max_lines (False: the same lines for every week, the rest left to the day)
+        self._clicked: tuple[tuple[int, int], date] | None = None  # the cell the last click was on, and the day it chose
 
     def week_heights(self) -> list[int]:
         return week_heights(self.max_lines, len(month_weeks(*self.state.month)), self.fill)
@@ -84,6 +85,7 @@ class MonthGrid(Widget, can_focus=True):
         self._changed(self.state.select(day))
 
     def _changed(self, month_changed: bool) -> None:
+        self._clicked = None  # a key moved the selection: a click is a click on what it shows
         self.redraw()
         if month_changed:
             self.post_message(self.MonthChanged())
@@ -104,8 +106,9 @@ class MonthGrid(Widget, can_focus=True):
             return
         if event.y < 1 or not 0 <= column < 7 or weeks[row][column] is None:
             return
-        day = weeks[row][column]
-        if day == self.state.selected:
-            self.action_open()
-        else:
+        day, cell = weeks[row][column], (row, column)
+        if day == self.state.selected or (cell, self.state.selected) == self._clicked:
+            self.action_open()  # the second click on a day of the month before or after, which turned the month
+        else:  # and put another day under the pointer: it lists the day the first click chose
             self.select(day)
+            self._clicked = (cell, day)
