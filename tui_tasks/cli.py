@@ -5,9 +5,11 @@ stdout is data, stderr is diagnostics; every error is one line (a traceback only
 
 from __future__ import annotations
 
-import getpass
-import io
-import json
+from tui_tasks import tty_guard
+
+tty_guard.quiet_if_bare_launch()  # first of all: what is typed before that is echoed (see tty_guard)
+
+import io  # noqa: E402 (after the terminal is quiet)
 import logging
 import os
 import signal
@@ -18,16 +20,19 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import IntEnum
-from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from tui_tasks import __version__
-from tui_tasks.config import Settings, load_settings
 from tui_tasks.errors import ConfigError, TasksError
 
 if TYPE_CHECKING:
     import argparse
+
+    from tui_tasks.config import Settings
+
+# Nothing heavier here: `tui-tasks --db X` turns the terminal's echo off only in main (tty_guard), and what
+# is typed before that is echoed. The settings (pathlib, platformdirs, dataclasses) are imported there.
 
 PASSWORD_ENV = "TUI_TASKS_PASSWORD"  # for scripts; not a setting (config.py never reads it)
 
@@ -113,6 +118,8 @@ def read_password(email: str) -> str:
     except OSError:
         if not sys.stdin.isatty():
             raise TasksError(f"no terminal to ask the password on: set {PASSWORD_ENV}") from None
+    import getpass
+
     try:
         return getpass.getpass(f"Password for {email}: ")
     except EOFError:
@@ -154,6 +161,8 @@ def _report_problems(problems, invalid: int, prefix: str, *, clear_bar: bool) ->
 def _check_source(file: str, settings: Settings) -> None:
     """What can be seen of FILE before the password is asked: that it is there, not a folder, readable,
     and not the database itself (reading that beside a connection would drop the connection's locks)."""
+    from pathlib import Path
+
     from tui_tasks.services.targets import is_database_file, shown_path
 
     try:
@@ -222,6 +231,8 @@ def run_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 def run_check(settings: Settings, as_json: bool) -> ExitCode:
     """Print the health report; never creates or changes the database."""
+    import json
+
     from tui_tasks.domain import Status
     from tui_tasks.services.health import check_health
 
@@ -278,6 +289,7 @@ def run_app(settings: Settings) -> ExitCode:
     executor.shutdown(wait=False, cancel_futures=True)
     if _workers_still_busy(QUIT_GRACE_S):
         log.warning("quit while a database call had not answered")
+        tty_guard.restore()  # (os._exit runs no atexit)
         print("tui-tasks: quit while the database had not answered: a change on its way may or may not have "
               "been saved", file=sys.stderr)  # fmt: skip
         logging.shutdown()
@@ -340,6 +352,17 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace | SimpleNamespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    if not (args.command or args.upgrade or args.check):  # the full-screen app: quiet before anything else
+        tty_guard.quiet()
+    try:
+        return _run(args)
+    finally:
+        tty_guard.restore()  # the terminal as the user had it (Textual gives back the quiet one it found)
+
+
+def _run(args: argparse.Namespace | SimpleNamespace) -> int:
+    from tui_tasks.config import load_settings
+
     try:
         settings = load_settings({"db": args.db})
         if args.command:
