@@ -1,9 +1,7 @@
 """Adversarial checks of issue 11, round 2 (the pages kept, undo of a delete under its own id, the light
-log-in screen): each test is a bug found by hand in a real terminal, marked xfail until it is fixed."""
+log-in screen): each test is a bug found by hand in a real terminal (each failed before its fix)."""
 
 from __future__ import annotations
-
-import pytest
 
 from tests.ui.conftest import settle
 from tests.ui.test_kept_pages import COUNT, elsewhere, many, read_again, read_ahead  # noqa: F401 (fixtures)
@@ -15,9 +13,6 @@ from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.task_table import TaskTable
 
 
-@pytest.mark.xfail(strict=True, reason="a toggle's row is drawn from the TaskView the toggle returns (depth 0), and the "
-                   "poll's re-read compares only ids and versions: the subtask loses its indent and its parent keeps "
-                   "'0/2' for good (seen at 100k: '▾ Task 032892 report call 1/1' over an unindented, reopened subtask)")  # fmt: skip
 async def test_toggling_a_subtask_keeps_its_indent_and_its_parents_progress_follows(ui_settings, ui_services, demo_user, fixed_clock):
     async with listed(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot, made):
         await select(pilot, made["Camera"])
@@ -29,8 +24,6 @@ async def test_toggling_a_subtask_keeps_its_indent_and_its_parents_progress_foll
         assert "  ▾ Pack 1/2" in rows(app), rows(app)
 
 
-@pytest.mark.xfail(strict=True, reason="completing a blocker changes its blocked task's `blocked` but not its version; "
-                   "the re-read compares (id, version) only, so 'Taxes' keeps its ⊘ (in a real terminal: for good)")  # fmt: skip
 async def test_completing_the_blocker_here_clears_the_blocked_mark(ui_settings, ui_services, demo_user, fixed_clock):
     async with listed(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot, made):
         await select(pilot, made["Receipts"])
@@ -41,8 +34,6 @@ async def test_completing_the_blocker_here_clears_the_blocked_mark(ui_settings, 
         assert "Taxes" in rows(app), rows(app)
 
 
-@pytest.mark.xfail(strict=True, reason="the poll's re-read sees the same (id, version) and draws nothing: the row keeps "
-                   "⊘ and the detail pane says 'status blocked' over 'Blocked by ✓ Blocker B'")  # fmt: skip
 async def test_a_blocker_completed_elsewhere_clears_the_blocked_mark_once_the_poll_sees_it(
     ui_settings, ui_services, demo_user, fixed_clock
 ):
@@ -61,9 +52,6 @@ async def test_a_blocker_completed_elsewhere_clears_the_blocked_mark_once_the_po
         assert rows(app) == ["Taxes"]
 
 
-@pytest.mark.xfail(strict=True, reason="KeptStale reloads with edge='last', and on_page_loaded then puts the cursor on "
-                   "the last row whatever focus_id says: End, up, up in one burst ends on the last task, not two above "
-                   "(seen in tmux at 100k after a rename elsewhere; space or d then acts on the wrong task)")  # fmt: skip
 async def test_keys_pressed_just_after_end_are_not_undone_when_the_page_kept_is_read_again(
     ui_settings, ui_services, demo_user, fixed_clock, many, elsewhere
 ):
@@ -85,9 +73,6 @@ async def test_keys_pressed_just_after_end_are_not_undone_when_the_page_kept_is_
         assert table.current_task().id == meant.id, f"the cursor went back to {table.current_task().title!r}"
 
 
-@pytest.mark.xfail(strict=True, reason="set_query blanks the count only when the search is unchanged; a saved view sets a "
-                   "search, so the old list's count stays beside the view's rows until counted ('100000 shown' beside "
-                   "the Done view's rows for ~130 ms at 100k)")  # fmt: skip
 async def test_a_view_chosen_from_its_page_kept_does_not_show_the_old_lists_count(
     ui_settings, ui_services, demo_user, fixed_clock, many
 ):
@@ -125,9 +110,6 @@ def spy_on_pages(screen) -> list[tuple[list[str], int | None]]:
     return painted
 
 
-@pytest.mark.xfail(strict=True, reason="a task saved with the form is redrawn in place (_form_closed) but the pages kept "
-                   "are not forgotten, as every other write of ours does: f then shows the next filter's page kept with "
-                   "the old title until it is read again (it shows for a frame, then the read again puts it right)")  # fmt: skip
 async def test_f_after_an_edit_with_the_form_does_not_show_the_old_title(ui_settings, ui_services, demo_user, fixed_clock, many):
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
         screen = app.screen
@@ -147,9 +129,6 @@ async def test_f_after_an_edit_with_the_form_does_not_show_the_old_title(ui_sett
         assert all(shown[0][0] == "renamed with the form" for shown in painted), painted
 
 
-@pytest.mark.xfail(strict=True, reason="deleting a parent removes its row only; its subtasks (now top tasks, their versions "
-                   "unchanged) keep their indent, and the poll's re-read finds the same (id, version) list and draws "
-                   "nothing: '    ▾ Child C' stays indented under no parent for good (seen in tmux)")  # fmt: skip
 async def test_deleting_a_parent_leaves_its_subtasks_as_top_tasks(ui_settings, ui_services, demo_user, fixed_clock):
     async with listed(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot, made):
         await select(pilot, made["Trip"])  # its subtasks come after it in the same order: none moves

@@ -64,8 +64,8 @@ class Paging:
 
         def read(services: Services) -> KeptStale | None:
             fresh = services.tasks.page(user, query, None, PAGE_SIZE, backward=edge == "last")
-            same = [(t.id, t.version) for t in fresh.tasks] == [(t.id, t.version) for t in kept.tasks]
-            return None if same and fresh.next_cursor == kept.next_cursor else KeptStale(generation, edge)
+            same = fresh.tasks == kept.tasks and fresh.next_cursor == kept.next_cursor  # whole rows, as above
+            return None if same else KeptStale(generation, edge)
 
         self.app.run_service(self, read, lambda message: message, exclusive=True, group="again", tag="ahead")
 
@@ -148,7 +148,8 @@ class Paging:
         # A row our own writes moved past the version read (they ran after the read) stays as it is.
         held = table.tasks
         tasks = tuple(held[t.id] if t.id in held and held[t.id].version > t.version else t for t in event.tasks)
-        if [(t.id, t.version) for t in tasks] == [(t.id, t.version) for t in held.values()]:
+        if list(tasks) == list(held.values()):  # whole rows: a blocker done, a subtask toggled or a parent
+            # deleted change other tasks' rows (blocked, progress, indent) without changing their versions
             self._read_ahead_soon()
             return
         model.window_arrived(event.generation, event.tail, event.cursor)
@@ -189,8 +190,9 @@ class Paging:
         if event.reset:
             if event.edge is None:  # Home/End read the same list from an end: its counts stand (and a count
                 self.refresh_counts()  # read beside the rows took the GIL from drawing them: End 160 -> ms)
-            if event.edge and page.tasks:
-                focus_id = page.tasks[-1 if event.edge == "last" else 0].id
+            if event.edge and page.tasks and (focus_id is None or all(t.id != focus_id for t in page.tasks)):
+                focus_id = page.tasks[-1 if event.edge == "last" else 0].id  # End/Home (a page kept read again
+                # stays on the task the cursor had moved to since)
             model.keep(model.load_epoch, model.query, event.edge or "first", page)
         table = self.table
         table.show_page(page.tasks, reset=event.reset, now=self.app.clock(), focus_id=focus_id, before=event.before)

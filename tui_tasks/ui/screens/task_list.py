@@ -165,7 +165,7 @@ class TaskListScreen(Paging, QuickAdding, SelectionActions, OtherScreens, Screen
             self._show_selection()
         bar = self.query_one(FilterBar)
         bar.query_options = self.query_options
-        if "search" not in changes and dataclasses.replace(self.model.query, sort=SortField.CREATED, descending=True) != counted:
+        if set(changes) != {"search"} and dataclasses.replace(self.model.query, sort=SortField.CREATED, descending=True) != counted:
             bar.matching = None  # not the old query's count beside the new rows (a page kept shows at once)
         self.reload(kept=True)
         if "search" not in changes:  # the filter and order are kept for the next start; searches are not
@@ -339,6 +339,7 @@ class TaskListScreen(Paging, QuickAdding, SelectionActions, OtherScreens, Screen
     def _form_closed(self, task: TaskView | None) -> None:
         if task is None:
             return
+        self.model.settled(task)  # a write of ours: the pages kept may hold the task as it was
         if task.id in self.table.tasks:
             self.table.update_task(task)
             self.refresh_counts()

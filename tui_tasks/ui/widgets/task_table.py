@@ -12,6 +12,7 @@ Selected rows (`set_selected`) show "●" in the done column and the selection's
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -312,8 +313,11 @@ class TaskTable(DataTable):
 
     def update_task(self, task: TaskView) -> None:
         """Redraw one task's row, and only that row (unless its cells widen a column)."""
-        if task.id not in self.tasks or task.version < self.tasks[task.id].version:
+        held = self.tasks.get(task.id)
+        if held is None or task.version < held.version:
             return  # not held, or older than what is shown
+        # A write answers with the task alone: its place in the tree (indent, ancestors) is the row's.
+        task = dataclasses.replace(task, depth=held.depth, ancestry=held.ancestry)
         self.tasks[task.id] = task
         cells = self._cells(task)
         if self._measure((cells,)) and self._fit():
