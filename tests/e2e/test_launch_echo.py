@@ -4,6 +4,7 @@ launch, before Textual's driver starts, and given back exactly as the user had t
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import termios
@@ -86,8 +87,6 @@ def test_quiet_turns_off_echo_line_editing_and_cr_to_nl_and_restore_gives_back_e
         tty_guard.restore()
         assert termios.tcgetattr(follower) == before
         time.sleep(0.05)
-        import select
-
         assert select.select([follower], [], [], 0)[0] == []  # what was typed and not read is dropped
         tty_guard.restore()  # twice: nothing
     finally:
