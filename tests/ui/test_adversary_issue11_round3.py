@@ -1,6 +1,6 @@
 """Adversarial checks of issue 11, round 3 (saved views' names, the footer under dialogs, the month, the
 log-in screen): each test is a bug found by hand in a real terminal (tmux, two windows on one database),
-marked xfail until it is fixed."""
+marked xfail until it was fixed (the markers of those fixed are gone)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,6 @@ CAFE_NFC = unicodedata.normalize("NFC", "Café")  # what a keyboard on Linux giv
 # --- saved views' names ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="view names are compared without Unicode normalisation: 'Café' (NFC) and 'Café' (NFD) "
-                   "are two views that look the same; no replace question is asked")  # fmt: skip
 async def test_a_name_that_differs_only_by_unicode_normalisation_is_the_same_name(ui_settings, ui_services, demo_user, fixed_clock):
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -40,7 +38,6 @@ async def test_a_name_that_differs_only_by_unicode_normalisation_is_the_same_nam
         assert isinstance(app.screen, ConfirmScreen), "no replace question for a name that looks the same"
 
 
-@pytest.mark.xfail(strict=True, reason="the service keeps 'Café' (NFC) beside 'Café' (NFD) even with replace=False")
 def test_the_service_refuses_a_second_view_whose_name_only_differs_by_normalisation(ui_services, demo_user):
     from tui_tasks.errors import ValidationError
 
@@ -52,8 +49,6 @@ def test_the_service_refuses_a_second_view_whose_name_only_differs_by_normalisat
 # --- keys rebound in config.toml's [keys] --------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="the question's buttons say the default keys: 'Delete (y)' while [keys] made it j, "
-                   "and y does nothing; the footer says 'j Yes'")  # fmt: skip
 async def test_a_rebound_yes_key_is_the_one_the_question_names(ui_settings, ui_services, demo_user, fixed_clock):
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -69,8 +64,6 @@ async def test_a_rebound_yes_key_is_the_one_the_question_names(ui_settings, ui_s
         assert "(y)" not in label, f"the button names a key that does nothing: {label!r}"  # ...but the button says so
 
 
-@pytest.mark.xfail(strict=True, reason="the views hint is fixed text: 's save current as… · esc close' while [keys] moved them "
-                   "to S and x (s and escape do nothing there)")  # fmt: skip
 async def test_the_views_hint_names_the_keys_in_force(ui_settings, ui_services, demo_user, fixed_clock):
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -84,8 +77,6 @@ async def test_the_views_hint_names_the_keys_in_force(ui_settings, ui_services, 
         assert "esc close" not in hint and "s save" not in hint, hint
 
 
-@pytest.mark.xfail(strict=True, reason="the idle lock's hint is fixed text, 'ctrl+l log out', while [keys] moved log-out to f2 "
-                   "(ctrl+l does nothing there)")  # fmt: skip
 async def test_the_idle_lock_hint_names_the_log_out_key_in_force(ui_settings, ui_services, demo_user, fixed_clock):
     from tui_tasks.ui.screens.unlock import UnlockScreen
 
@@ -103,8 +94,6 @@ async def test_the_idle_lock_hint_names_the_log_out_key_in_force(ui_settings, ui
         assert "ctrl+l log out" not in hint, hint
 
 
-@pytest.mark.xfail(strict=True, reason="the empty list says 'Press a to add your first task' while [keys] moved Add to n "
-                   "(a does nothing)")  # fmt: skip
 async def test_the_empty_list_names_the_add_key_in_force(ui_settings, ui_services, demo_user, fixed_clock):
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -114,9 +103,6 @@ async def test_the_empty_list_names_the_add_key_in_force(ui_settings, ui_service
         assert "Press a " not in empty, empty
 
 
-@pytest.mark.xfail(strict=True, reason="[keys] may give a question's cancel a key one of its answers has: not found to clash "
-                   "(a ChoiceScreen's answers are bound in __init__, unseen by the keymap check); seen in a pilot: the footer "
-                   "then drops '1 10 min' for '1 Dismiss', and 1 dismisses while the button still says '10 min (1)'")  # fmt: skip
 async def test_a_rebound_cancel_that_clashes_with_a_snooze_answer_is_refused(ui_settings, fixed_clock):
     from tui_tasks.ui.app import TasksApp
     from tui_tasks.ui.keymap import check_keymap, our_classes, scopes
@@ -202,9 +188,6 @@ async def test_the_bulk_edit_buttons_are_on_screen_at_80x24(ui_settings, ui_serv
 # --- the month --------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="End on a day cut at DAY_LIMIT stops on its last task: the '… and 50 more: search the "
-                   "list' row under it stays out of view (a disabled option is never scrolled to); only the mouse wheel "
-                   "shows why the list of '250 tasks' ends at the 200th")  # fmt: skip
 async def test_end_on_a_cut_day_shows_how_many_more(ui_settings, ui_services, demo_user, fixed_clock):
     from tests.ui.conftest import TODAY
     from tests.ui.test_month_screen import open_month, press
@@ -226,7 +209,6 @@ async def test_end_on_a_cut_day_shows_how_many_more(ui_settings, ui_services, de
 # --- the log-in screen -----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="at 40 columns the log-in box's second button is cut mid-word: 'Create account i'")
 async def test_the_log_in_buttons_show_whole_at_40_columns(ui_settings, ui_services, fixed_clock):
     from tui_tasks.ui.widgets.form_button import FormButton
 
@@ -244,8 +226,6 @@ def shown_lines(widget) -> list[str]:
     return [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
 
 
-@pytest.mark.xfail(strict=True, reason="a view name ending in a backslash is shown doubled, 'C:\\\\', in the views list and in "
-                   "the replace question (textual.markup.escape doubles a trailing backslash; the header shows 'C:\\')")  # fmt: skip
 async def test_a_view_name_ending_in_a_backslash_is_shown_as_typed(ui_settings, ui_services, demo_user, fixed_clock):
     from textual.widgets import OptionList
 
@@ -265,8 +245,6 @@ async def test_a_view_name_ending_in_a_backslash_is_shown_as_typed(ui_settings, 
 
 
 @pytest.mark.parametrize("field", ["confirm", "display_name"])
-@pytest.mark.xfail(strict=True, reason="ctrl+n back to Log in from a field only Create account has leaves nothing focused: "
-                   "the password typed next goes nowhere, and a Tab then puts it, in clear, into Email (seen in tmux)")  # fmt: skip
 async def test_switching_back_to_log_in_from_an_account_field_keeps_a_field_focused(ui_settings, ui_services, demo_user, fixed_clock, field):
     from tui_tasks.ui.screens.login import LoginScreen
 
@@ -298,8 +276,6 @@ async def test_every_snooze_button_shows_whole_at_80_columns(ui_settings, ui_ser
 
 
 @pytest.mark.parametrize("keys", [("s", "enter"), ("r", *["backspace"] * 5, *"Today", "enter")], ids=["empty-save", "taken-rename"])
-@pytest.mark.xfail(strict=True, reason="escape closes the name box but leaves its error under the list ('View name is "
-                   "required', 'A view named “Today” exists already…') about a name no longer being typed")  # fmt: skip
 async def test_escape_from_the_name_box_clears_its_error(ui_settings, ui_services, demo_user, fixed_clock, keys):
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -314,9 +290,6 @@ async def test_escape_from_the_name_box_clears_its_error(ui_settings, ui_service
         assert str(app.screen.query_one("#views-error").render()) == ""
 
 
-@pytest.mark.xfail(strict=True, reason="a click on a day of the month before (Mon 23 Feb, shown greyed in March's first week) "
-                   "turns to February, whose grid puts Mon 26 Jan under the pointer: the second click, meant to list 23 Feb, "
-                   "turns to January (a double click walks two months back and lists nothing)")  # fmt: skip
 async def test_a_second_click_on_a_day_of_the_next_or_last_month_lists_that_day(ui_settings, ui_services, demo_user, fixed_clock):
     from datetime import date
 
@@ -361,8 +334,6 @@ async def test_a_click_on_a_dialog_key_in_the_footer_runs_it(ui_settings, ui_ser
         assert answers == [True], f"the click on 'y Yes' gave {answers}; the question is still open: {isinstance(app.screen, ConfirmScreen)}"
 
 
-@pytest.mark.xfail(strict=True, reason="at 40x15, Create account: Tab to the 'Create account' button focuses it under the footer "
-                   "(line 14 of 15, where the key hints are docked): it is not scrolled into view, so the focus is unseen")  # fmt: skip
 async def test_tab_to_the_create_account_button_shows_it_at_40x15(ui_settings, ui_services, fixed_clock):
     from tui_tasks.ui.widgets.key_hints import KeyHints
 
