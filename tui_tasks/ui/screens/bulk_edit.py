@@ -15,6 +15,7 @@ from tui_tasks.changes import BulkEdit
 from tui_tasks.ui.bulk_fields import PRIORITY_CHOICES, BulkText, read_bulk
 from tui_tasks.ui.form_fields import FieldError
 
+TALL = 32  # rows of terminal the whole dialog needs, with the line above and below it: fewer, and its fields scroll
 FIELDS = (  # id, label, placeholder
     ("due", "Due", "keep · fri, 2026-12-24, tomorrow 17:00 · - clears"),
     ("wait", "Wait until", "keep · mon, in 2 weeks · - clears"),
@@ -31,13 +32,16 @@ class BulkEditScreen(ModalScreen[tuple[BulkEdit, BulkText] | None]):
 
     DEFAULT_CSS = """
     BulkEditScreen { align: center middle; }
-    BulkEditScreen > Vertical { width: 64; max-width: 100%; height: auto; max-height: 100%; border: round $accent;
+    BulkEditScreen > Vertical { width: 64; max-width: 100%; height: auto; max-height: 100%; margin: 1 0; border: round $accent;
         background: $surface; padding: 0 1; }
-    BulkEditScreen VerticalScroll { height: auto; max-height: 1fr; }
+    BulkEditScreen VerticalScroll { height: auto; }
+    BulkEditScreen.-short > Vertical { height: 100%; }
+    BulkEditScreen.-short VerticalScroll { height: 1fr; }
     BulkEditScreen Label { margin-top: 1; }
     BulkEditScreen #bulk-error { color: $error; height: auto; }
     BulkEditScreen Horizontal { height: auto; margin-top: 1; }
     """
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL, "-tall")]
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply", id="bulk.apply"),
         Binding("escape", "cancel", "Cancel", id="bulk.cancel"),

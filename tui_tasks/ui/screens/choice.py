@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,16 +12,40 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+BUTTON_MIN = 16  # a compact Button's min-width
+BUTTON_GAP = 1  # .dialog-buttons Button's margin-right
 
-class ChoiceScreen(ModalScreen[str | None]):
+
+def row_width(labels: Sequence[str]) -> int:
+    """Cells compact buttons with these labels take side by side: each its label and a space either side
+    (at least BUTTON_MIN), and the gap after it."""
+    return sum(max(BUTTON_MIN, cell_len(label) + 2) + BUTTON_GAP for label in labels)
+
+
+class WholeButtons:
+    """For a dialog screen: its `.dialog-buttons` rows stack their buttons one a line (the screen's class
+    `-stacked`) when they don't fit whole side by side, so that a label is never cut ("Dism", "Cancel (e")."""
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.fit_buttons)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_buttons)
+
+    def fit_buttons(self) -> None:
+        if not self.is_attached:
+            return
+        rows = list(self.query(".dialog-buttons"))
+        stacked = any(row_width([str(b.label) for b in row.query(Button)]) > row.size.width for row in rows if row.size.width)
+        self.set_class(stacked, "-stacked")
+
+
+class ChoiceScreen(WholeButtons, ModalScreen[str | None]):
     """Dismissed with the chosen answer (its key, or its button), or None (escape, or Cancel)."""
 
     DEFAULT_CSS = """
     ChoiceScreen .dialog-buttons { height: auto; layout: horizontal; }
-    ChoiceScreen.-narrow .dialog-buttons { layout: vertical; }
-    ChoiceScreen.-narrow .dialog-buttons Button { margin-bottom: 0; width: 100%; }
     """
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     BINDINGS = [Binding("escape", "choose", "Cancel", id="choice.cancel")]
 
     def __init__(self, title: str, detail: str, choices: Sequence[tuple[str, str, str]], cancel: str = "Cancel") -> None:

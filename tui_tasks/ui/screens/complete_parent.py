@@ -10,9 +10,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui_tasks.domain import TaskView
+from tui_tasks.ui.screens.choice import WholeButtons
 
 
-class CompleteParentScreen(ModalScreen[str | None]):
+class CompleteParentScreen(WholeButtons, ModalScreen[str | None]):
     """Completing a task with open subtasks: dismissed with "all", "this", or None (cancel)."""
 
     BINDINGS = [

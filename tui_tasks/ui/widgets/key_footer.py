@@ -3,14 +3,18 @@ declared (the first is the most wanted), the rest left out, so a narrow terminal
 such as "palettel". The command palette's key keeps its place at the right while anything fits.
 
 Under a dialog (a modal screen over the footer's own screen, which stays visible around it) the footer
-shows the dialog's keys: the keys of the screen below are not in force while the dialog is open."""
+shows the dialog's keys: the keys of the screen below are not in force while the dialog is open. The dialog,
+in front, takes the mouse: a click on its backdrop where the footer shows one of its keys runs that key."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult, ScreenStackError
+from textual.errors import NoWidget
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -62,6 +66,23 @@ class KeyFooter(Footer):
         self.app.screen_change_signal.unsubscribe(self)
         if self._dialog is not None:
             self._dialog.bindings_updated_signal.unsubscribe(self)
+            self._dialog.message_signal.unsubscribe(self)
+
+    def _dialog_message(self, message: Message) -> None:
+        """A press on the dialog's own backdrop (not on one of its widgets) over one of the keys shown here
+        runs that key, as a press on the footer does when no dialog is open."""
+        dialog = self._dialog
+        if not isinstance(message, events.MouseDown) or dialog is None or not self.is_attached:
+            return
+        where = message.screen_offset
+        try:
+            if dialog.get_widget_at(*where)[0] is not dialog:
+                return
+        except NoWidget:
+            return
+        key = next((key for key in self.query(FooterKey) if key.region.contains_point(where)), None)
+        if key is not None:
+            key.on_mouse_down()
 
     def _screen_changed(self, _top: Screen) -> None:
         """A dialog opened or closed over the footer's screen: follow the keys of the one in front."""
@@ -72,9 +93,11 @@ class KeyFooter(Footer):
             return
         if self._dialog is not None:
             self._dialog.bindings_updated_signal.unsubscribe(self)
+            self._dialog.message_signal.unsubscribe(self)
         self._dialog = dialog
         if dialog is not None:
             dialog.bindings_updated_signal.subscribe(self, self.bindings_changed)
+            dialog.message_signal.subscribe(self, self._dialog_message)
         if self._bindings_ready and self.is_attached:
             self.call_after_refresh(self.recompose)
 
