@@ -132,9 +132,6 @@ def complete_parent(services, user) -> CompleteParentScreen:
     return CompleteParentScreen(services.tasks.get(user, parent.id))
 
 
-@pytest.mark.xfail(strict=True, reason="at 40 columns the buttons stay on one line and the last is cut: the conflict "
-                   "question shows 'Overwrite (o)  Reload (r)  K', and K…, 'Keep editing (esc)', has the focus; "
-                   "complete-parent shows 'Cancel (e' (ChoiceScreen stacks them below 60 columns, these do not)")  # fmt: skip
 @pytest.mark.parametrize("dialog", [conflict, complete_parent])
 async def test_every_button_of_a_question_shows_whole_at_40_columns(ui_settings, ui_services, demo_user, fixed_clock, dialog):
     app = make_app(ui_settings, ui_services, fixed_clock)
@@ -146,10 +143,6 @@ async def test_every_button_of_a_question_shows_whole_at_40_columns(ui_settings,
         assert not cut, f"cut at 40x15: {cut}"
 
 
-@pytest.mark.xfail(strict=True, reason="a dialog may take the whole height (.dialog max-height: 100%) and cover the footer "
-                   "that should say its keys: the task form and bulk edit at 80x24 (bulk edit leaves '^s Apply' and hides "
-                   "'esc Cancel' under its border; its buttons are below the fold), the views at 40x15 (in a real terminal "
-                   "its hint, three lines there where ROOM counts two, also lost its last line 'esc close')")  # fmt: skip
 @pytest.mark.parametrize(("keys", "size"), [(("A",), (80, 24)), (("v", "e"), (80, 24)), (("w",), (40, 15))],
                          ids=["form-80x24", "bulk-edit-80x24", "views-40x15"])  # fmt: skip
 async def test_a_dialog_leaves_the_footer_with_its_keys_in_view(ui_settings, ui_services, demo_user, fixed_clock, keys, size):
@@ -169,9 +162,6 @@ async def test_a_dialog_leaves_the_footer_with_its_keys_in_view(ui_settings, ui_
         assert dialog.region.bottom <= footer.region.y, f"{type(app.screen).__name__} {dialog.region} covers the footer at {footer.region}"
 
 
-@pytest.mark.xfail(strict=True, reason="bulk edit at 80x24: its fields' VerticalScroll (max-height 1fr in an auto-height box) "
-                   "takes 22 lines, so Apply and Cancel are drawn at line 27 of 24, outside the dialog and the terminal; "
-                   "the box is not scrollable, so neither Tab nor the mouse reaches them")  # fmt: skip
 async def test_the_bulk_edit_buttons_are_on_screen_at_80x24(ui_settings, ui_services, demo_user, fixed_clock):
     for n in range(3):
         ui_services.tasks.create(demo_user, TaskDraft(f"Task {n}"))
@@ -260,8 +250,6 @@ async def test_switching_back_to_log_in_from_an_account_field_keeps_a_field_focu
         assert app.focused is not None and app.focused.id in ("email", "password"), f"focus: {app.focused}"
 
 
-@pytest.mark.xfail(strict=True, reason="at 80x24 the snooze question's last button is cut, 'Dism' for 'Dismiss (esc)': its four "
-                   "buttons need 66 cells in a 64-cell dialog, and ChoiceScreen stacks them only below 60 columns of screen")  # fmt: skip
 async def test_every_snooze_button_shows_whole_at_80_columns(ui_settings, ui_services, demo_user, fixed_clock):
     from tui_tasks.ui.reminders import SNOOZES
 
@@ -312,9 +300,6 @@ async def test_a_second_click_on_a_day_of_the_next_or_last_month_lists_that_day(
 # --- the footer under a dialog ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="the footer under a dialog shows the dialog's keys, but a click on one does nothing: the "
-                   "modal screen over the footer takes the click (README: 'click a key in the footer to run it'); seen in "
-                   "tmux with 'esc Close' and 's Save current as…' under the views")  # fmt: skip
 async def test_a_click_on_a_dialog_key_in_the_footer_runs_it(ui_settings, ui_services, demo_user, fixed_clock):
     from textual.widgets._footer import FooterKey
 

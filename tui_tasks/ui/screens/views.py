@@ -22,7 +22,7 @@ from tui_tasks.ui.widgets.filter_bar import sort_name
 NAME_MAX = 40  # the service's limit (tests check they agree); importing it would load SQLAlchemy
 
 NARROW = 60  # below this width a view is its name alone (its filter shows in the search box once chosen)
-ROOM = 8  # lines of the dialog besides the list: borders, title, hint, error
+ROOM = 10  # lines of the dialog besides the list: borders, title, hint, error, and the margins that keep the footer in view
 
 
 def same_name(a: str, b: str) -> bool:
