@@ -28,6 +28,8 @@ def typing(keys: tuple[str, ...] = (), focus: str = "", **fields: str):
         for key in keys:
             await pilot.press(key)
         await settle(pilot)
+        await pilot.pause(0.2)  # the previews and the scroll to the focused field come in later frames:
+        await settle(pilot)  # their picture was one or the other, run to run, at 40x15
 
     return run_before
 

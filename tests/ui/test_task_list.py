@@ -224,12 +224,15 @@ async def test_typing_on_narrows_a_list_held_whole_at_once_and_the_query_confirm
     ui_settings, ui_services, demo_user, fixed_clock, page_calls, monkeypatch
 ):
     from tui_tasks.ui.screens import task_list as screen_module
+    from tui_tasks.ui.screens.list_paging import READ_AHEAD_S
 
     # A debounce longer than a key's handling on a loaded machine (CI ran a query before the assert once)
     monkeypatch.setattr(screen_module, "SEARCH_DELAY_S", 0.4)
     async with task_list(ui_settings, ui_services, demo_user, fixed_clock) as (app, pilot):
         with_b = [t.title for t in ui_services.tasks.page(demo_user, TaskQuery(search="b")).tasks]  # (a tag #books)
         assert with_b == ["Read “Dune”", "Book dentist appointment", "Buy milk"]
+        await pilot.pause(READ_AHEAD_S + 0.1)  # the pages kept for `f` and End are read first
+        await settle(pilot)
         page_calls.clear()
         await pilot.press("slash", "b")
         assert titles(app) == with_b and page_calls == []  # no query yet

@@ -102,6 +102,11 @@ class TaskFormScreen(ModalScreen[TaskView | None]):
             self._preview(name)
         self.query_one("#title", Input).focus()
 
+    def set_focus(self, widget, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
+        """The form scrolls a focused field into view itself (below); Textual's own centring of it, run
+        at another moment, raced that: the 40x15 form stopped at one place or the other, run to run."""
+        super().set_focus(widget, scroll_visible=False, from_app_focus=from_app_focus)
+
     def on_descendant_focus(self, event) -> None:
         """Scroll the focused field (label, input, preview, error) into view once laid out: a preview or an
         error that appears above it moves it, and at 40x15 only a few fields show at once."""
