@@ -61,8 +61,9 @@ class FormButton(Static, can_focus=True):
         self.update(Content(label))
 
     def press(self) -> None:
-        """Show the press and post `Pressed`, unless disabled or hidden."""
-        if self.disabled or not self.display or self.has_class("-active"):
+        """Show the press and post `Pressed`, unless disabled or hidden. A press while the last one still
+        shows counts too, as with Textual's Button (it was dropped: a quick second press did nothing)."""
+        if self.disabled or not self.display:
             return
         self.add_class("-active")
         self.set_timer(ACTIVE_S, lambda: self.remove_class("-active"))
