@@ -79,10 +79,6 @@ def test_a_csv_header_with_a_column_twice_is_refused(tmp_path):
     assert done.returncode != 0 and "priority" in done.stderr, (done.returncode, done.stderr)
 
 
-@pytest.mark.xfail(strict=True, reason="undo of an import refuses a task of it whose version is not 1 and whose updated_at "
-                   "is after the import's: a task deleted and given back by undo is version 2 with the file's updated_at, "
-                   "so a file stamped a few minutes ahead (another machine's clock) cannot be undone: 'was changed after "
-                   "this (just now)', though the task is exactly as imported")  # fmt: skip
 def test_an_import_stamped_ahead_is_undone_after_one_of_its_tasks_is_deleted_and_given_back(tmp_path):
     env = terminal_env(tmp_path)
     with_services(env, "s.accounts.register('kim@example.com', 'kims-password', 'Kim')")

@@ -174,6 +174,31 @@ def test_an_import_changed_behind_the_log_refuses_undo(services, alice, history,
     assert services.tasks.count(alice) == 1
 
 
+def test_an_import_stamped_ahead_of_this_clock_undoes_after_changes_through_the_log_and_refuses_one_behind_it(
+    services, alice, history, tmp_path, clock
+):
+    from sqlalchemy import text
+
+    ahead = (clock() + timedelta(minutes=5)).isoformat()  # another machine's clock, five minutes on
+    path = _write_json(tmp_path / "in.json", [{"title": t, "updated_at": ahead} for t in ("One", "Two")])
+    import_tasks(services, alice, path)
+    one, two = sorted(services.tasks.page(alice).tasks, key=lambda t: t.title)
+    clock.advance(minutes=1)
+    services.tasks.toggle(alice, one.id)
+    services.tasks.delete(alice, two.id)
+    history.undo(alice)  # both undone through the log: they are as imported (a later version, the file's stamp)
+    history.undo(alice)
+    assert history.undo(alice).summary.startswith("import")
+    assert services.tasks.count(alice) == 0
+    history.redo(alice)
+    clock.advance(minutes=10)  # past the file's stamps: a change behind the log now shows
+    with services.db.session(write=True) as session:
+        session.exec(text("UPDATE task SET title = 'Renamed', version = version + 1, updated_at = :at WHERE title = 'One'"),
+                     params={"at": clock()})  # fmt: skip
+    with pytest.raises(HistoryRefused, match="“Renamed” was changed after this"):
+        history.undo(alice)
+
+
 def test_a_careless_selection_is_taken_as_meant_or_refused_clearly(services, alice, history, monkeypatch):
     from tui_tasks.services import bulk
 

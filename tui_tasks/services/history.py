@@ -280,9 +280,10 @@ class _Replay:
             if len(rows) < count:
                 raise HistoryRefused(f"{count_words(count - len(rows))} of this import {'was' if count - len(rows) == 1 else 'were'} "
                                      "deleted after it: undo would not find them")  # fmt: skip
-            # Changed since by something outside the log: a later version, and a time after the import's
-            # (changes through the log were undone before this, and gave back their updated_at).
-            at = aware(self.op.at)
+            # Changed since by something outside the log: a later version, and a time after the import's and
+            # after every stamp it gave (changes through the log were undone before this, and gave back their
+            # updated_at, which a file's clock may have put ahead of ours).
+            at = max(aware(self.op.at), *([datetime.fromisoformat(info["latest"])] if info.get("latest") else []))
             moved = next((row for row in rows if row.version != 1 and aware(row.updated_at) > at), None)
             if moved is not None:
                 self.refuse(moved.title, f"was changed after this ({ago(self.now - aware(moved.updated_at))})")

@@ -24,9 +24,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, func, select
 
-from tui_tasks.db.tables import User
+from tui_tasks.db.tables import Task, User
 from tui_tasks.domain import Recurrence, TaskDraft, UserView
 from tui_tasks.errors import NotFound, ValidationError
 from tui_tasks.services.bulk_insert import SERIES_COLUMNS, Merge, Spool
@@ -37,7 +37,7 @@ from tui_tasks.services.history import REDO_IMPORT_MAX, UNDO_UPDATES_MAX
 from tui_tasks.services.import_indexes import DEFER_INDEXES_ROWS, KEPT_INDEXES, TextIndexAfter, defer_indexes
 from tui_tasks.services.import_results import ImportProgress, ImportResult, InvalidRecords, Problem
 from tui_tasks.services.import_source import Source, decoded, detect_format, format_of
-from tui_tasks.services.oplog import Recording
+from tui_tasks.services.oplog import Recording, aware
 from tui_tasks.services.relations import MAX_DEPTH, lock_user, stored_due, stored_wait
 from tui_tasks.services.targets import is_database_file, shown_path
 from tui_tasks.services.tasks import note_change
@@ -259,9 +259,20 @@ def _log_import(log: Recording, merge: Merge) -> None:
     are the user's tasks in it), the series it made, and the tasks it replaced as usual entries."""
     added = list(merge.new_tasks.values())
     series = sorted({*merge.new_series.values(), *merge.made_series.values()})
-    log.extra["imported"] = {"first": min(added, default=0), "last": max(added, default=0), "count": len(added),
-                             "series": series, "irreversible": log.overflow}  # fmt: skip
+    first, last = min(added, default=0), max(added, default=0)
+    log.extra["imported"] = {"first": first, "last": last, "count": len(added), "series": series,
+                             "irreversible": log.overflow, "latest": _latest_stamp(log, first, last)}  # fmt: skip
     parts = [f"{len(added)} added"] if added else []
     parts += [f"{len(log.before) or log.overflow} updated"] if log.before or log.overflow else []
     undo_only = " (cannot be undone)" if log.overflow else " (undo only)" if len(added) > REDO_IMPORT_MAX else ""
     log.save("import", f"import: {', '.join(parts) or 'series'}{undo_only}")
+
+
+def _latest_stamp(log: Recording, first: int, last: int) -> str | None:
+    """The latest `updated_at` the import gave its tasks (a file's own, maybe ahead of this clock): undo
+    takes a task stamped up to it, and given back by another undo, as still as imported."""
+    if not last:
+        return None
+    latest = log.session.exec(select(func.max(Task.updated_at)).where(Task.user_id == log.user_id,
+                                                                        col(Task.id).between(first, last))).one()  # fmt: skip
+    return aware(latest).isoformat() if latest is not None else None
