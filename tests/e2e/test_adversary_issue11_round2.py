@@ -129,3 +129,15 @@ def test_a_header_longer_than_the_limit_is_refused_without_reading_on(tmp_path):
     except subprocess.TimeoutExpired:
         pytest.fail("import /dev/zero --format csv said nothing in 15 s")
     assert done.returncode != 0 and "header is longer than 1 MiB" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["todotxt", "taskwarrior"])
+def test_dev_zero_as_a_line_format_is_given_up_at_once(tmp_path, fmt):
+    env = terminal_env(tmp_path)
+    with_services(env, "s.accounts.register('kim@example.com', 'kims-password', 'Kim')")
+    try:
+        done = run_import(env, "/dev/zero", "--format", fmt, timeout=15)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"import /dev/zero --format {fmt} said nothing in 15 s")
+    assert done.returncode != 0 and "line 1: a NUL character: not a text file" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

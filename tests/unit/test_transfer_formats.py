@@ -158,6 +158,52 @@ def test_a_csv_header_longer_than_the_limit_is_refused_without_reading_on() -> N
     assert stream.given <= LIMIT + 1
 
 
+class _EndlessFrom(io.TextIOBase):
+    """`head`, then one character for ever (a line, or a quoted CSV field, that never ends)."""
+
+    def __init__(self, head: str, char: str) -> None:
+        self.head, self.char, self.given = head, char, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readline(self, size: int = -1) -> str:
+        assert 0 < size <= 1 << 24, size
+        if self.head:
+            end = min(size, self.head.find("\n") + 1 or len(self.head))
+            text, self.head = self.head[:end], self.head[end:]
+            return text
+        self.given += size
+        assert self.given <= 1 << 24, "read on past the limit"
+        return self.char * size
+
+    def read(self, size: int = -1) -> str:  # (a JSON stream looks at its first characters with read)
+        text, self.head = self.head[:size], self.head[size:]
+        return text or self.readline(size)
+
+
+@pytest.mark.parametrize("module", [todotxt, taskwarrior, csvfile])
+def test_a_record_of_nul_characters_without_end_gives_the_file_up_at_once(module) -> None:
+    head = "title\n" if module is csvfile else ""
+    stream = _EndlessFrom(head + ('"' if module is csvfile else ""), "\0")
+    with pytest.raises(TransferError, match=r"^line \d: a NUL character: not a text file$"):
+        list(module.read(stream))  # type: ignore[arg-type]
+    assert stream.given <= (1 << 20) + (1 << 16) + 1
+
+
+@pytest.mark.parametrize("module", [todotxt, taskwarrior, csvfile])
+def test_a_record_without_end_is_read_past_so_far_and_then_given_up(module, monkeypatch) -> None:
+    import tui_tasks.services.formats as formats
+
+    monkeypatch.setattr(formats, "SKIP_LIMIT", 4 << 20)
+    head = 'title\nfirst\n"' if module is csvfile else "first\n"
+    stream = _EndlessFrom(head, "x")
+    line = 3 if module is csvfile else 2
+    with pytest.raises(TransferError, match=rf"^line {line}: longer than 4 MiB: not read on$"):
+        list(module.read(stream))  # type: ignore[arg-type]
+    assert stream.given <= (5 << 20)
+
+
 @pytest.mark.parametrize(("header", "twice"), [("title,priority,priority", "priority"), ("Title, title", "title"),
                                                ("title,Due,project,due", "due")])  # fmt: skip
 def test_a_csv_header_naming_a_column_twice_is_refused_naming_it(header: str, twice: str) -> None:

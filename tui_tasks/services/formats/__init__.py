@@ -102,6 +102,18 @@ LIMIT = 1 << 20  # characters in one line or record: a task's longest field is 1
 LIMIT_TEXT = "1 MiB"  # how a reason says LIMIT (a character is at least a byte)
 MAX_DEPTH = 32  # JSON nesting in one record: a task needs 3 (a list of annotation objects)
 TOO_LONG = f"longer than {LIMIT_TEXT}"
+SKIP_LIMIT = 256 << 20  # characters of one record read past (kept nowhere) before the file is given up
+
+
+def read_past(text: str, line: int, skipped: int) -> int:
+    """A piece of a record too long, read past: how much has been, or why the file is given up (a NUL
+    is in no text file: /dev/zero, a disk image; a record without end is a stream that never ends)."""
+    if "\0" in text:
+        raise TransferError(f"line {line}: a NUL character: not a text file")
+    skipped += len(text)
+    if skipped > SKIP_LIMIT:
+        raise TransferError(f"line {line}: longer than {SKIP_LIMIT >> 20} MiB: not read on")
+    return skipped
 TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
 
 Item = TaskRecord | SeriesRecord | Bad | Ignored

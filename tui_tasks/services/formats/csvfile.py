@@ -20,6 +20,7 @@ from tui_tasks.domain import Recurrence
 
 from tui_tasks.services.formats import (
     LIMIT,
+    read_past,
     TOO_LONG,
     Bad,
     Item,
@@ -95,8 +96,9 @@ class _Records:
 
     def finish(self) -> None:
         """Read past the rest of the record, of which `self.last` is the last piece read."""
-        text = self.last
+        text, skipped = self.last, 0
         while text and not (text.endswith(_ENDS) and self.quotes % 2 == 0):
+            skipped = read_past(text, self.start, skipped)
             text = self.stream.readline(PIECE)
             self.line += text.endswith(_ENDS)
             self.quotes += text.count('"')

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TextIO
 
-from tui_tasks.services.formats import LIMIT
+from tui_tasks.services.formats import LIMIT, read_past
 
 PIECE = 1 << 16  # characters read at a time while dropping a line too long
 _ENDS = ("\n", "\r")  # the stream is opened with newline="": "\r\n" ends a line, so does a lone "\r"
@@ -44,7 +44,9 @@ class Lines:
         self.number += 1
         if len(text) <= self.limit or text.endswith(_ENDS):
             return self.number, text
+        skipped = 0
         while text and not text.endswith(_ENDS):
+            skipped = read_past(text, self.number, skipped)
             text = self._read(PIECE)
         return self.number, None
 
