@@ -3,13 +3,17 @@ read it again right after: a page kept past a change made elsewhere is put right
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tests.ui.conftest import settle
 from tests.ui.test_task_list import task_list, titles
 from tui_tasks.domain import TaskDraft, TaskFilter
+from tui_tasks.ui.list_model import FILTERS
+from tui_tasks.ui.messages import CountsLoaded
 from tui_tasks.services.facade import open_services
-from tui_tasks.ui.screens.list_paging import PAGE_SIZE, READ_AGAIN_S, READ_AHEAD_S
+from tui_tasks.ui.screens.list_paging import PAGE_SIZE, READ_AGAIN_S, READ_AHEAD_S, ROWS_AFTER_S
 from tui_tasks.ui.widgets.filter_bar import FilterBar
 from tui_tasks.ui.widgets.task_table import TaskTable
 
@@ -61,7 +65,7 @@ async def test_end_home_and_f_show_their_pages_before_any_read(ui_settings, ui_s
         screen.action_cycle_filter()
         assert screen.model.query.filter == TaskFilter.PENDING
         assert screen.query_one(FilterBar).matching is None  # not the old filter's count beside its rows
-        await pilot.pause()  # the filter's name is painted first, its rows a frame later (no read: READ_AGAIN_S)
+        await pilot.pause(ROWS_AFTER_S + 0.05)  # the name is painted first, its rows just after (no read: READ_AGAIN_S)
         assert titles(app)[0] == f"task {COUNT - 2:03}"  # the one done is not in it
         await settle(pilot)
         assert screen.query_one(FilterBar).matching == COUNT - 1
@@ -156,3 +160,33 @@ async def test_the_tables_size_without_measuring_each_cell_is_what_datatable_com
         assert ours.height == table.row_count + 1 and not any(c.auto_width for c in table.columns.values())
         DataTable._update_dimensions(table, list(table.rows))  # Textual's own: measures every cell
         assert table.virtual_size == ours
+
+
+async def test_a_filter_counted_before_shows_its_count_with_its_page_and_a_count_for_a_list_left_is_not_shown(
+    ui_settings, ui_services, demo_user, fixed_clock, many
+):
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        screen, bar = app.screen, app.screen.query_one(FilterBar)
+        await read_again(pilot)
+        first = screen.model.query.filter
+        for _ in FILTERS:  # once round: each filter is shown and counted
+            await pilot.press("f")
+            await settle(pilot)
+            await read_again(pilot)
+        assert screen.model.query.filter == first
+        counted = {f: screen.model.kept_count(dataclasses.replace(screen.model.query, filter=f)) for f in FILTERS}
+        assert None not in counted.values() and counted[TaskFilter.ALL] == COUNT
+        screen.action_cycle_filter()  # no await: nothing has been read
+        assert bar.matching == counted[screen.model.query.filter]
+        ui_services.tasks.toggle(demo_user, many[0].id, many[0].version)
+        screen.reload_window()  # a change: the counts kept go with the pages
+        await settle(pilot)
+        await read_again(pilot)
+        left, counts = screen.model.held_query, screen.counts
+        screen.action_cycle_filter()
+        assert bar.matching is None  # (forgotten) not the old filter's count
+        screen.on_counts_loaded(CountsLoaded(counts, 7, left, screen.model.ends_epoch))  # a count of the list left
+        assert bar.matching is None
+        await settle(pilot)
+        await read_again(pilot)
+        assert bar.matching == screen.model.kept_count(screen.model.held_query) is not None

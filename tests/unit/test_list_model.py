@@ -10,8 +10,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from tui_tasks.domain import PageCursor, TaskPage, TaskQuery, TaskView
-from tui_tasks.ui.list_model import ENDS_KEPT, FILTERS, ListModel, Selection
+from tui_tasks.domain import PageCursor, SortField, TaskFilter, TaskPage, TaskQuery, TaskView
+from tui_tasks.ui.list_model import COUNTS_KEPT, ENDS_KEPT, FILTERS, ListModel, Selection
 
 TASKS = range(1, 5)
 
@@ -194,6 +194,24 @@ def test_a_page_read_before_the_tasks_changed_is_not_kept_and_the_oldest_goes_fi
     assert model.kept(queries[2], "first") is not None and model.kept(queries[-1], "first") is not None
     model.settled(view(1, 2))  # a write of ours went through
     assert model.ends == {}
+
+
+def test_a_count_is_kept_as_pages_are_whatever_the_order_and_goes_with_them() -> None:
+    model = ListModel()
+    pending = TaskQuery(filter=TaskFilter.PENDING)
+    model.keep_count(model.ends_epoch, pending, 42)
+    assert model.kept_count(TaskQuery(filter=TaskFilter.PENDING, sort=SortField.DUE, descending=False)) == 42
+    assert model.kept_count(TaskQuery(filter=TaskFilter.DONE)) is None
+    epoch = model.ends_epoch
+    model.settled(view(1, 2))  # a write of ours: the count may be wrong now
+    assert model.kept_count(pending) is None
+    model.keep_count(epoch, pending, 41)  # counted before the write, arrived after it
+    assert model.kept_count(pending) is None
+    searches = [TaskQuery(search=str(n)) for n in range(COUNTS_KEPT + 1)]
+    for n, query in enumerate(searches):
+        model.keep_count(model.ends_epoch, query, n)
+    assert len(model.counted) == COUNTS_KEPT and model.kept_count(searches[0]) is None
+    assert model.kept_count(searches[-1]) == COUNTS_KEPT
 
 
 def test_pages_wanted_are_the_other_end_and_the_next_filters_first_page() -> None:

@@ -6,6 +6,7 @@ import dataclasses
 import gc
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -38,6 +39,9 @@ if TYPE_CHECKING:  # domain and messages (the read models) are imported after th
     from tui_tasks.ui.screens.snooze import ReminderBell, RemindersFetched
 
 T = TypeVar("T")
+# A worker reading the database holds the GIL up to Python's switch interval (5 ms) before a key's
+# handler or the thread writing a frame out gets it: keys that met a poll or a page read came 5-15 ms late.
+SWITCH_INTERVAL_S = 0.001
 GC_QUIET_S = 0.5  # no key or click for this long: a full garbage collection delays nobody
 FULL_GC_EVERY_S = 60.0  # and at least this often, input or not
 FULL_GC_NEVER = 10**9  # the generation-2 threshold that leaves full collections to the app
@@ -128,6 +132,7 @@ class TasksApp(App[None]):
             self.set_interval(self.settings.health_interval_seconds, self.check_health)
             self.set_interval(5, self._check_idle)
             gc.set_threshold(*gc.get_threshold()[:2], FULL_GC_NEVER)  # full collections: when idle (below)
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
             self.set_interval(GC_QUIET_S, self.collect_garbage_when_quiet)
 
     def read_screens_css(self) -> None:
@@ -438,6 +443,10 @@ class TasksApp(App[None]):
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self._last_input = time.monotonic()
         await self.type_ahead.receive(event)
+
+    def since_input(self) -> float:
+        """Seconds since the last key or click."""
+        return time.monotonic() - self._last_input
 
     def collect_garbage_when_quiet(self) -> None:
         """Python's full garbage collections walk every object: 70-120 ms here once Textual's render

@@ -20,10 +20,12 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tui_tasks.domain import PageCursor, TaskFilter, TaskPage, TaskQuery, TaskView, narrows
+from tui_tasks.domain import PageCursor, SortField, TaskFilter, TaskPage, TaskQuery, TaskView, narrows
 
 FILTERS = list(TaskFilter)  # the order `f` goes through them
-ENDS_KEPT = 12  # pages kept to show at once (a page: 100 tasks): both ends, the next filter, the saved views
+ENDS_KEPT = 24  # pages kept to show at once (a page: 100 tasks): both ends of each filter `f` goes through,
+# and the saved views' first pages (12 was too few: each round of `f` pushed out the page it was about to want)
+COUNTS_KEPT = 64  # how many tasks match a query: shown with its page kept, read again with it
 
 
 @dataclass(slots=True)
@@ -71,6 +73,7 @@ class ListModel:
     ends: dict[tuple[TaskQuery, str], TaskPage] = field(default_factory=dict)  # (paged query, "first"/"last")
     ends_epoch: int = 0  # moves when the pages kept are forgotten: reads begun before then are not kept
     load_epoch: int = 0  # the epoch when the load now on its way began
+    counted: dict[TaskQuery, int] = field(default_factory=dict)  # how many tasks a query matches, kept as pages are
 
     # --- the query and its loads ----------------------------------------------------------------------
     @property
@@ -172,9 +175,29 @@ class ListModel:
         while len(self.ends) > ENDS_KEPT:
             del self.ends[next(iter(self.ends))]
 
+    @staticmethod
+    def counted_as(query: TaskQuery) -> TaskQuery:
+        """The query as far as its count goes: the order changes no count."""
+        return dataclasses.replace(query, sort=SortField.CREATED, descending=True)
+
+    def kept_count(self, query: TaskQuery) -> int | None:
+        """How many tasks `query` matched when last counted, unless the pages kept were forgotten since."""
+        return self.counted.get(self.counted_as(query))
+
+    def keep_count(self, epoch: int, query: TaskQuery, matching: int) -> None:
+        """Keep a count read by a read begun at `epoch` (as `keep`: not if the pages kept were forgotten since)."""
+        if epoch != self.ends_epoch:
+            return
+        key = self.counted_as(query)
+        self.counted.pop(key, None)
+        self.counted[key] = matching
+        while len(self.counted) > COUNTS_KEPT:  # searches typed add one each
+            del self.counted[next(iter(self.counted))]
+
     def forget_ends(self) -> None:
-        """The tasks may have changed: no page kept is shown any more, nor one read before now."""
+        """The tasks may have changed: no page or count kept is shown any more, nor one read before now."""
         self.ends.clear()
+        self.counted.clear()
         self.ends_epoch += 1
 
     def ends_wanted(self) -> list[tuple[TaskQuery, str]]:

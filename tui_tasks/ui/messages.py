@@ -109,10 +109,14 @@ class WindowReloaded(Message):
 
 
 class CountsLoaded(Message):
-    def __init__(self, counts: TaskCounts, matching: int) -> None:
+    """The user's counts, and how many tasks `query` matches (read by a read begun at `epoch` of the pages kept)."""
+
+    def __init__(self, counts: TaskCounts, matching: int, query: TaskQuery, epoch: int) -> None:
         super().__init__()
         self.counts = counts
         self.matching = matching
+        self.query = query
+        self.epoch = epoch
 
 
 class TaskChanged(Message):

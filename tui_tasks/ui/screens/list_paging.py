@@ -10,6 +10,7 @@ Handlers here are named for their messages (`on_page_loaded`): Textual does not 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.widgets import Static
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 100
 READ_AHEAD_S = 0.25  # after the rows shown are painted, read the pages Home, End and `f` would want
-READ_AGAIN_S = 0.05  # and after rows shown from a page kept are painted, read them again
+READ_AGAIN_S = 0.2  # rows shown from a page kept (and a count kept) are read again once keys stop this long
+ROWS_AFTER_S = 0.02  # another query from a page kept: its name paints, and is written out, before its rows
 VIEWS_READ_AHEAD = 8  # saved views whose first page is read when the views screen opens
 
 
@@ -47,16 +49,40 @@ class Paging:
         if page is not None:
             loaded = PageLoaded(page, True, generation, edge=edge)
             if edge is None:  # another query (`f`, a view): what was asked for (the filter, the view's name)
-                self.call_after_refresh(self.on_page_loaded, loaded)  # shows in this frame, its rows in the next
+                self.set_timer(ROWS_AFTER_S, lambda: self.on_page_loaded(loaded))  # its rows once that is out
             else:
                 self.on_page_loaded(loaded)
-            self.set_timer(READ_AGAIN_S, lambda: self._read_kept_again(page, edge, generation))
+            self.after_keys(lambda: self._read_kept_again(page, edge, generation), generation)
             return
         user, query = self.user, self.model.paged(self.model.query)
-        self.app.run_service(
-            self, lambda s: s.tasks.page(user, query, None, PAGE_SIZE, backward=edge == "last"),
-            lambda page: PageLoaded(page, True, generation, edge=edge), exclusive=True, group="list",
-        )  # fmt: skip
+
+        def read() -> None:
+            if generation == self.model.generation:  # (a later reload's read is not cancelled by this one)
+                self.app.run_service(
+                    self, lambda s: s.tasks.page(user, query, None, PAGE_SIZE, backward=edge == "last"),
+                    lambda page: PageLoaded(page, True, generation, edge=edge), exclusive=True, group="list",
+                )  # fmt: skip
+
+        if edge is None:  # another query: its name paints first (the read, begun at once, takes the GIL from it)
+            self.call_after_refresh(read)
+        else:
+            read()
+
+    def after_keys(self, callback: Callable[[], None], generation: int) -> None:
+        """Call `callback` once keys have stopped for READ_AGAIN_S, unless the list is read afresh meanwhile:
+        a read begun as a key comes takes the GIL from drawing it (a page read again, or a count, met the
+        next `f` 1 time in 6 and doubled its time)."""
+
+        def attempt() -> None:
+            if generation != self.model.generation:
+                return
+            wait = READ_AGAIN_S - self.app.since_input()
+            if wait > 0:
+                self.set_timer(wait, attempt)
+            else:
+                callback()
+
+        self.set_timer(READ_AGAIN_S, attempt)
 
     def _read_kept_again(self, kept: TaskPage, edge: str | None, generation: int) -> None:
         """Rows shown from a page kept: read that page again; if it differs, the list is read afresh."""
@@ -162,10 +188,10 @@ class Paging:
         self._read_ahead_soon()
 
     def refresh_counts(self) -> None:
-        user, query = self.user, self.model.held_query
+        user, query, epoch = self.user, self.model.held_query, self.model.ends_epoch
         self.app.run_service(
             self, lambda s: (s.stats.counts(user), s.tasks.count(user, query)),
-            lambda result: CountsLoaded(*result), exclusive=True, group="counts",
+            lambda result: CountsLoaded(*result, query, epoch), exclusive=True, group="counts",
         )  # fmt: skip
 
     def on_task_table_more_wanted(self, event: TaskTable.MoreWanted) -> None:
@@ -188,7 +214,9 @@ class Paging:
         if not model.page_arrived(event.generation, event.reset, event.before, event.edge, page.next_cursor):
             return  # a page of a query that has since changed
         if event.reset:
-            if event.edge is None:  # Home/End read the same list from an end: its counts stand (and a count
+            if event.edge is None and model.kept_count(model.held_query) is not None:  # shown: read again
+                self.after_keys(self.refresh_counts, event.generation)  # once the keys stop
+            elif event.edge is None:  # Home/End read the same list from an end: its counts stand (and a count
                 self.refresh_counts()  # read beside the rows took the GIL from drawing them: End 160 -> ms)
             if event.edge and page.tasks and (focus_id is None or all(t.id != focus_id for t in page.tasks)):
                 focus_id = page.tasks[-1 if event.edge == "last" else 0].id  # End/Home (a page kept read again
@@ -217,6 +245,14 @@ class Paging:
             self.query_one("#empty", Static).update(empty_list_text(self))
 
     def on_counts_loaded(self, event: CountsLoaded) -> None:
+        model = self.model
+        model.keep_count(event.epoch, event.query, event.matching)
+        counted = model.counted_as(event.query)
+        if counted != model.counted_as(model.held_query) or counted != model.counted_as(model.query):  # a list left
+            # (or one asked for whose rows are not in yet; or a search typed on, whose rows count themselves)
+            self.counts = event.counts
+            self._show_header()
+            return
         self._show_counts(event.counts, event.matching)
 
     def _show_counts(self, c: TaskCounts, matching: int) -> None:
@@ -230,4 +266,7 @@ class Paging:
         selected = (self.selected_count() or 0) if self.model.selection else 0
         width = header.content_region.width or self.size.width
         view = self.view.name if self.view is not None and self.view.query() == self.model.query else None
-        header.update(header_text(self.user.display_name, self.counts, width, view, selected), layout=False)
+        text = header_text(self.user.display_name, self.counts, width, view, selected)
+        if text != self._header_shown:  # (an update paints a frame: counts read again, the same, need none)
+            self._header_shown = text
+            header.update(text, layout=False)

@@ -120,6 +120,7 @@ class TaskListScreen(Paging, QuickAdding, SelectionActions, OtherScreens, Screen
         self.view: SavedViewView | None = None  # the saved view last chosen (the header names it while shown)
         self.focus_id: int | None = None
         self.counts: TaskCounts | None = None  # as the header shows them
+        self._header_shown: str | None = None  # the header's text as last put in it
         self.seen_changes: int | None = None  # the user's change counter when last polled
         self._search_timer: Timer | None = None
         self._quick_serial = 0
@@ -166,7 +167,8 @@ class TaskListScreen(Paging, QuickAdding, SelectionActions, OtherScreens, Screen
         bar = self.query_one(FilterBar)
         bar.query_options = self.query_options
         if set(changes) != {"search"} and dataclasses.replace(self.model.query, sort=SortField.CREATED, descending=True) != counted:
-            bar.matching = None  # not the old query's count beside the new rows (a page kept shows at once)
+            bar.matching = self.model.kept_count(self.model.query)  # not the old query's count beside
+            # the new rows (a page kept shows at once): its own when counted before, else none until counted
         self.reload(kept=True)
         if "search" not in changes:  # the filter and order are kept for the next start; searches are not
             options = self.query_options
