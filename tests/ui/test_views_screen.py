@@ -235,3 +235,29 @@ async def test_renaming_onto_a_name_in_use_is_refused_in_one_line(ui_settings, u
         await pilot.press("escape")
         await settle(pilot)
         assert not app.screen.has_class("-naming") and listed(app) == [v.name for v in before]
+
+
+async def test_the_header_follows_the_view_it_names_renamed_or_deleted_in_another_window(
+    ui_settings, ui_services, demo_user, fixed_clock
+):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Today
+        await settle(pilot)
+        screen = app.screen
+        assert "Today" in str(screen.query_one("#list-header").render())
+        screen.poll_changes()  # (the app is not live in tests: its timer does not poll)
+        await settle(pilot)
+        today = next(v for v in ui_services.views.list(demo_user) if v.name == "Today")
+        ui_services.views.rename(demo_user, today.id, "Due soon")  # another window
+        screen.poll_changes()
+        await settle(pilot)
+        assert "Due soon" in str(screen.query_one("#list-header").render())
+        ui_services.views.delete(demo_user, today.id)
+        screen.poll_changes()
+        await settle(pilot)
+        shown = str(screen.query_one("#list-header").render())
+        assert "Due soon" not in shown and "Today" not in shown, shown

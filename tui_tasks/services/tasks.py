@@ -89,7 +89,8 @@ def flip_done(session: Session, user: UserView, task: Task, now: datetime) -> Ta
 
 
 def note_change(session: Session, user_id: int) -> None:
-    """Count a change to the user's tasks, in the transaction that makes it (see `Tasks.changes`)."""
+    """Count a change to the user's tasks (or saved views, which a list's header names), in the
+    transaction that makes it (see `Tasks.changes`)."""
     session.exec(update(User).where(col(User.id) == user_id).values(task_changes=col(User.task_changes) + 1))
 
 

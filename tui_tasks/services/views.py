@@ -16,6 +16,7 @@ from tui_tasks.domain import SavedViewView, SortField, UserView, utcnow
 from tui_tasks.errors import NotFound, ValidationError
 from tui_tasks.filter_language import parse_filter
 from tui_tasks.services.relations import lock_user
+from tui_tasks.services.tasks import note_change
 from tui_tasks.services.validation import TITLE_MAX, clean_line
 
 NAME_MAX = 40
@@ -93,6 +94,7 @@ class Views:
                 session.add(row)
             row.name, row.filter, row.sort, row.descending = name, text, sort.value, bool(descending)
             session.flush()
+            note_change(session, user.id)  # another window's header names the view: its next poll looks
             return _view(row)
 
     def rename(self, user: UserView, view_id: int, name: str) -> SavedViewView:
@@ -106,6 +108,7 @@ class Views:
                 raise _taken(other)
             row.name = name
             session.flush()
+            note_change(session, user.id)  # another window's header names the view: its next poll looks
             return _view(row)
 
     def delete(self, user: UserView, view_id: int) -> SavedViewView:
@@ -118,6 +121,7 @@ class Views:
                 raise ValidationError("view", "The last view cannot be deleted: change it, or save another first")
             view = _view(row)
             session.exec(delete(SavedView).where(col(SavedView.id) == row.id))
+            note_change(session, user.id)  # another window's header names the view: its next poll looks
             return view
 
     def move(self, user: UserView, view_id: int, step: int) -> list[SavedViewView]:

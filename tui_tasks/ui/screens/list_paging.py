@@ -144,6 +144,7 @@ class Paging:
         seen, self.seen_changes = self.seen_changes, event.changes
         if seen is not None and event.changes != seen:
             self.reload_window()
+            self.read_view_again()
 
     def reload_window(self) -> None:
         """Read the rows held again (our own writes moved the counter too: if nothing differs, nothing

@@ -231,10 +231,7 @@ class TaskListScreen(Paging, QuickAdding, SelectionActions, OtherScreens, Screen
 
     def _view_chosen(self, view: SavedViewView | None) -> None:
         if view is None:
-            if self.view is not None:  # it may have been renamed or deleted in there: the header follows
-                user, shown = self.user, self.view.id
-                self.app.run_service(self, lambda s: next((v for v in s.views.list(user) if v.id == shown), None),
-                                     self.ViewRead)  # fmt: skip
+            self.read_view_again()  # it may have been renamed or deleted in there: the header follows
             return
         self.view = view
         search = self.query_one("#search", Input)
@@ -245,6 +242,13 @@ class TaskListScreen(Paging, QuickAdding, SelectionActions, OtherScreens, Screen
         query = view.query()
         self.set_query(filter=query.filter, search=query.search, sort=query.sort, descending=query.descending)
         self._show_header()
+
+    def read_view_again(self) -> None:
+        """The view the header names, read again (renamed or deleted here or in another window)."""
+        if self.view is not None:
+            user, shown = self.user, self.view.id
+            self.app.run_service(self, lambda s: next((v for v in s.views.list(user) if v.id == shown), None),
+                                 self.ViewRead)  # fmt: skip
 
     class ViewRead(Message):
         """The view the list shows, read again (None: deleted)."""
