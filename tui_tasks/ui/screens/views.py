@@ -22,6 +22,7 @@ from tui_tasks.ui.widgets.filter_bar import sort_name
 NAME_MAX = 40  # the service's limit (tests check they agree); importing it would load SQLAlchemy
 
 NARROW = 60  # below this width a view is its name alone (its filter shows in the search box once chosen)
+HINT_LINES = 3  # the hint and the line above it, in ROOM
 ROOM = 10  # lines of the dialog besides the list: borders, title, hint, error, and the margins that keep the footer in view
 
 
@@ -127,8 +128,12 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
             options.highlighted = ids.index(highlight) if highlight in ids else 0
 
     def on_resize(self) -> None:
-        """The list takes what height the terminal leaves, so the hint under it always shows."""
-        self.query_one(OptionList).styles.max_height = max(2, min(12, self.size.height - ROOM))
+        """The list takes what height the terminal leaves, so the hint under it always shows; when narrow
+        the hint goes (it wrapped to three lines and was cut at 40 columns: the footer says the keys)."""
+        narrow = self.size.width < NARROW
+        self.query_one(".dialog-hint", Static).display = not narrow
+        room = ROOM - HINT_LINES if narrow else ROOM
+        self.query_one(OptionList).styles.max_height = max(2, min(12, self.size.height - room))
         if self.views:
             current = self._highlighted()
             self._show(current.id if current else None)
