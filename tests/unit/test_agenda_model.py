@@ -65,6 +65,15 @@ def test_a_shorter_month_keeps_its_last_day_and_counts_for_another_month_are_dro
     assert state.selected == date(2026, 2, 28)
     assert not state.counts_loaded(2026, 1, {date(2026, 1, 3): 1})  # arrived after the move: dropped
     assert state.counts_loaded(2026, 2, {date(2026, 2, 3): 4}) and state.total() == 4
+    state.shift_month(1)
+    assert state.selected == date(2026, 3, 31)  # the day asked for, not February's last
+    state.shift_month(1)
+    assert state.selected == date(2026, 4, 30)
+    state.move(-1)  # a day chosen: months keep to it from now on
+    state.shift_month(-2)
+    assert state.selected == date(2026, 2, 28)
+    state.shift_month(1)
+    assert state.selected == date(2026, 3, 29)
 
 
 def test_counts_have_words_only_when_any_count_would_fit_them():

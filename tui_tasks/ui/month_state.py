@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from rich.cells import set_cell_size
 
 from tui_tasks.agenda_model import DAY_NAMES, WEEK_START, add_months, month_weeks
@@ -25,6 +26,7 @@ class MonthState:
     selected: date
     counts: dict[date, int] = field(default_factory=dict)
     loaded: tuple[int, int] | None = None  # the month whose counts are held
+    day_wanted: int | None = None  # the day of the month `[`/`]` keep to, past shorter months
 
     @classmethod
     def at(cls, today: date) -> MonthState:
@@ -42,10 +44,13 @@ class MonthState:
             return False
 
     def shift_month(self, months: int) -> bool:
-        """The same day of another month (its last day if that month is shorter)."""
+        """The same day of another month (its last day if that month is shorter), and the day asked for is
+        kept while only months change: Jan 31, Feb 28, Mar 31 (not Mar 28)."""
+        wanted = self.day_wanted or self.selected.day
         year, month = add_months(*self.month, months)
-        day = min(self.selected.day, _last_day(year, month))
-        return self.select(date(year, month, day))
+        changed = self.select(date(year, month, 1) + relativedelta(day=wanted))  # (day= stops at the month's end)
+        self.day_wanted = wanted
+        return changed
 
     def go_today(self) -> bool:
         return self.select(self.today)
@@ -53,7 +58,7 @@ class MonthState:
     def select(self, day: date) -> bool:
         """Select `day`; whether the month changed (its counts are then dropped until read)."""
         changed = (day.year, day.month) != self.month
-        self.selected = day
+        self.selected, self.day_wanted = day, None
         if changed:
             self.counts, self.loaded = {}, None
         return changed
@@ -72,11 +77,6 @@ class MonthState:
     def total(self) -> int:
         return sum(self.counts.values())
 
-
-def _last_day(year: int, month: int) -> int:
-    import calendar
-
-    return calendar.monthrange(year, month)[1]
 
 
 def cell_width(width: int) -> int:
