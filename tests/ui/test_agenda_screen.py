@@ -155,3 +155,21 @@ async def test_question_mark_lists_the_agenda_keys(ui_settings, ui_services, dem
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_the_agenda_lines_take_a_theme_chosen_while_they_show(ui_settings, ui_services, demo_user, fixed_clock):
+    add_demo_tasks(ui_services, demo_user, fixed_clock)
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot)
+        screen = await open_agenda(pilot, [])
+
+        def heading_colour() -> str:
+            prompt = screen.query_one(AgendaList).options[0].prompt  # "Overdue", in the theme's primary text colour
+            return str(prompt.get_style_at_offset(app.console, 0).color.get_truecolor().hex).lower()
+
+        before = heading_colour()
+        assert before == app.theme_variables["text-primary"].lower()
+        app.theme = "nord"
+        await settle(pilot)
+        assert heading_colour() == app.theme_variables["text-primary"].lower() != before

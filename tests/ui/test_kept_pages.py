@@ -178,6 +178,8 @@ async def test_a_filter_counted_before_shows_its_count_with_its_page_and_a_count
         assert None not in counted.values() and counted[TaskFilter.ALL] == COUNT
         screen.action_cycle_filter()  # no await: nothing has been read
         assert bar.matching == counted[screen.model.query.filter]
+        await settle(pilot)
+        await read_again(pilot)
         ui_services.tasks.toggle(demo_user, many[0].id, many[0].version)
         screen.reload_window()  # a change: the counts kept go with the pages
         await settle(pilot)

@@ -55,6 +55,9 @@ class AgendaList(OptionList):
         self._more = max(0, (total or 0) - len(tasks))
         self._rebuild()
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._rebuild())  # the lines hold its colours
+
     def on_resize(self) -> None:
         if self._line_width() != self._built_width:
             self._rebuild()

@@ -107,6 +107,12 @@ class TaskTable(DataTable):
 
     def on_mount(self) -> None:
         self._add_columns()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """The cells hold the theme's colours (done mark, priorities, dues): each row is put in again."""
+        if self.tasks:
+            self._rebuild(tuple(self.tasks.values()), row=self.cursor_row, scroll_y=self.scroll_y)
 
     def _add_columns(self) -> None:
         for key, label, width in self.column_layout:
