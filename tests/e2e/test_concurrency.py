@@ -21,7 +21,7 @@ from pathlib import Path
 from tui_tasks.config import Settings
 from tui_tasks.services.facade import open_services
 
-OPERATIONS = 1500  # per process
+OPERATIONS = int(os.environ.get("CONCURRENCY_OPERATIONS", "800"))  # per process (CI's bound; more for a longer run)
 
 WORKER = textwrap.dedent(
     """

@@ -4,12 +4,14 @@ read it again right after: a page kept past a change made elsewhere is put right
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
 from tests.ui.conftest import settle
 from tests.ui.test_task_list import task_list, titles
-from tui_tasks.domain import TaskDraft, TaskFilter
+from tui_tasks.domain import TaskDraft, TaskFilter, TaskQuery
+from tui_tasks.services.transfer import import_tasks
 from tui_tasks.ui.list_model import FILTERS
 from tui_tasks.ui.messages import CountsLoaded
 from tui_tasks.services.facade import open_services
@@ -29,8 +31,13 @@ def elsewhere(ui_settings, fixed_clock):
 
 
 @pytest.fixture
-def many(ui_services, demo_user):
-    return [ui_services.tasks.create(demo_user, TaskDraft(f"task {n:03}")) for n in range(COUNT)]
+def many(ui_services, demo_user, tmp_path):
+    """COUNT tasks, "task 000" the oldest; made by one import (one transaction, not COUNT)."""
+    source = tmp_path / "many.json"
+    source.write_text(json.dumps({"format": "tui-tasks", "version": 1, "tasks": [{"title": f"task {n:03}"} for n in range(COUNT)]}))
+    import_tasks(ui_services, demo_user, source)
+    tasks = ui_services.tasks.page(demo_user, TaskQuery(), limit=COUNT).tasks
+    return sorted(tasks, key=lambda task: task.id)
 
 
 async def read_ahead(pilot) -> None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tui_tasks.domain import TaskDraft, TaskQuery, narrows, search_accepts
 from tui_tasks.services.transfer import import_tasks
 
-RULE = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+RULE = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 WORDS = ["Milk", "milk", "MILK", "shake", "Öl", "öl", "100%", "snake_case", "a\\b", "Renew", "pass", "port",
          "#hash", "dentist", "Dune", "“Dune”", "x", "ab", "abc"]  # fmt: skip
 TAGS = ["errand", "home", "öl", "hash", "snake_case", "a_b"]
