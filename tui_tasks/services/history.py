@@ -35,6 +35,7 @@ from tui_tasks.services import relations
 from tui_tasks.services.oplog import (NOT_COMPARED, OWN_FIELDS, TIME_FIELDS, aware, chunks, count_words, entry, ids_of,
                                       parse_moment, series_state, snapshot, uuids_of)
 
+STAMPS_AHEAD_KEPT = 10_000  # tasks of an import stamped after it, kept with their stamps (see _changed_since)
 REDO_IMPORT_MAX = 5000  # an undone import of more added tasks cannot be redone (their fields are not kept)
 UNDO_UPDATES_MAX = 20_000  # an import replacing more tasks is logged as one that cannot be undone
 MANY = 200  # a replay touching more tasks asks the list to reload rather than naming them
@@ -283,8 +284,7 @@ class _Replay:
             # Changed since by something outside the log: a later version, and a time after the import's and
             # after every stamp it gave (changes through the log were undone before this, and gave back their
             # updated_at, which a file's clock may have put ahead of ours).
-            at = max(aware(self.op.at), *([datetime.fromisoformat(info["latest"])] if info.get("latest") else []))
-            moved = next((row for row in rows if row.version != 1 and aware(row.updated_at) > at), None)
+            moved = next((row for row in rows if row.version != 1 and _changed_since(row, aware(self.op.at), info)), None)
             if moved is not None:
                 self.refuse(moved.title, f"was changed after this ({ago(self.now - aware(moved.updated_at))})")
             ids = [row.id for row in rows]
@@ -313,6 +313,20 @@ class _Replay:
         if many:
             return Replayed(kind, summary, self.redo, many=True)
         return Replayed(kind, summary, self.redo, tuple(self.changed), tuple(self.removed), tuple(self.created))
+
+
+def _changed_since(row: Any, at: datetime, info: dict[str, Any]) -> bool:
+    """Whether a task of an import (of a later version) was changed behind the log: stamped after the
+    import, unless its stamp is the one the import gave it (a file's clock ahead: changes through the log
+    were undone before this, and gave it back). Past STAMPS_AHEAD_KEPT such tasks only the latest stamp
+    of the file was kept: a task stamped up to it is taken as unchanged."""
+    stamp = aware(row.updated_at)
+    if stamp <= at:
+        return False
+    given = info.get("ahead", {}).get(str(row.id))
+    if given is not None:
+        return stamp != datetime.fromisoformat(given)
+    return "latest" not in info or stamp > datetime.fromisoformat(info["latest"])
 
 
 def _linked(state: dict[str, Any]) -> list[str]:

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from tui_tasks.db.tables import Task, User
 from tui_tasks.domain import Recurrence, TaskDraft, UserView
@@ -33,7 +33,7 @@ from tui_tasks.services.bulk_insert import SERIES_COLUMNS, Merge, Spool
 from tui_tasks.services.export import export_tasks
 from tui_tasks.services.facade import Services
 from tui_tasks.services.formats import FORMATS, Bad, Ignored, SeriesRecord, TaskRecord, TransferError, extras_text, reader
-from tui_tasks.services.history import REDO_IMPORT_MAX, UNDO_UPDATES_MAX
+from tui_tasks.services.history import REDO_IMPORT_MAX, STAMPS_AHEAD_KEPT, UNDO_UPDATES_MAX
 from tui_tasks.services.import_indexes import DEFER_INDEXES_ROWS, KEPT_INDEXES, TextIndexAfter, defer_indexes
 from tui_tasks.services.import_results import ImportProgress, ImportResult, InvalidRecords, Problem
 from tui_tasks.services.import_source import Source, decoded, detect_format, format_of
@@ -261,18 +261,23 @@ def _log_import(log: Recording, merge: Merge) -> None:
     series = sorted({*merge.new_series.values(), *merge.made_series.values()})
     first, last = min(added, default=0), max(added, default=0)
     log.extra["imported"] = {"first": first, "last": last, "count": len(added), "series": series,
-                             "irreversible": log.overflow, "latest": _latest_stamp(log, first, last)}  # fmt: skip
+                             "irreversible": log.overflow, **_stamps_ahead(log, first, last)}  # fmt: skip
     parts = [f"{len(added)} added"] if added else []
     parts += [f"{len(log.before) or log.overflow} updated"] if log.before or log.overflow else []
     undo_only = " (cannot be undone)" if log.overflow else " (undo only)" if len(added) > REDO_IMPORT_MAX else ""
     log.save("import", f"import: {', '.join(parts) or 'series'}{undo_only}")
 
 
-def _latest_stamp(log: Recording, first: int, last: int) -> str | None:
-    """The latest `updated_at` the import gave its tasks (a file's own, maybe ahead of this clock): undo
-    takes a task stamped up to it, and given back by another undo, as still as imported."""
+def _stamps_ahead(log: Recording, first: int, last: int) -> dict[str, Any]:
+    """The tasks the import stamped after its own time (a file's clock ahead of ours), each with its stamp:
+    undo takes such a task, changed and given back through the log (its stamp restored), as still as
+    imported, and any other stamp on it as a change. Past STAMPS_AHEAD_KEPT of them, only the latest is
+    kept, and a task of those is taken as changed only if stamped after it."""
     if not last:
-        return None
-    latest = log.session.exec(select(func.max(Task.updated_at)).where(Task.user_id == log.user_id,
-                                                                        col(Task.id).between(first, last))).one()  # fmt: skip
-    return aware(latest).isoformat() if latest is not None else None
+        return {}
+    rows = log.session.exec(select(Task.id, Task.updated_at).where(
+        Task.user_id == log.user_id, col(Task.id).between(first, last), col(Task.updated_at) > log.at,
+    ).order_by(col(Task.updated_at).desc()).limit(STAMPS_AHEAD_KEPT + 1)).all()  # fmt: skip
+    if len(rows) <= STAMPS_AHEAD_KEPT:
+        return {"ahead": {str(task_id): aware(stamp).isoformat() for task_id, stamp in rows}}
+    return {"latest": aware(rows[0][1]).isoformat()}
