@@ -46,12 +46,16 @@ def test_a_bom_starts_any_format_and_crlf_or_cr_end_lines(services, alice, tmp_p
     assert titles(services, alice) == ["one", "three", "tw", "two", "with bom"]
 
 
-def test_nul_bytes_are_control_characters_in_a_record_and_invalid_json_raw(services, alice, tmp_path):
-    assert problems(services, alice, write(tmp_path, "n.txt", b"task\x00one\nfine\n")) == (
-        1, ["line 1: Title must not contain control characters (found U+0000)"])  # fmt: skip
-    with pytest.raises(TransferError) as caught:
-        import_tasks(services, alice, write(tmp_path, "n.json", b'[{"description": "a\x00b"}]'))
-    assert caught.value.message == "line 1: not valid JSON: Invalid control character"
+def test_a_nul_byte_ends_the_file_in_one_line_whatever_the_format(services, alice, tmp_path):
+    """A NUL is in no text file (UTF-16 read as UTF-8 has one every other byte): the file is refused at it,
+    not each of its lines as a record with a control character."""
+    for name, data in (("n.txt", b"fine\ntask\x00one\n"), ("n.json", b'[{"description": "a\x00b"}]'),
+                       ("n.csv", b"title\nfine\nt\x00\n")):  # fmt: skip
+        with pytest.raises(TransferError) as caught:
+            import_tasks(services, alice, write(tmp_path, name, data))
+        line = 1 if name == "n.json" else 2 if name == "n.txt" else 3
+        assert caught.value.message == f"line {line}: a NUL character: not a text file", name
+    assert services.tasks.count(alice) == 0
 
 
 def test_dates_at_the_calendars_edges_are_bad_records_or_kept(services, alice, tmp_path):

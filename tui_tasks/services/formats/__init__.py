@@ -105,11 +105,16 @@ TOO_LONG = f"longer than {LIMIT_TEXT}"
 SKIP_LIMIT = 256 << 20  # characters of one record read past (kept nowhere) before the file is given up
 
 
+def no_nul(text: str, line: int) -> None:
+    """A NUL is in no text file (/dev/zero, a disk image, UTF-16 read as UTF-8): the file is given up."""
+    if "\0" in text:
+        raise TransferError(f"line {line}: a NUL character: not a text file")
+
+
 def read_past(text: str, line: int, skipped: int) -> int:
     """A piece of a record too long, read past: how much has been, or why the file is given up (a NUL
     is in no text file: /dev/zero, a disk image; a record without end is a stream that never ends)."""
-    if "\0" in text:
-        raise TransferError(f"line {line}: a NUL character: not a text file")
+    no_nul(text, line)
     skipped += len(text)
     if skipped > SKIP_LIMIT:
         raise TransferError(f"line {line}: longer than {SKIP_LIMIT >> 20} MiB: not read on")
@@ -136,6 +141,8 @@ def parse_timestamp(value: object, field: str) -> datetime | None:
     if not isinstance(value, str):
         raise ValueError(f"{field} must be an ISO 8601 timestamp")
     try:
+        if not value.isprintable():  # (Python 3.11's fromisoformat stops at a NUL: the rest went unsaid)
+            raise ValueError
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{field} must be an ISO 8601 timestamp, not {shown(value)}") from None

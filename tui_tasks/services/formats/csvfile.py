@@ -20,6 +20,7 @@ from tui_tasks.domain import Recurrence
 
 from tui_tasks.services.formats import (
     LIMIT,
+    no_nul,
     read_past,
     TOO_LONG,
     Bad,
@@ -85,6 +86,7 @@ class _Records:
         text = self.stream.readline(LIMIT - self.length + 1)
         if not text:
             raise StopIteration
+        no_nul(text, self.line + 1)
         ended = text.endswith(_ENDS)
         self.line += ended
         self.length += len(text)

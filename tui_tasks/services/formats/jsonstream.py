@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from tui_tasks.services.formats import LIMIT, MAX_DEPTH, TOO_DEEP, TOO_LONG, Bad, TransferError
+from tui_tasks.services.formats import LIMIT, MAX_DEPTH, TOO_DEEP, TOO_LONG, Bad, TransferError, read_past
 
 CHUNK = 1 << 16
 _SPACE = re.compile(r"[ \t\r\n]*")
@@ -127,6 +127,9 @@ class JsonStream:
         if not chunk:
             self.eof = True
             return False
+        if (nul := chunk.find("\0")) >= 0:  # in no JSON text: a binary file, or /dev/zero
+            line = self.line + self.buf.count("\n", self.pos) + chunk.count("\n", 0, nul)
+            raise TransferError(f"line {line}: a NUL character: not a text file")
         self.buf = self.buf[self.pos :] + chunk
         self.pos = 0
         return True
@@ -141,8 +144,11 @@ class JsonStream:
 
     def peek(self) -> str:
         """The next character that is not white space ("" at the end)."""
+        skipped = 0
         while True:
-            self._advance(_SPACE.match(self.buf, self.pos).end())
+            end = _SPACE.match(self.buf, self.pos).end()
+            skipped = read_past(self.buf[self.pos : end], self.line, skipped)  # (white space for ever: given up)
+            self._advance(end)
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
             if not self._fill():
@@ -190,10 +196,10 @@ class JsonStream:
 
     def _skip(self) -> int:
         """Move past the value that starts here, reading on without keeping it; its length."""
-        extent, length = _Extent(), 0
+        extent, length, line = _Extent(), 0, self.line
         at = self.pos
         while (end := extent.end(self.buf, at)) is None:
-            length += len(self.buf) - self.pos
+            length = read_past(self.buf[self.pos :], line, length)  # (a value that never ends: given up)
             self._advance(len(self.buf))
             if not self._fill():
                 if extent.scalar:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TextIO
 
-from tui_tasks.services.formats import LIMIT, read_past
+from tui_tasks.services.formats import LIMIT, no_nul, read_past
 
 PIECE = 1 << 16  # characters read at a time while dropping a line too long
 _ENDS = ("\n", "\r")  # the stream is opened with newline="": "\r\n" ends a line, so does a lone "\r"
@@ -42,6 +42,7 @@ class Lines:
         if not text:
             return None
         self.number += 1
+        no_nul(text, self.number)
         if len(text) <= self.limit or text.endswith(_ENDS):
             return self.number, text
         skipped = 0
