@@ -89,11 +89,14 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
             yield Static("", id="views-error", markup=False)
             yield Static(self._hint(), classes="dialog-hint", markup=False)
 
-    def _hint(self) -> str:
-        """The keys, as [keys] of config.toml has them: "enter open · s save current as… · … · esc close"."""
+    def _hint(self, narrow: bool = False) -> str:
+        """The keys, as [keys] of config.toml has them: "enter open · s save current as… · … · esc close";
+        when narrow, one line of those the footer has no room for: "d delete · shift+↑↓ move"."""
         key = lambda binding_id: key_in_force(self, f"views.{binding_id}")  # noqa: E731
         up, down = key("move_up"), key("move_down")
         move = f"{up}{down.removeprefix('shift+')}" if up.startswith("shift+") and down.startswith("shift+") else f"{up}/{down}"
+        if narrow:
+            return f"{key('delete')} delete · {move} move"
         return f"enter open · {key('save')} save current as… · {key('rename')} rename · {key('delete')} delete · {move} move · {key('close')} close"
 
     def on_mount(self) -> None:
@@ -129,10 +132,11 @@ class ViewsScreen(ModalScreen[SavedViewView | None]):
 
     def on_resize(self) -> None:
         """The list takes what height the terminal leaves, so the hint under it always shows; when narrow
-        the hint goes (it wrapped to three lines and was cut at 40 columns: the footer says the keys)."""
+        the hint is one line of the keys the footer has no room for (the whole hint wrapped to three lines
+        and was cut at 40 columns)."""
         narrow = self.size.width < NARROW
-        self.query_one(".dialog-hint", Static).display = not narrow
-        room = ROOM - HINT_LINES if narrow else ROOM
+        self.query_one(".dialog-hint", Static).update(self._hint(narrow))
+        room = ROOM - (HINT_LINES - 2) if narrow else ROOM  # (the line above it, and one line)
         self.query_one(OptionList).styles.max_height = max(2, min(12, self.size.height - room))
         if self.views:
             current = self._highlighted()
