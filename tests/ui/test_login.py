@@ -36,6 +36,17 @@ async def test_mismatched_confirmation_is_shown_by_the_field(ui_settings, ui_ser
         assert str(app.screen.query_one("#confirm-error").render()) == "Passwords do not match"
 
 
+async def test_a_short_password_unconfirmed_is_said_too_short_by_its_own_field(ui_settings, ui_services, fixed_clock):
+    app = make_app(ui_settings, ui_services, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+n", *"new@example.com", "tab", *"short", "tab", "enter")  # confirm left empty
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert str(app.screen.query_one("#password-error").render()) == "Password must be at least 8 bytes (it has 5)"
+        assert str(app.screen.query_one("#confirm-error").render()) == ""
+
+
 async def test_wrong_password_says_invalid_and_keeps_the_email(ui_settings, ui_services, demo_user, fixed_clock):
     app = make_app(ui_settings, ui_services, fixed_clock)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -194,9 +194,17 @@ class LoginScreen(Screen[None]):
             return
         self._clear_errors()
         email, password = self._value("email"), self._value("password")
-        if self.creating and password != self._value("confirm"):
-            self.show_error("confirm", "Passwords do not match")
-            return
+        if self.creating:
+            from tui_tasks.services.validation import password_bytes  # (not needed for the first paint)
+
+            try:  # the password's own fault first: a short one unconfirmed is too short, not "do not match"
+                password_bytes(password)
+            except ValidationError as error:
+                self.show_error("password", error.message)
+                return
+            if password != self._value("confirm"):
+                self.show_error("confirm", "Passwords do not match")
+                return
         creating = self.creating
         name = self._value("display_name") if creating else ""
 
