@@ -13,45 +13,27 @@ Selected rows (`set_selected`) show "●" in the done column and the selection's
 from __future__ import annotations
 
 import dataclasses
-from itertools import chain
 from collections.abc import Iterable
 from datetime import datetime
 
 from rich.style import Style
 from rich.text import Text
-from textual.css.styles import RenderStyles
-from textual._segment_tools import line_crop
-from textual.geometry import Region, Size
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
-from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.coordinate import Coordinate
-from textual._types import SegmentLines
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from tui_tasks.dates import describe_due
 from tui_tasks.domain import Priority, TaskView, due_day, local_date, utcnow
 from tui_tasks.ui.columns import Column, plan_columns, priority_mark
 from tui_tasks.ui.list_tree import Folding, has_children, parent_of, title_parts
+from tui_tasks.ui.widgets.kept_drawing import KeptDrawing
 
 NEAR_END = 15  # rows from the end at which the next page is asked for
 PRIORITY_LABELS = {Priority.NONE: "", Priority.LOW: "low", Priority.MEDIUM: "medium", Priority.HIGH: "high"}
 MEASURED = ("title", "priority", "due", "project", "tags")
 SELECTED_MARK = "●"
-NOWHERE = Coordinate(-2, 0)  # a cursor on no row, not even the header's (-1)
-
-
-class _StylesSeen(RenderStyles):
-    """A component's styles with their Rich style worked out once (see TaskTable.render_lines)."""
-
-    def __init__(self, styles: RenderStyles, rich_style: Style) -> None:
-        super().__init__(styles.node, styles.base, styles.inline)
-        self._seen = rich_style
-
-    @property
-    def rich_style(self) -> Style:
-        return self._seen
 
 
 def layout_for(width: int, needs: dict[str, int] | None = None) -> tuple[Column, ...]:
@@ -60,7 +42,7 @@ def layout_for(width: int, needs: dict[str, int] | None = None) -> tuple[Column,
     return plan_columns(width, needs if needs is not None else {"title": 40, "priority": 6, "due": 16, "project": 12, "tags": 14})
 
 
-class TaskTable(DataTable):
+class TaskTable(KeptDrawing):
     """Rows are tasks (key: the task id). The parent feeds pages in; the table asks for more. In a tree
     page subtasks follow their parent, indented; left folds a parent away, right unfolds it."""
 
@@ -103,7 +85,6 @@ class TaskTable(DataTable):
         self.selected: set[int] = set()  # task ids: set through set_selected, which redraws what changed
         self.needs: dict[str, int] = {}  # column key -> the widest cell among the rows held
         self.column_layout: tuple[Column, ...] = layout_for(80)
-        self._styles_seen: dict[str, object] | None = None  # while a frame is drawn (render_lines)
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -270,16 +251,6 @@ class TaskTable(DataTable):
             self._keep_drawn_rows(count)
         self._settle()
 
-    def _keep_drawn_rows(self, count: int) -> None:
-        """Rows appended change no row held, yet DataTable keys its caches of drawn cells on a count that
-        each `add_row` moves: every page read drew all the rows again (PgUp back over rows seen, after a
-        page came, 29 ms against 10 when they stayed drawn). The count goes back, and what follows the
-        number of rows (line offsets, the rows in order) is dropped; a line kept is the same row's (a
-        line past the last row, blank, is never kept)."""
-        self._update_count = count
-        self._offset_cache.clear()
-        self._ordered_row_cache.clear()
-
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """DataTable measures every cell of each new row for its column's content width, which only a
         column of automatic width reads; ours have widths set (ui/columns.py) and rows one line high,
@@ -396,70 +367,6 @@ class TaskTable(DataTable):
                 cache.discard(cache_key)
         self._line_cache.clear()  # lines are cheap to put together again from the rows' renderings
         self.refresh()
-
-    # --- styles, looked up once a frame ------------------------------------------------------------
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """DataTable asks for its style (a walk up the DOM, blending backgrounds) once a line and for its
-        rows' and header's component styles once a row, each a fresh merge: ~100 walks a frame, and the
-        list sits five levels down. None of them can change within a frame: each is worked out once."""
-        self._styles_seen = {}
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._styles_seen = None
-
-    @property
-    def rich_style(self) -> Style:
-        seen = self._styles_seen
-        if seen is None:
-            return super().rich_style
-        if "" not in seen:
-            seen[""] = super().rich_style
-        return seen[""]
-
-    def get_component_styles(self, *names: str) -> RenderStyles:
-        seen = self._styles_seen
-        if seen is None:
-            return super().get_component_styles(*names)
-        key = " ".join(names)
-        if key not in seen:
-            styles = super().get_component_styles(*names)
-            seen[key] = _StylesSeen(styles, styles.rich_style)
-        return seen[key]
-
-    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
-        """DataTable's, its lines kept as `_render_line_in_row` keeps rows: by whether the cursor is on
-        them, not where it is (PgUp back over lines drawn: 7 ms a frame, 4 with them kept)."""
-        try:
-            row_key, line_no = self._get_offsets(y)
-        except LookupError:
-            return super()._render_line(y, x1, x2, base_style)
-        if self.cursor_type != "row":
-            return super()._render_line(y, x1, x2, base_style)
-        row = self._row_locations.get(row_key) if row_key in self._row_locations else -1
-        cursor = self.cursor_coordinate if self.cursor_coordinate.row == row else NOWHERE
-        hover = self.hover_coordinate if self.hover_coordinate.row == row else NOWHERE
-        width = self.size.width
-        key = (y, x1, x2, width, cursor, hover, base_style, self._show_hover_cursor, self._update_count, self._pseudo_class_state)
-        strip = self._line_cache.get(key)
-        if strip is None:
-            fixed, scrollable = self._render_line_in_row(row_key, line_no, base_style, cursor, hover)
-            fixed_width = sum(column.get_render_width(self) for column in self.ordered_columns[: self.fixed_columns])
-            segments = [*chain.from_iterable(fixed)] + line_crop([*chain.from_iterable(scrollable)], x1 + fixed_width, x2, width)
-            strip = self._line_cache[key] = Strip(segments).adjust_cell_length(width, base_style).simplify()
-        return strip
-
-    def _render_line_in_row(
-        self, row_key: RowKey, line_no: int, base_style: Style, cursor_location: Coordinate, hover_location: Coordinate
-    ) -> tuple[SegmentLines, SegmentLines]:
-        """A row the cursor is not on is drawn the same wherever the cursor is, yet DataTable keeps a row
-        drawn under the cursor's place: each PgUp or PgDn drew every row shown again (9-10 ms a frame
-        against 4-5 with them kept). A row cursor (and hover) elsewhere is passed as nowhere."""
-        row = self._row_locations.get(row_key) if row_key in self._row_locations else -1
-        if self.cursor_type == "row":
-            cursor_location = cursor_location if cursor_location.row == row else NOWHERE
-            hover_location = hover_location if hover_location.row == row else NOWHERE
-        return super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
 
     def _get_row_style(self, row_index: int, base_style: Style) -> Style:
         """A selected row's background under the zebra stripes' (the cursor's still wins)."""
