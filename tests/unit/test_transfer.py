@@ -248,6 +248,11 @@ def test_completed_at_on_an_open_task_is_invalid(services: Services, alice: User
         ("t.dat", "hello\n", "auto", "cannot tell the format of {path}: give it with --format json|csv|taskwarrior|todotxt"),
         ("t.csv", "name,notes\nx,y\n", "auto", "line 1: the header row must name the columns, title among them"),
         ("t.txt", b"caf\xe9\n", "auto", "{path} is not UTF-8 text (invalid continuation byte near byte 3)"),
+        ("t.json", '[{"description": "a"}]'.encode("utf-16"), "auto",
+         "{path} is not UTF-8 text (UTF-16, by the look of it): save it as UTF-8"),
+        ("t.dat", '{"description": "a"}'.encode("utf-16-le"), "auto",
+         "{path} is not UTF-8 text (UTF-16, by the look of it): save it as UTF-8"),
+        ("t.dat", bytes(4096), "auto", "{path} is not a text file (a NUL byte near byte 0)"),
     ],
 )  # fmt: skip
 def test_a_file_that_cannot_be_read_is_one_clear_error_and_nothing_is_written(

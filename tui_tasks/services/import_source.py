@@ -36,6 +36,10 @@ def format_of(path: Path, head_bytes: bytes) -> str:
         return "csv"
     if suffix in (".txt", ".todo"):
         return "todotxt"
+    if _utf16(head_bytes):
+        raise TransferError(f"{shown_path(path)} is not UTF-8 text (UTF-16, by the look of it): save it as UTF-8")
+    if (nul := head_bytes.find(b"\0")) >= 0:
+        raise TransferError(f"{shown_path(path)} is not a text file (a NUL byte near byte {nul})")
     head = head_bytes.decode("utf-8-sig", "replace")
     if _OUR_JSON.match(head):
         return "json"
@@ -44,6 +48,12 @@ def format_of(path: Path, head_bytes: bytes) -> str:
     if suffix != ".json" and head.partition("\n")[0].strip().lower().startswith("title,"):
         return "csv"
     raise TransferError(f"cannot tell the format of {shown_path(path)}: give it with --format {'|'.join(FORMATS)}")
+
+
+def _utf16(head: bytes) -> bool:
+    """Whether `head` looks like UTF-16: its byte order mark, or a NUL every other byte (Latin text)."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or max(even, odd) > len(head) // 4 > 0 and min(even, odd) < len(head) // 16
 
 
 def _cannot_read(path: Path, exc: OSError) -> TransferError:
