@@ -56,7 +56,8 @@ async def test_lines_kept_through_paging_are_what_datatable_draws(ui_settings, u
         assert len(table.tasks) > held  # pages were added on the way
 
 
-@pytest.mark.parametrize("keys", [["end"], ["end", "pageup", "pageup"], ["pagedown", "pagedown", "home"]])
+@pytest.mark.parametrize("keys", [["end"], ["end", "pageup", "pageup"], ["pagedown", "pagedown", "home"],
+                                  ["end", "home", "end", "home"], ["end", *["pageup"] * 5], ["v", "f", "f", "f", "f", "f", "f"]])
 async def test_lines_kept_at_the_ends_and_after_a_change_are_what_datatable_draws(
     ui_settings, ui_services, demo_user, fixed_clock, many, keys  # noqa: F811
 ):
@@ -74,3 +75,52 @@ async def test_lines_kept_at_the_ends_and_after_a_change_are_what_datatable_draw
         await settle(pilot)
         assert any("renamed" in "".join(s.text for s in line) for line in painted(table))
         assert painted(table) == drawn_afresh(table)
+
+
+@pytest.mark.parametrize("keys", [["end", "home", "end", "home", "pagedown"], ["end", "pageup", "pageup", *["up"] * 20]])
+async def test_a_click_on_rows_drawn_before_lands_on_the_row_clicked(ui_settings, ui_services, demo_user, fixed_clock, many, keys):  # noqa: F811
+    """Cells drawn and kept hold their row's index (a click reads it): past End and Home the same rows come
+    back to the same places, and past a page put in before them (PgUp from the end) every row moves."""
+    from tests.ui.test_kept_pages import read_ahead
+    from tests.ui.test_task_list import titles
+
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        table = app.screen.query_one(TaskTable)
+        await read_ahead(pilot)
+        held = len(table.tasks)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+            await read_ahead(pilot)
+        assert keys[-1] != "up" or len(table.tasks) > held  # (the rows drawn moved: a page went in before them)
+        row = int(table.scroll_offset.y) + 3  # line 4 of the table: its header, then the fourth row shown
+        await pilot.click(TaskTable, offset=(8, 4))
+        await settle(pilot)
+        assert table.cursor_row == row and table.current_task().title == titles(app)[row]
+        assert painted(table) == drawn_afresh(table)
+
+
+async def test_a_page_put_in_before_the_rows_shown_leaves_them_where_they_were(
+    ui_settings, ui_services, demo_user, fixed_clock, many  # noqa: F811
+):
+    """Up from the end's page near its top reads the page before it: the rows on screen stay on their lines
+    (the list jumped 19 rows: DataTable scrolled to the cursor's old row, then to its new one)."""
+    from tests.ui.test_kept_pages import read_ahead
+    from tests.ui.test_task_list import titles
+
+    def on_screen() -> list[str]:
+        top = int(table.scroll_offset.y)
+        return titles(app)[top : top + table.scrollable_content_region.height - 1]
+
+    async with task_list(ui_settings, ui_services, demo_user, fixed_clock, demo=False) as (app, pilot):
+        table = app.screen.query_one(TaskTable)
+        await read_ahead(pilot)
+        await pilot.press("end", "pageup", "pageup")
+        await settle(pilot)
+        held = len(table.tasks)
+        while len(table.tasks) == held:
+            shown, current = on_screen(), table.current_task().title
+            await pilot.press("up")
+            await settle(pilot)
+            assert table.cursor_row > 0
+        assert on_screen() == shown and titles(app).index(current) == table.cursor_row + 1

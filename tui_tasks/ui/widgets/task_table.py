@@ -217,7 +217,7 @@ class TaskTable(KeptDrawing):
         if reset:
             current = self.current_task()
             focus_id = focus_id if focus_id is not None else current.id if current else None
-            self.clear()
+            self.clear_keeping_cells()
             self.tasks.clear()
             self.needs.clear()  # a new list: its columns fit what it holds
         elif before:
@@ -284,13 +284,14 @@ class TaskTable(KeptDrawing):
         rows go in the cursor passes row 0: that must not ask for pages."""
         self._quiet = True
         try:
-            self.clear()
+            self.clear_keeping_cells()
             self.tasks.clear()
             self.needs.clear()
             self._add(tasks)
+            if self.row_count:  # the cursor first: DataTable scrolls to it (and, the rows sized, to where it
+                # was before moving it: row 0), and the list jumped by the cursor's place on its screen
+                self.move_cursor(row=min(row, self.row_count - 1), animate=False, scroll=False)
             self.scroll_to(y=scroll_y, animate=False, immediate=True)
-            if self.row_count:
-                self.move_cursor(row=min(row, self.row_count - 1), animate=False)
         finally:
             self._quiet = False
 
@@ -358,14 +359,8 @@ class TaskTable(KeptDrawing):
         for (key, _label, _width), cell in zip(self.column_layout, self._row(task, cells)):
             row[ColumnKey(key)] = cell
         row_index = self._row_locations.get(row_key)
-        for cache, is_row in (
-            (self._cell_render_cache, lambda k: k[0] == row_key),
-            (self._row_render_cache, lambda k: k[0] == row_key),
-            (self._row_renderable_cache, lambda k: k[1] == row_index),
-        ):
-            for cache_key in [k for k in cache.keys() if is_row(k)]:
-                cache.discard(cache_key)
-        self._line_cache.clear()  # lines are cheap to put together again from the rows' renderings
+        self.forget_drawn_row(row_key, row_index)
+        self.note_drawn(row_key.value, row_index, tuple(row.values()))
         self.refresh()
 
     def _get_row_style(self, row_index: int, base_style: Style) -> Style:
