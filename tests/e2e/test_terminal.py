@@ -26,11 +26,15 @@ class Terminal:
         exports = " ".join(f"{k}={v}" for k, v in env.items())
         # COLUMNS/LINES would fix the app's size at 80x24 whatever the pane's: under pytest the C-level
         # environment holds them (readline exports them), and a tmux server started from here inherits it.
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30",
-             f"env -u COLUMNS -u LINES {exports} {command}"],
-            check=True,
-        )  # fmt: skip
+        start = ["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", f"env -u COLUMNS -u LINES {exports} {command}"]
+        for attempt in range(3):  # a session started as another test's last one closes meets a tmux server on
+            # its way out ("server exited unexpectedly"): the next attempt starts a server of its own
+            started = subprocess.run(start, capture_output=True, text=True)
+            if started.returncode == 0:
+                break
+            if attempt == 2 or "server exited" not in started.stderr:
+                raise subprocess.CalledProcessError(started.returncode, start, started.stdout, started.stderr)
+            time.sleep(0.2)
 
     def screen(self) -> str:
         result = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)

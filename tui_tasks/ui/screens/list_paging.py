@@ -148,7 +148,7 @@ class Paging:
 
     def reload_window(self) -> None:
         """Read the rows held again (our own writes moved the counter too: if nothing differs, nothing
-        is redrawn), and the counts. The tasks may have changed: no page kept is shown any more."""
+        is redrawn), and then the counts. The tasks may have changed: no page kept is shown any more."""
         self.model.forget_ends()
         held, tail = len(self.table.tasks), self.model.prev_cursor is not None
         generation, user, query = self.model.generation, self.user, self.model.paged(self.model.held_query)
@@ -164,13 +164,13 @@ class Paging:
                     return WindowReloaded(tuple(tasks), cursor, tail, generation)
 
         self.app.run_service(self, read, lambda message: message, exclusive=True, group="window", tag="poll")
-        self.refresh_counts()
 
     def on_window_reloaded(self, event: WindowReloaded) -> None:
         model = self.model
         if event.generation != model.generation or model.loading:
             self.seen_changes = -1  # the list changed meanwhile, or is growing: the next poll looks again
             return
+        self.refresh_counts()  # after the rows, not beside them: the header never says what the rows don't yet
         table = self.table
         # A row our own writes moved past the version read (they ran after the read) stays as it is.
         held = table.tasks
