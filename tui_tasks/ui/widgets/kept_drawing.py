@@ -51,6 +51,7 @@ class KeptDrawing(DataTable):
     _styles_seen: dict[str, object] | None = None  # while a frame is drawn (render_lines)
     _keeping_cells = False  # while rows are put in again (clear_keeping_cells)
     _drawn: dict[str, tuple[int, tuple[object, ...]]] | None = None  # row key -> where it was drawn, and with what
+    _drawn_count = -1  # DataTable's count (see _keep_drawn_rows) for which `_drawn` holds
 
     def clear_keeping_cells(self) -> None:
         """DataTable.clear, keeping the cells drawn of rows put in again the same and at the same place:
@@ -64,9 +65,12 @@ class KeptDrawing(DataTable):
             self._keeping_cells = False
 
     def _clear_caches(self) -> None:
-        if not self._keeping_cells or len(self._drawn or ()) > DRAWN_KEPT:
+        # `_drawn` says where each row was drawn while the count is `_drawn_count`: DataTable moves the count
+        # when it moves rows itself (remove_row: every row below goes up one, and is drawn there afresh)
+        if not self._keeping_cells or self._update_count != self._drawn_count or len(self._drawn or ()) > DRAWN_KEPT:
             self._drawn = {}
             super()._clear_caches()
+            self._drawn_count = self._update_count
             return
         cells = self._cell_render_cache
         self._cell_render_cache = LRUCache(cells.maxsize)
