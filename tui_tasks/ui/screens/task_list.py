@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -161,12 +160,12 @@ class TaskListScreen(Paging, QuickAdding, SelectionActions, OtherScreens, Screen
 
     # --- search, filter, sort -------------------------------------------------------------------
     def set_query(self, **changes) -> None:
-        counted = dataclasses.replace(self.model.query, sort=SortField.CREATED, descending=True)
+        counted = self.model.counted_as(self.model.query)
         if self.model.set_query(**changes):
             self._show_selection()
         bar = self.query_one(FilterBar)
         bar.query_options = self.query_options
-        if set(changes) != {"search"} and dataclasses.replace(self.model.query, sort=SortField.CREATED, descending=True) != counted:
+        if set(changes) != {"search"} and self.model.counted_as(self.model.query) != counted:
             bar.matching = self.model.kept_count(self.model.query)  # not the old query's count beside
             # the new rows (a page kept shows at once): its own when counted before, else none until counted
         self.reload(kept=True)

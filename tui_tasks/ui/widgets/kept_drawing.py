@@ -94,7 +94,9 @@ class KeptDrawing(DataTable):
         self._drawn[key] = drawn
 
     def forget_drawn_row(self, row_key: RowKey, row_index: int | None) -> None:
-        """Drop the cached drawing of one row (DataTable would drop every row's)."""
+        """Drop the cached drawing of one row (DataTable would drop every row's), and where it was drawn."""
+        if self._drawn is not None:
+            self._drawn.pop(row_key.value, None)
         for cache, is_row in (
             (self._cell_render_cache, lambda k: k[0] == row_key),
             (self._row_render_cache, lambda k: k[0] == row_key),

@@ -360,7 +360,7 @@ class TaskTable(KeptDrawing):
             row[ColumnKey(key)] = cell
         row_index = self._row_locations.get(row_key)
         self.forget_drawn_row(row_key, row_index)
-        self.note_drawn(row_key.value, row_index, tuple(row.values()))
+        self.note_drawn(row_key.value, row_index, tuple(row.values()))  # forgotten above: only noted
         self.refresh()
 
     def _get_row_style(self, row_index: int, base_style: Style) -> Style:
